@@ -1,0 +1,77 @@
+extension ECGridClient {
+    /// Progress of a walk over every page.
+    public struct PageProgress: Sendable, Equatable {
+        /// Pages received so far.
+        public var pagesLoaded: Int
+        /// Records received so far.
+        public var recordsLoaded: Int
+        /// True once a short page showed where the list ends.
+        public var endFound: Bool
+    }
+
+    /// Every user matching `filter`, walking `POST /v2/users/list` page by page until one comes
+    /// back short (the API sends no total). Up to `concurrency` pages are asked for at once; pages
+    /// past the first short one are dropped; records are returned in page order without
+    /// duplicates. A server that ignores `pageNo` (a full page with nothing new) ends the walk.
+    ///
+    /// - Parameters:
+    ///   - limit: stop after this many records (nil: all).
+    ///   - onProgress: told after each page arrives.
+    public func allUsers(
+        _ filter: UserListQuery = UserListQuery(), pageSize: Int = 100, concurrency: Int = 4, limit: Int? = nil,
+        onProgress: (@Sendable (PageProgress) -> Void)? = nil
+    ) async throws -> [User] {
+        guard pageSize >= 1, concurrency >= 1 else {
+            throw ECGridError(.invalidInput, detail: "page size and concurrency must be at least 1")
+        }
+        if let limit, limit <= 0 { return [] }
+        let pagesNeeded = limit.map { ($0 + pageSize - 1) / pageSize }
+        var pages: [Int: [User]] = [:]
+        var lastPage: Int? = pagesNeeded
+        var endFound = false
+        var records = 0
+        try await withThrowingTaskGroup(of: (Int, [User]).self) { group in
+            var nextPage = 1
+            var inFlight = 0
+            func launchMore() {
+                while inFlight < concurrency, nextPage <= (lastPage ?? Int.max) {
+                    let pageNo = nextPage
+                    var query = filter
+                    query.pageNo = pageNo
+                    query.recordsPerPage = pageSize
+                    group.addTask { (pageNo, try await self.listUsers(query).value) }
+                    nextPage += 1
+                    inFlight += 1
+                }
+            }
+            launchMore()
+            while let (pageNo, users) = try await group.next() {
+                inFlight -= 1
+                if users.count < pageSize {
+                    endFound = true
+                    lastPage = min(lastPage ?? pageNo, pageNo)
+                }
+                if pageNo <= (lastPage ?? Int.max) {
+                    pages[pageNo] = users
+                    records += users.count
+                }
+                onProgress?(PageProgress(pagesLoaded: pages.count, recordsLoaded: records, endFound: endFound))
+                if pageNo > 1, users.count == pageSize, let previous = pages[pageNo - 1], previous == users {
+                    // The server ignores pageNo: every page is the same.
+                    lastPage = min(lastPage ?? pageNo, pageNo - 1)
+                }
+                launchMore()
+            }
+        }
+        var seen = Set<Int>()
+        var result: [User] = []
+        result.reserveCapacity(records)
+        for pageNo in pages.keys.sorted() where pageNo <= (lastPage ?? Int.max) {
+            for user in pages[pageNo] ?? [] where seen.insert(user.userId).inserted {
+                result.append(user)
+            }
+        }
+        if let limit, result.count > limit { result.removeLast(result.count - limit) }
+        return result
+    }
+}

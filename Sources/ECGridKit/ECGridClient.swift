@@ -1,0 +1,325 @@
+import Foundation
+import Logging
+
+/// The ECGrid REST v2 client shared by the console, the command line and the tests.
+///
+/// Every call returns the decoded payload together with an `ExchangeRecord` (status, envelope,
+/// latency, attempts), or throws an `ECGridError`. Credentials go only into request headers;
+/// nothing the client logs or throws contains them.
+public struct ECGridClient: Sendable {
+    public let baseURL: BaseURL
+    public let transport: any HTTPTransport
+    public let credentials: (any CredentialProvider)?
+    public var retryPolicy: RetryPolicy
+    /// Time-out for one attempt.
+    public var timeout: Duration
+    /// Largest body accepted.
+    public var maxBodyBytes: Int
+    /// Told before every retry (the console and the history show them).
+    public var onRetry: (@Sendable (RetryEvent) -> Void)?
+    public var logger: Logger
+    /// Waits between attempts; replaced in tests.
+    public var sleep: @Sendable (Duration) async throws -> Void
+
+    public init(
+        baseURL: BaseURL, transport: any HTTPTransport, credentials: (any CredentialProvider)?,
+        retryPolicy: RetryPolicy = .standard, timeout: Duration = .seconds(30), maxBodyBytes: Int = 16 << 20,
+        logger: Logger = Logger(label: "ecgrid.client")
+    ) {
+        self.baseURL = baseURL
+        self.transport = transport
+        self.credentials = credentials
+        self.retryPolicy = retryPolicy
+        self.timeout = timeout
+        self.maxBodyBytes = maxBodyBytes
+        self.onRetry = nil
+        self.logger = logger
+        self.sleep = { try await Task.sleep(for: $0) }
+    }
+
+    /// The same client with other credentials.
+    public func withCredentials(_ provider: (any CredentialProvider)?) -> ECGridClient {
+        var copy = ECGridClient(
+            baseURL: baseURL, transport: transport, credentials: provider, retryPolicy: retryPolicy, timeout: timeout,
+            maxBodyBytes: maxBodyBytes, logger: logger)
+        copy.onRetry = onRetry
+        copy.sleep = sleep
+        return copy
+    }
+
+    // MARK: Auth
+
+    /// `GET /v2/auth/version` (no credential needed).
+    public func version() async throws -> ECGridResponse<String> {
+        try await call("GET", "/v2/auth/version", body: Optional<Empty>.none, authenticated: false)
+    }
+
+    /// `POST /v2/auth/login`: a new bearer session.
+    public func login(login: String, password: Secret) async throws -> ECGridResponse<TokenInfo> {
+        try await call(
+            "POST", "/v2/auth/login", body: LoginRequest(login: login, password: password.revealed),
+            authenticated: false, stateChanging: true, secretPayload: true)
+    }
+
+    /// `POST /v2/auth/refresh`: a new token; the old one stops working.
+    public func refresh(token: Secret) async throws -> ECGridResponse<TokenInfo> {
+        try await call(
+            "POST", "/v2/auth/refresh", body: RefreshRequest(token: token.revealed), stateChanging: true,
+            secretPayload: true)
+    }
+
+    /// `POST /v2/auth/session`: the context of the current credential.
+    public func session() async throws -> ECGridResponse<SessionInfo> {
+        try await call("POST", "/v2/auth/session", body: Optional<Empty>.none)
+    }
+
+    /// `POST /v2/auth/logout`: ends the current bearer session.
+    public func logout() async throws -> ECGridResponse<Empty?> {
+        try await callNullable("POST", "/v2/auth/logout", stateChanging: true)
+    }
+
+    // MARK: Users
+
+    /// `POST /v2/users/list`: one page of users.
+    public func listUsers(_ query: UserListQuery) async throws -> ECGridResponse<[User]> {
+        guard query.pageNo >= 1, query.recordsPerPage >= 1 else {
+            throw ECGridError(.invalidInput, detail: "page number and page size must be at least 1")
+        }
+        return try await call("POST", "/v2/users/list", body: query)
+    }
+
+    /// `GET /v2/users/{id}`.
+    public func user(id: Int) async throws -> ECGridResponse<User> {
+        try Self.check(id)
+        return try await call("GET", "/v2/users/\(id)", body: Optional<Empty>.none)
+    }
+
+    /// `GET /v2/users/me`: the user the credential belongs to.
+    public func me() async throws -> ECGridResponse<User> {
+        try await call("GET", "/v2/users/me", body: Optional<Empty>.none)
+    }
+
+    /// `POST /v2/users/by-name`: every user with that login (one per network at most).
+    public func usersByName(login: String) async throws -> ECGridResponse<[User]> {
+        guard !login.isEmpty else { throw ECGridError(.invalidInput, detail: "a login is needed") }
+        return try await call("POST", "/v2/users/by-name", body: ByNameRequest(login: login))
+    }
+
+    /// `POST /v2/users/reset/{id}`: invalidates every bearer session of the user. API keys keep
+    /// working. Never sent as GET, and never sent twice unless the first certainly was not acted on.
+    public func resetSessions(userId: Int) async throws -> ECGridResponse<Bool> {
+        try Self.check(userId)
+        return try await call("POST", "/v2/users/reset/\(userId)", body: Optional<Empty>.none, stateChanging: true)
+    }
+
+    /// `POST /v2/users/key-generate/{id}`: a new API key; the old one stops working at once.
+    /// The key is returned as a `Secret` and left out of the exchange record.
+    public func generateAPIKey(userId: Int) async throws -> ECGridResponse<Secret> {
+        try Self.check(userId)
+        let response: ECGridResponse<String> = try await call(
+            "POST", "/v2/users/key-generate/\(userId)", body: Optional<Empty>.none, stateChanging: true,
+            secretPayload: true)
+        return ECGridResponse(value: Secret(response.value), exchange: response.exchange)
+    }
+
+    /// `GET /v2/users/key/{id}`: the user's current API key (NetworkAdmin or higher).
+    public func apiKey(userId: Int) async throws -> ECGridResponse<Secret> {
+        try Self.check(userId)
+        let response: ECGridResponse<String> = try await call(
+            "GET", "/v2/users/key/\(userId)", body: Optional<Empty>.none, secretPayload: true)
+        return ECGridResponse(value: Secret(response.value), exchange: response.exchange)
+    }
+
+    /// `DELETE /v2/users/{id}`: terminates the account for good.
+    public func terminate(userId: Int) async throws -> ECGridResponse<Bool> {
+        try Self.check(userId)
+        return try await call("DELETE", "/v2/users/\(userId)", body: Optional<Empty>.none, stateChanging: true)
+    }
+
+    /// `POST /v2/users/role`: changes a user's AuthLevel.
+    public func setRole(_ request: RoleRequest) async throws -> ECGridResponse<User> {
+        try Self.check(request.userId)
+        return try await call("POST", "/v2/users/role", body: request, stateChanging: true)
+    }
+
+    static func check(_ id: Int) throws(ECGridError) {
+        guard id > 0 else { throw ECGridError(.invalidInput, detail: "user ID \(id) is not a positive number") }
+    }
+
+    // MARK: The exchange
+
+    /// A JSON body that is never sent; stands for "no body".
+    public struct Empty: Codable, Sendable, Equatable {}
+
+    func call<Body: Encodable, Value: Decodable & Sendable>(
+        _ method: String, _ path: String, body: Body?, authenticated: Bool = true, stateChanging: Bool = false,
+        secretPayload: Bool = false
+    ) async throws -> ECGridResponse<Value> {
+        let response: ECGridResponse<Value?> = try await exchange(
+            method, path, body: body, authenticated: authenticated, stateChanging: stateChanging,
+            secretPayload: secretPayload)
+        guard let value = response.value else {
+            throw ECGridError(
+                .malformedBody, httpStatus: response.exchange.httpStatus, detail: "success without data",
+                attempts: response.exchange.attempts, latencyMs: response.exchange.latencyMs,
+                request: response.exchange.request)
+        }
+        return ECGridResponse(value: value, exchange: response.exchange)
+    }
+
+    func callNullable(_ method: String, _ path: String, stateChanging: Bool) async throws -> ECGridResponse<Empty?> {
+        let response: ECGridResponse<IgnoredPayload?> = try await exchange(
+            method, path, body: Optional<Empty>.none, authenticated: true, stateChanging: stateChanging,
+            secretPayload: false)
+        return ECGridResponse(value: nil, exchange: response.exchange)
+    }
+
+    /// Sends the request (again, as the retry policy allows) and decodes the envelope.
+    func exchange<Body: Encodable, Value: Decodable & Sendable>(
+        _ method: String, _ path: String, body: Body?, authenticated: Bool, stateChanging: Bool, secretPayload: Bool
+    ) async throws -> ECGridResponse<Value?> {
+        let label = "\(method) \(path)"
+        let started = ContinuousClock.now
+        func elapsed() -> Int {
+            let duration = ContinuousClock.now - started
+            return Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+        }
+        var encodedBody: [UInt8]?
+        if let body {
+            do {
+                encodedBody = Array(try JSONEncoder().encode(body))
+            } catch {
+                throw ECGridError(.invalidInput, detail: "request body could not be encoded", request: label)
+            }
+        }
+        var attempt = 0
+        while true {
+            attempt += 1
+            var retryAfter: Duration?
+            var failure: ECGridError
+            do {
+                try Task.checkCancellation()
+                var headers: [(name: String, value: String)] = [
+                    ("Accept", "application/json"), ("User-Agent", "ecgrid-console/\(ECGridKitInfo.version)"),
+                ]
+                if encodedBody != nil || method == "POST" { headers.append(("Content-Type", "application/json")) }
+                if authenticated {
+                    guard let credentials else {
+                        throw ECGridError(.missingCredentials, request: label)
+                    }
+                    let credential = try await credentials.credential(using: self)
+                    headers.append(credential.header)
+                }
+                let request = TransportRequest(
+                    method: method, url: baseURL.url(path), headers: headers, body: encodedBody ?? (method == "POST" ? [] : nil),
+                    timeout: timeout, maxBodyBytes: maxBodyBytes)
+                let response = try await transport.send(request)
+                retryAfter = response.header("Retry-After").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+                    .map { Duration.seconds(max(0, $0)) }
+                let decoded: Value? = try Self.decode(response, label: label)
+                let exchange = ExchangeRecord(
+                    request: label, httpStatus: response.status, success: true, errorCode: nil,
+                    message: Self.envelopeMessage(response.body), dataSummary: secretPayload ? "<redacted>" : Self.summary(of: decoded),
+                    latencyMs: elapsed(), attempts: attempt)
+                logger.debug("\(label) → \(response.status) in \(exchange.latencyMs) ms, \(attempt) attempt(s)")
+                return ECGridResponse(value: decoded, exchange: exchange)
+            } catch let error as ECGridError {
+                failure = error
+            } catch is CancellationError {
+                failure = ECGridError(.cancelled, detail: "cancelled")
+            } catch {
+                failure = ECGridError(.transport, detail: String(describing: type(of: error)))
+            }
+            failure.attempts = attempt
+            failure.latencyMs = elapsed()
+            failure.request = label
+            if failure.httpStatus == 401, let credentials { await credentials.rejected(failure) }
+            let delay = (failure.kind == .cancelled || Task.isCancelled) ? nil
+                : retryPolicy.delay(after: failure, attempt: attempt, stateChanging: stateChanging, retryAfter: retryAfter)
+            guard let delay else {
+                logger.debug("\(label) failed: \(failure.kind.rawValue) \(failure.httpStatus.map(String.init) ?? "")")
+                throw failure
+            }
+            let reason = [failure.httpStatus.map { "HTTP \($0)" }, failure.errorCode ?? failure.kind.rawValue]
+                .compactMap { $0 }.joined(separator: " ")
+            onRetry?(RetryEvent(request: label, attempt: attempt, reason: reason, delay: delay))
+            logger.debug("\(label): retrying after \(reason) in \(delay)")
+            do {
+                try await sleep(delay)
+            } catch {
+                failure.kind = .cancelled
+                throw failure
+            }
+        }
+    }
+
+    /// Reads the envelope: the payload on success, an `ECGridError` for everything else.
+    static func decode<Value: Decodable & Sendable>(_ response: TransportResponse, label: String) throws -> Value? {
+        let status = response.status
+        let ok = (200..<300).contains(status)
+        let body = response.body
+        if body.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }) {
+            throw ok
+                ? ECGridError(.emptyBody, httpStatus: status, detail: "empty body")
+                : ECGridError(.unexpectedStatus, httpStatus: status, detail: "empty body")
+        }
+        let data = Data(body)
+        let decoder = JSONDecoder()
+        guard let bare = try? decoder.decode(BareEnvelope.self, from: data) else {
+            let kind: ECGridError.Kind = ok ? .malformedBody : .unexpectedStatus
+            let contentType = response.header("Content-Type") ?? "no content type"
+            throw ECGridError(kind, httpStatus: status, detail: "body is not an ECGrid envelope (\(contentType), \(body.count) bytes)")
+        }
+        guard ok, bare.success else {
+            throw ECGridError(
+                .api, httpStatus: status, errorCode: bare.errorCode.flatMap { $0.isEmpty ? nil : $0 },
+                serverMessage: bare.message.flatMap { $0.isEmpty ? nil : $0 },
+                detail: ok ? "success false" : "error envelope")
+        }
+        do {
+            return try decoder.decode(Envelope<Value>.self, from: data).data
+        } catch {
+            throw ECGridError(.malformedBody, httpStatus: status, detail: "data is not the expected shape: \(Self.describe(error))")
+        }
+    }
+
+    static func envelopeMessage(_ body: [UInt8]) -> String? {
+        guard let bare = try? JSONDecoder().decode(BareEnvelope.self, from: Data(body)) else { return nil }
+        return bare.message.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        guard let decodingError = error as? DecodingError else { return "unreadable" }
+        switch decodingError {
+        case .keyNotFound(let key, let context):
+            return "missing \(key.stringValue) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "bad value at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
+        @unknown default:
+            return "unreadable"
+        }
+    }
+
+    /// A short rendering of a payload for the exchange record.
+    static func summary(of value: Any?) -> String? {
+        switch value {
+        case nil: return "null"
+        case let flag as Bool: return String(flag)
+        case let text as String: return String(text.prefix(120))
+        case let user as User: return "user \(user.userId) (\(user.login))"
+        case let users as [User]: return "\(users.count) user record(s)"
+        case let session as SessionInfo: return "session of user \(session.userId) (\(session.login))"
+        case .some(let other): return String(String(describing: type(of: other)).prefix(60))
+        }
+    }
+}
+
+/// Decodes any JSON value and keeps nothing.
+struct IgnoredPayload: Decodable, Sendable {
+    init(from decoder: any Decoder) throws {}
+}
+
+/// Facts about this library.
+public enum ECGridKitInfo {
+    public static let version = "0.1.0"
+}

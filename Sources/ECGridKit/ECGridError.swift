@@ -1,0 +1,162 @@
+/// Every way a call to ECGrid can fail, with what the operator should do about it.
+///
+/// The description never contains a credential: request headers are not kept, and texts from
+/// the server are quoted, not interpreted.
+public struct ECGridError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong.
+    public enum Kind: String, Sendable, Codable, Equatable {
+        /// The server answered with an error envelope (`success: false`).
+        case api
+        /// The server answered a status that is not 2xx with a body that is no envelope.
+        case unexpectedStatus
+        /// The body is not the JSON the call expects (an HTML page from a proxy, say).
+        case malformedBody
+        /// The body is empty where JSON was expected.
+        case emptyBody
+        /// The body is larger than the client accepts.
+        case bodyTooLarge
+        /// No answer within the time-out.
+        case timeout
+        /// Nothing listens at the address.
+        case connectionRefused
+        /// The connection closed before the whole answer arrived.
+        case connectionDropped
+        /// The host name does not resolve.
+        case hostNotFound
+        /// The TLS handshake failed (untrusted or invalid certificate, …).
+        case tlsFailure
+        /// The base URL is plain `http://` to a host that is not loopback.
+        case insecureURL
+        /// The base URL cannot be used.
+        case invalidURL
+        /// No credential is configured.
+        case missingCredentials
+        /// An argument was refused before anything was sent.
+        case invalidInput
+        /// The caller cancelled the request.
+        case cancelled
+        /// Any other transport failure.
+        case transport
+    }
+
+    public var kind: Kind
+    /// The HTTP status, when an answer arrived.
+    public var httpStatus: Int?
+    /// The envelope's `errorCode`, when there was one.
+    public var errorCode: String?
+    /// The envelope's `message`, when there was one.
+    public var serverMessage: String?
+    /// A technical detail for logs and `--json` (never a credential).
+    public var detail: String
+    /// How many times the request was sent.
+    public var attempts: Int
+    /// Wall time spent, in milliseconds.
+    public var latencyMs: Int?
+    /// The request this error belongs to, for example `GET /v2/users/42`.
+    public var request: String?
+
+    public init(
+        _ kind: Kind, httpStatus: Int? = nil, errorCode: String? = nil, serverMessage: String? = nil,
+        detail: String = "", attempts: Int = 0, latencyMs: Int? = nil, request: String? = nil
+    ) {
+        self.kind = kind
+        self.httpStatus = httpStatus
+        self.errorCode = errorCode
+        self.serverMessage = serverMessage
+        self.detail = detail
+        self.attempts = attempts
+        self.latencyMs = latencyMs
+        self.request = request
+    }
+
+    /// True when nothing reached the server, so even a state-changing request may be sent again.
+    public var definitelyNotSent: Bool {
+        kind == .connectionRefused || kind == .hostNotFound || kind == .insecureURL || kind == .invalidURL
+            || kind == .missingCredentials || kind == .invalidInput || kind == .tlsFailure
+    }
+
+    /// The envelope as the server sent it, for the record of the exchange.
+    public var exchange: ExchangeRecord {
+        ExchangeRecord(
+            request: request ?? "", httpStatus: httpStatus, success: kind == .api ? false : nil, errorCode: errorCode,
+            message: serverMessage, dataSummary: nil, latencyMs: latencyMs ?? 0, attempts: attempts)
+    }
+
+    /// One line for a person: what happened and what to do.
+    public var explanation: String {
+        switch kind {
+        case .api:
+            switch (httpStatus, errorCode) {
+            case (_, "InvalidAPIKey"?):
+                return "The API key is wrong or revoked: check ECGRID_API_KEY (or the profile's key file)."
+            case (_, "InvalidSession"?):
+                return "The bearer session expired or was revoked: log in again."
+            case (_, "InvalidCredentials"?):
+                return "Login failed: the login or password is wrong."
+            case (_, "AccessDenied"?):
+                return "Access denied: your AuthLevel is too low for this user or network."
+            case (_, "ObjectNotFound"?):
+                return "Not found: no such object, or it is not visible to your credential."
+            case (_, "InvalidParameter"?):
+                return "The server refused a parameter" + (serverMessage.map { ": \($0)" } ?? ".")
+            case (_, "DuplicateObject"?):
+                return "The object already exists."
+            case (_, "RateLimitExceeded"?), (429?, _):
+                return "Rate limit exceeded and retries ran out: wait a minute and try again."
+            case (500?, _), (503?, _), (_, "InternalError"?):
+                return "The ECGrid server failed (\(httpStatus.map(String.init) ?? "error")) after \(attempts) "
+                    + "attempt(s): the action may or may not have happened; check before repeating it."
+            case (401?, _):
+                return "Not authenticated: check the credential."
+            default:
+                return "The server refused the request" + (serverMessage.map { ": \($0)" } ?? ".")
+            }
+        case .unexpectedStatus:
+            return "The server answered HTTP \(httpStatus.map(String.init) ?? "?") without an ECGrid envelope: "
+                + "is the base URL right, or is a proxy in the way?"
+        case .malformedBody:
+            return "The server's answer is not the JSON ECGrid sends (a proxy or error page?); nothing was read from it."
+        case .emptyBody:
+            return "The server answered with an empty body where JSON was expected."
+        case .bodyTooLarge:
+            return "The server's answer is larger than the client accepts; it was not read."
+        case .timeout:
+            return "No answer in time: the server or the network is slow. A state-changing action may or may not "
+                + "have happened; check before repeating it."
+        case .connectionRefused:
+            return "Connection refused: nothing listens at the base URL. Check it, and your VPN or tunnel."
+        case .connectionDropped:
+            return "The connection dropped before the answer was complete. A state-changing action may or may not "
+                + "have happened; check before repeating it."
+        case .hostNotFound:
+            return "The host name does not resolve: check the base URL and DNS."
+        case .tlsFailure:
+            return "The TLS handshake failed: the server's certificate is not trusted or not valid for this host."
+        case .insecureURL:
+            return "Plain http:// is allowed only to loopback; use https:// for any other host."
+        case .invalidURL:
+            return "The base URL cannot be used: give a full URL such as https://rest.ecgrid.io."
+        case .missingCredentials:
+            return "No credential: set ECGRID_API_KEY (never pass a key on the command line)."
+        case .invalidInput:
+            return detail.isEmpty ? "The input was refused." : detail
+        case .cancelled:
+            return "Cancelled before an answer arrived."
+        case .transport:
+            return "The request failed in transport."
+        }
+    }
+
+    public var description: String {
+        var parts: [String] = []
+        if let request { parts.append(request) }
+        if let httpStatus { parts.append("HTTP \(httpStatus)") }
+        if let errorCode, !errorCode.isEmpty { parts.append(errorCode) }
+        var text = parts.isEmpty ? kind.rawValue : parts.joined(separator: " · ")
+        text += ": " + explanation
+        if let serverMessage, !serverMessage.isEmpty, kind == .api, !explanation.contains(serverMessage) {
+            text += " Server said: \"\(serverMessage)\""
+        }
+        return text
+    }
+}

@@ -1,0 +1,117 @@
+/// The body of `POST /v2/auth/login`.
+public struct LoginRequest: Codable, Sendable {
+    public var login: String
+    public var password: String
+    public init(login: String, password: String) {
+        self.login = login
+        self.password = password
+    }
+}
+
+/// What login and refresh return: a bearer token and when it expires.
+public struct TokenInfo: Codable, Sendable, Equatable {
+    public var token: String
+    public var expiresAt: ECGridDate?
+    public var userId: Int?
+
+    public init(token: String, expiresAt: ECGridDate?, userId: Int?) {
+        self.token = token
+        self.expiresAt = expiresAt
+        self.userId = userId
+    }
+}
+
+/// What `POST /v2/auth/session` returns: the context of the current credential.
+public struct SessionInfo: Codable, Sendable, Equatable {
+    public var userId: Int
+    public var login: String
+    public var networkId: Int?
+    public var mailboxId: Int?
+    public var authLevel: AuthLevel?
+    public var expiresAt: ECGridDate?
+
+    public init(
+        userId: Int, login: String, networkId: Int?, mailboxId: Int?, authLevel: AuthLevel?, expiresAt: ECGridDate?
+    ) {
+        self.userId = userId
+        self.login = login
+        self.networkId = networkId
+        self.mailboxId = mailboxId
+        self.authLevel = authLevel
+        self.expiresAt = expiresAt
+    }
+
+    enum CodingKeys: String, CodingKey { case userId, login, loginName, networkId, mailboxId, authLevel, expiresAt }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        guard let id = c.lenientInt(.userId) else {
+            throw DecodingError.keyNotFound(
+                CodingKeys.userId, .init(codingPath: c.codingPath, debugDescription: "session without a userId"))
+        }
+        userId = id
+        login = c.lenientString(.login) ?? c.lenientString(.loginName) ?? ""
+        networkId = c.lenientInt(.networkId)
+        mailboxId = c.lenientInt(.mailboxId)
+        authLevel = try? c.decodeIfPresent(AuthLevel.self, forKey: .authLevel)
+        expiresAt = try? c.decodeIfPresent(ECGridDate.self, forKey: .expiresAt)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(userId, forKey: .userId)
+        try c.encode(login, forKey: .login)
+        try c.encodeIfPresent(networkId, forKey: .networkId)
+        try c.encodeIfPresent(mailboxId, forKey: .mailboxId)
+        try c.encodeIfPresent(authLevel, forKey: .authLevel)
+        try c.encodeIfPresent(expiresAt, forKey: .expiresAt)
+    }
+}
+
+/// Filters and paging for `POST /v2/users/list`.
+public struct UserListQuery: Codable, Sendable, Equatable {
+    public var networkId: Int?
+    public var mailboxId: Int?
+    public var authLevel: AuthLevel?
+    public var status: UserStatus?
+    public var pageNo: Int
+    public var recordsPerPage: Int
+
+    public init(
+        networkId: Int? = nil, mailboxId: Int? = nil, authLevel: AuthLevel? = nil, status: UserStatus? = nil,
+        pageNo: Int = 1, recordsPerPage: Int = 25
+    ) {
+        self.networkId = networkId
+        self.mailboxId = mailboxId
+        self.authLevel = authLevel
+        self.status = status
+        self.pageNo = pageNo
+        self.recordsPerPage = recordsPerPage
+    }
+}
+
+/// The body of `POST /v2/users/by-name`.
+public struct ByNameRequest: Codable, Sendable {
+    public var login: String
+    public init(login: String) { self.login = login }
+}
+
+/// The body of `POST /v2/auth/refresh`.
+public struct RefreshRequest: Codable, Sendable {
+    public var token: String
+    public init(token: String) { self.token = token }
+}
+
+/// The body of `POST /v2/users/role`.
+public struct RoleRequest: Codable, Sendable {
+    public var userId: Int
+    public var authLevel: AuthLevel
+    public var networkId: Int?
+    public var mailboxId: Int?
+    public init(userId: Int, authLevel: AuthLevel, networkId: Int? = nil, mailboxId: Int? = nil) {
+        self.userId = userId
+        self.authLevel = authLevel
+        self.networkId = networkId
+        self.mailboxId = mailboxId
+    }
+}

@@ -1,0 +1,76 @@
+/// When and how long to wait before sending a request again.
+///
+/// - 429 `RateLimitExceeded`: wait what `Retry-After` says (capped at `maxRetryAfter`),
+///   up to `maxRateLimitAttempts` sends in all.
+/// - 500, 503, time-outs and dropped connections: exponential backoff, at most `maxAttempts`
+///   sends in all — but only for requests that change nothing. A state-changing request is
+///   sent again only when the first one certainly did not reach the server (connection
+///   refused) or the server said it did not act on it (429).
+/// - Every other 4xx: never retried.
+public struct RetryPolicy: Sendable, Equatable {
+    public var maxAttempts: Int
+    public var maxRateLimitAttempts: Int
+    public var baseDelay: Duration
+    public var maxDelay: Duration
+    public var maxRetryAfter: Duration
+    /// Spreads concurrent retries apart (a random factor between 0.5 and 1).
+    public var jitter: Bool
+
+    public init(
+        maxAttempts: Int = 3, maxRateLimitAttempts: Int = 10, baseDelay: Duration = .milliseconds(200),
+        maxDelay: Duration = .seconds(5), maxRetryAfter: Duration = .seconds(30), jitter: Bool = true
+    ) {
+        self.maxAttempts = maxAttempts
+        self.maxRateLimitAttempts = maxRateLimitAttempts
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+        self.maxRetryAfter = maxRetryAfter
+        self.jitter = jitter
+    }
+
+    /// The default policy.
+    public static let standard = RetryPolicy()
+    /// Never retry.
+    public static let none = RetryPolicy(maxAttempts: 1, maxRateLimitAttempts: 1)
+
+    /// The decision after a failed attempt: the delay before the next one, or nil to give up.
+    /// `attempt` counts sends so far (1 after the first).
+    public func delay(after error: ECGridError, attempt: Int, stateChanging: Bool, retryAfter: Duration?) -> Duration? {
+        if error.kind == .api && error.httpStatus == 429 || error.errorCode == "RateLimitExceeded" {
+            guard attempt < maxRateLimitAttempts else { return nil }
+            if let retryAfter { return min(max(retryAfter, .milliseconds(1)), maxRetryAfter) }
+            return backoff(attempt)
+        }
+        guard attempt < maxAttempts else { return nil }
+        switch error.kind {
+        case .connectionRefused:
+            return backoff(attempt)
+        case .timeout, .connectionDropped:
+            return stateChanging ? nil : backoff(attempt)
+        case .api, .unexpectedStatus, .malformedBody, .emptyBody:
+            guard let status = error.httpStatus, status == 500 || status == 503 else { return nil }
+            return stateChanging ? nil : backoff(attempt)
+        default:
+            return nil
+        }
+    }
+
+    func backoff(_ attempt: Int) -> Duration {
+        var delay = baseDelay
+        for _ in 1..<max(1, attempt) { delay = min(delay * 2, maxDelay) }
+        if jitter { delay = delay * Double.random(in: 0.5...1.0) }
+        return min(delay, maxDelay)
+    }
+}
+
+/// Told each time a request is about to be sent again.
+public struct RetryEvent: Sendable, Equatable {
+    /// The request, for example `POST /v2/users/reset/42`.
+    public var request: String
+    /// The attempt that failed (1 for the first).
+    public var attempt: Int
+    /// Why it failed, for example `HTTP 429 RateLimitExceeded`.
+    public var reason: String
+    /// How long the client waits before the next attempt.
+    public var delay: Duration
+}

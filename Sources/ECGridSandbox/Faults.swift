@@ -1,0 +1,138 @@
+import Foundation
+
+/// A failure the sandbox can inject, to try the client against everything it must survive.
+public enum FaultKind: String, Codable, Sendable, CaseIterable {
+    /// 429 RateLimitExceeded with `Retry-After`. The request is not acted on.
+    case rateLimited = "429"
+    /// 500 InternalError. The request is not acted on.
+    case serverError = "500"
+    /// 503 InternalError. The request is not acted on.
+    case unavailable = "503"
+    /// The request is acted on, then the body is replaced by broken JSON.
+    case malformed
+    /// The request is acted on, then the body is replaced by a proxy's HTML error page (HTTP 502).
+    case html
+    /// The request is acted on, then the body is empty (HTTP 200).
+    case empty
+    /// The request is acted on, then the body is a valid envelope of several megabytes.
+    case oversized
+    /// The request is acted on, then the connection closes before any body byte.
+    case drop
+    /// The request is acted on, then the connection closes half way through the body.
+    case dropMidBody = "drop-mid-body"
+
+    /// True when the request is refused before the sandbox acts on it.
+    public var refusesBeforeActing: Bool { self == .rateLimited || self == .serverError || self == .unavailable }
+}
+
+/// One switchable fault: which requests it hits and how often.
+public struct FaultRule: Codable, Sendable, Equatable {
+    public var kind: FaultKind
+    /// Hit requests whose path starts with this (nil: every API request).
+    public var pathPrefix: String?
+    /// Hit this many matching requests, then retire (nil: no limit).
+    public var count: Int?
+    /// Hit a matching request with this probability (nil: always).
+    public var probability: Double?
+    /// Seconds in `Retry-After` for `429`.
+    public var retryAfter: Int?
+
+    public init(
+        kind: FaultKind, pathPrefix: String? = nil, count: Int? = nil, probability: Double? = nil, retryAfter: Int? = nil
+    ) {
+        self.kind = kind
+        self.pathPrefix = pathPrefix
+        self.count = count
+        self.probability = probability
+        self.retryAfter = retryAfter
+    }
+
+    /// Parses `KIND[:PROBABILITY][@PATH-PREFIX]`, for example `503:0.1` or `429@/v2/users/reset`.
+    public init?(parsing text: String) {
+        var rest = Substring(text)
+        var prefix: String?
+        if let at = rest.firstIndex(of: "@") {
+            prefix = String(rest[rest.index(after: at)...])
+            rest = rest[..<at]
+        }
+        var probability: Double?
+        if let colon = rest.firstIndex(of: ":") {
+            guard let value = Double(rest[rest.index(after: colon)...]), (0...1).contains(value) else { return nil }
+            probability = value
+            rest = rest[..<colon]
+        }
+        guard let kind = FaultKind(rawValue: String(rest)) else { return nil }
+        self.init(kind: kind, pathPrefix: prefix, probability: probability)
+    }
+}
+
+/// Every fault switch of a running sandbox.
+public struct FaultSettings: Codable, Sendable, Equatable {
+    /// Added before every API answer, in milliseconds.
+    public var latencyMs: Int
+    /// Requests a second allowed before answering 429 (nil: no limit).
+    public var rateLimitPerSecond: Int?
+    public var rules: [FaultRule]
+
+    public init(latencyMs: Int = 0, rateLimitPerSecond: Int? = nil, rules: [FaultRule] = []) {
+        self.latencyMs = latencyMs
+        self.rateLimitPerSecond = rateLimitPerSecond
+        self.rules = rules
+    }
+}
+
+/// The decision for one request.
+struct FaultDecision: Sendable {
+    var latency: Duration = .zero
+    var fault: FaultKind?
+    var retryAfter: Int = 1
+}
+
+/// Holds the switches and decides, request by request, which fault (if any) applies.
+actor FaultInjector {
+    private(set) var settings: FaultSettings
+    private var tokens: Double = 0
+    private var lastRefill = ContinuousClock.now
+    private var random = SystemRandomNumberGenerator()
+
+    init(_ settings: FaultSettings) {
+        self.settings = settings
+        tokens = Double(settings.rateLimitPerSecond ?? 0)
+    }
+
+    func replace(_ new: FaultSettings) {
+        settings = new
+        tokens = Double(new.rateLimitPerSecond ?? 0)
+        lastRefill = .now
+    }
+
+    func decide(path: String) -> FaultDecision {
+        var decision = FaultDecision(latency: .milliseconds(settings.latencyMs))
+        if let perSecond = settings.rateLimitPerSecond, perSecond > 0 {
+            let now = ContinuousClock.now
+            let elapsed = now - lastRefill
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            tokens = min(Double(perSecond), tokens + seconds * Double(perSecond))
+            lastRefill = now
+            if tokens >= 1 {
+                tokens -= 1
+            } else {
+                decision.fault = .rateLimited
+                decision.retryAfter = 1
+                return decision
+            }
+        }
+        for index in settings.rules.indices {
+            let rule = settings.rules[index]
+            if let prefix = rule.pathPrefix, !path.hasPrefix(prefix) { continue }
+            if let count = rule.count, count <= 0 { continue }
+            if let probability = rule.probability, Double.random(in: 0..<1, using: &random) >= probability { continue }
+            if let count = rule.count { settings.rules[index].count = count - 1 }
+            decision.fault = rule.kind
+            decision.retryAfter = rule.retryAfter ?? 1
+            break
+        }
+        settings.rules.removeAll { ($0.count ?? 1) <= 0 }
+        return decision
+    }
+}

@@ -1,0 +1,31 @@
+/// A small deterministic generator (SplitMix64), so a seed always yields the same sandbox.
+struct SeededRandom: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A value in 0..<bound.
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(1, bound))) }
+
+    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+
+    mutating func chance(_ probability: Double) -> Bool { Double(next() % 1_000_000) / 1_000_000 < probability }
+
+    /// Lower-case hexadecimal text of `count` digits.
+    mutating func hex(_ count: Int) -> String {
+        var text = ""
+        while text.count < count {
+            let chunk = String(next(), radix: 16)
+            text += String(repeating: "0", count: 16 - chunk.count) + chunk
+        }
+        return String(text.prefix(count))
+    }
+}

@@ -1,0 +1,64 @@
+import ECGridKit
+import ECGridSandbox
+import Foundation
+
+/// An open connection for one command: the client, its transport, and the embedded sandbox
+/// when `--sandbox` was given. Close it when done.
+struct Connection {
+    let client: ECGridClient
+    let transport: AsyncHTTPTransport
+    let sandbox: SandboxServer?
+
+    /// Opens a connection from the options and the environment (`ECGRID_BASE_URL`,
+    /// `ECGRID_API_KEY`). The key is read from the environment only, never from arguments.
+    static func open(
+        _ options: ConnectionOptions, environment: [String: String] = ProcessInfo.processInfo.environment,
+        requireCredential: Bool = true
+    ) async throws -> Connection {
+        var sandbox: SandboxServer?
+        let base: BaseURL
+        let credential: (any CredentialProvider)?
+        if options.sandbox {
+            let server = try await SandboxServer.start(SandboxConfiguration(activityInterval: .seconds(2)))
+            sandbox = server
+            base = try BaseURL(server.baseURL)
+            credential = StaticCredential(.apiKey(Secret(await server.operatorKey())))
+        } else {
+            let text = options.baseURL ?? environment["ECGRID_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? BaseURL.production
+            base = try BaseURL(text)
+            let key = environment["ECGRID_API_KEY"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if key.isEmpty {
+                if requireCredential { throw ECGridError(.missingCredentials) }
+                credential = nil
+            } else {
+                credential = StaticCredential(.apiKey(Secret(key)))
+            }
+        }
+        let transport = AsyncHTTPTransport()
+        let client = ECGridClient(
+            baseURL: base, transport: transport, credentials: credential,
+            timeout: .milliseconds(Int64(options.timeout * 1000)))
+        return Connection(client: client, transport: transport, sandbox: sandbox)
+    }
+
+    func close() async {
+        await transport.shutdown()
+        await sandbox?.stop()
+    }
+}
+
+/// Runs `body` with an open connection and always closes it.
+func withConnection<T>(
+    _ options: ConnectionOptions, requireCredential: Bool = true, _ body: (Connection) async throws -> T
+) async throws -> T {
+    let connection = try await Connection.open(options, requireCredential: requireCredential)
+    do {
+        let result = try await body(connection)
+        await connection.close()
+        return result
+    } catch {
+        await connection.close()
+        throw error
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import ECGridKit
+
+/// Where to connect and how long to wait: shared by every command that talks to ECGrid.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "ECGrid base URL (default: $ECGRID_BASE_URL, else \(BaseURL.production)). http:// only to loopback.",
+        valueName: "url"))
+    var baseURL: String?
+
+    @Flag(name: .long, help: "Start an embedded sandbox with demo users and use its demo operator's key.")
+    var sandbox = false
+
+    @Option(name: .long, help: ArgumentHelp("Seconds to wait for each answer.", valueName: "seconds"))
+    var timeout: Double = 30
+
+    func validate() throws {
+        guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds.") }
+        if sandbox && baseURL != nil { throw ValidationError("--sandbox and --base-url exclude each other.") }
+    }
+}
+
+/// `--json` for machine-readable output.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print machine-readable JSON (the API's field names) instead of a table.")
+    var json = false
+}

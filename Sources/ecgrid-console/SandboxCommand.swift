@@ -1,0 +1,111 @@
+import ArgumentParser
+import ECGridKit
+import ECGridSandbox
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `sandbox`: serve a local ECGrid sandbox in the foreground.
+struct SandboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sandbox",
+        abstract: "Serve a local ECGrid sandbox on 127.0.0.1 until interrupted.",
+        discussion: """
+            Faults: --fault KIND[:PROBABILITY][@PATH-PREFIX], repeatable; KIND is one of \
+            \(FaultKind.allCases.map(\.rawValue).joined(separator: ", ")). Switch them while it runs \
+            with PUT /sandbox/faults (a JSON body like the one GET /sandbox/faults returns).
+            """)
+
+    @Option(help: "Port on 127.0.0.1 (0: any free port).") var port = 8_026
+    @Option(help: "Users in all, 3 to 100000.") var users = 300
+    @Option(help: "Seed for the generated users and keys.") var seed: UInt64 = 20_261_124
+    @Option(name: .customLong("latency-ms"), help: "Delay added to every answer.") var latencyMs = 0
+    @Option(name: .customLong("rate-limit"), help: "Requests a second before 429 RateLimitExceeded.") var rateLimit: Int?
+    @Option(help: "A fault to inject (see below).") var fault: [String] = []
+    @Option(name: .customLong("activity-seconds"), help: "Log in a random user this often (0: never).")
+    var activitySeconds: Double = 2
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535.") }
+        guard (3...100_000).contains(users) else { throw ValidationError("--users must be 3 to 100000.") }
+        for spec in fault where FaultRule(parsing: spec) == nil {
+            throw ValidationError("Cannot read --fault '\(spec)': use KIND[:PROBABILITY][@PATH-PREFIX].")
+        }
+        if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1.") }
+    }
+
+    func run() async throws {
+        let configuration = SandboxConfiguration(
+            port: port, userCount: users, seed: seed,
+            activityInterval: activitySeconds > 0 ? .milliseconds(Int64(activitySeconds * 1000)) : nil,
+            faults: FaultSettings(latencyMs: latencyMs, rateLimitPerSecond: rateLimit,
+                rules: fault.compactMap(FaultRule.init(parsing:))))
+        let server: SandboxServer
+        do {
+            server = try await SandboxServer.start(configuration)
+        } catch {
+            Output.error("error: the sandbox could not listen on 127.0.0.1:\(port) (\(error)). Is the port taken? Try --port 0.")
+            throw ExitCode(ExitStatus.failure)
+        }
+        let store = server.store
+        Output.print("""
+            ECGrid sandbox on \(server.baseURL) with \(await store.userCount) users.
+              operator  \(SandboxAccounts.operatorLogin) (TechOps)        key \(await store.apiKey(of: SandboxAccounts.operatorID) ?? "")
+              viewer    \(SandboxAccounts.viewerLogin) (NetworkUser)   key \(await store.apiKey(of: SandboxAccounts.viewerID) ?? "")
+              netadmin  \(SandboxAccounts.netAdminLogin) (NetworkAdmin) key \(await store.apiKey(of: SandboxAccounts.netAdminID) ?? "")
+              passwords \(SandboxAccounts.passwordPrefix)<userId>, for example \(SandboxAccounts.password(for: SandboxAccounts.operatorID))
+            Try:
+              export ECGRID_API_KEY=\(await server.operatorKey())
+              ecgrid-console users list --base-url \(server.baseURL)
+            Press Ctrl-C to stop.
+            """)
+        await waitForTermination()
+        await server.stop()
+        Output.print("Sandbox stopped.")
+    }
+
+    /// Returns on SIGINT, SIGTERM or SIGHUP.
+    func waitForTermination() async {
+        let signals = [SIGINT, SIGTERM, SIGHUP]
+        for signalNumber in signals { signal(signalNumber, SIG_IGN) }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let once = OnceFlag()
+            let sources = signals.map { DispatchSource.makeSignalSource(signal: $0, queue: .main) }
+            for source in sources {
+                source.setEventHandler {
+                    if once.claim() { continuation.resume() }
+                }
+                source.resume()
+            }
+            SignalSources.keep(sources)
+        }
+    }
+}
+
+/// Lets exactly one caller through.
+final class OnceFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+
+    func claim() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if done { return false }
+        done = true
+        return true
+    }
+}
+
+/// Keeps signal sources alive for the life of the process.
+enum SignalSources {
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+    private static let lock = NSLock()
+
+    static func keep(_ new: [any DispatchSourceSignal]) {
+        lock.lock()
+        sources.append(contentsOf: new)
+        lock.unlock()
+    }
+}
