@@ -81,6 +81,13 @@ public final class AsyncHTTPTransport: HTTPTransport {
                 break
             }
         }
+        if let parserError = error as? HTTPParserError {
+            // The stream ended mid-message: the peer closed the connection.
+            if parserError == .invalidEOFState {
+                return ECGridError(.connectionDropped, detail: "connection closed mid-answer")
+            }
+            return ECGridError(.malformedBody, detail: "not valid HTTP: \(parserError)")
+        }
         if error is NIOTooManyBytesError {
             return ECGridError(.bodyTooLarge, detail: "body over the size limit")
         }
