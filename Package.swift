@@ -57,5 +57,10 @@ let package = Package(
             dependencies: ["ECGridKit", "ECGridSandbox"],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "CommandLineTests",
+            dependencies: ["ECGridKit", "ECGridSandbox", "ecgrid-console"],
+            swiftSettings: strict
+        ),
     ]
 )

@@ -1,0 +1,86 @@
+import ECGridKit
+import ECGridSandbox
+import Foundation
+
+/// Runs the built `ecgrid-console` binary as an operator or a script would.
+struct CLIRun {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var stdoutBytes: [UInt8]
+}
+
+enum CLI {
+    /// The binary next to the test bundle.
+    static var binary: URL {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var directory = URL(fileURLWithPath: exe).deletingLastPathComponent()
+        if directory.lastPathComponent == "MacOS" || directory.pathExtension == "xctest" {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("ecgrid-console")
+    }
+
+    /// Runs the binary in a session of its own (no controlling terminal, as under cron or CI),
+    /// with a clean environment plus `environment`, feeding `input` on standard input.
+    static func run(_ arguments: [String], environment: [String: String] = [:], input: String = "") async throws -> CLIRun {
+        try await runCommand(["/usr/bin/setsid", "-w", binary.path] + arguments, environment: environment, input: input)
+    }
+
+    /// Runs the binary under `script`, so it has a pseudo-terminal and `/dev/tty` answers with `input`.
+    static func runInTerminal(_ arguments: [String], environment: [String: String] = [:], input: String) async throws -> CLIRun {
+        let command = ([binary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        return try await runCommand(["/usr/bin/script", "-qfec", command, "/dev/null"], environment: environment, input: input)
+    }
+
+    /// Waits for the child without blocking a thread of the cooperative pool (the sandbox it
+    /// talks to runs there).
+    static func runCommand(_ argv: [String], environment: [String: String], input: String) async throws -> CLIRun {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ecgrid-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let inPath = directory.appendingPathComponent("in")
+        let outPath = directory.appendingPathComponent("out")
+        let errPath = directory.appendingPathComponent("err")
+        try Data(input.utf8).write(to: inPath)
+        try Data().write(to: outPath)
+        try Data().write(to: errPath)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: argv[0])
+        process.arguments = Array(argv.dropFirst())
+        var env = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": directory.path, "TERM": "xterm-256color"]
+        env.merge(environment) { $1 }
+        process.environment = env
+        process.standardInput = try FileHandle(forReadingFrom: inPath)
+        process.standardOutput = try FileHandle(forWritingTo: outPath)
+        process.standardError = try FileHandle(forWritingTo: errPath)
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            process.terminationHandler = { _ in done.resume() }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                done.resume()
+            }
+        }
+        let out = (try? Data(contentsOf: outPath)) ?? Data()
+        let err = (try? Data(contentsOf: errPath)) ?? Data()
+        return CLIRun(
+            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+            stderr: String(decoding: err, as: UTF8.self), stdoutBytes: Array(out))
+    }
+}
+
+/// A sandbox for one test, with the environment that points the binary at it.
+func withCLISandbox<T>(users: Int = 300, _ body: (SandboxServer, [String: String]) async throws -> T) async throws -> T {
+    let server = try await SandboxServer.start(SandboxConfiguration(userCount: users))
+    let environment = ["ECGRID_BASE_URL": server.baseURL, "ECGRID_API_KEY": await server.operatorKey()]
+    do {
+        let result = try await body(server, environment)
+        await server.stop()
+        return result
+    } catch {
+        await server.stop()
+        throw error
+    }
+}
