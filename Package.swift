@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "ecgrid-console", targets: ["ecgrid-console"]),
         .library(name: "ECGridKit", targets: ["ECGridKit"]),
         .library(name: "ECGridSandbox", targets: ["ECGridSandbox"]),
+        .library(name: "IncidentLog", targets: ["IncidentLog"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -33,6 +34,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "IncidentLog",
+            dependencies: [
+                "ECGridKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "ECGridSandbox",
             dependencies: [
                 "ECGridKit",
@@ -47,6 +56,7 @@ let package = Package(
             dependencies: [
                 "ECGridKit",
                 "ECGridSandbox",
+                "IncidentLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -58,8 +68,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "IncidentLogTests",
+            dependencies: ["ECGridKit", "IncidentLog"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "CommandLineTests",
-            dependencies: ["ECGridKit", "ECGridSandbox", "ecgrid-console"],
+            dependencies: ["ECGridKit", "ECGridSandbox", "IncidentLog", "ecgrid-console"],
             swiftSettings: strict
         ),
     ]

@@ -52,6 +52,7 @@ struct Connection {
 func withConnection<T>(
     _ options: ConnectionOptions, requireCredential: Bool = true, _ body: (Connection) async throws -> T
 ) async throws -> T {
+    History.reportAbandoned()
     let connection = try await Connection.open(options, requireCredential: requireCredential)
     do {
         let result = try await body(connection)

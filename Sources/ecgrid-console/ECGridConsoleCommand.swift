@@ -13,7 +13,7 @@ struct ECGridConsoleCommand: AsyncParsableCommand {
             requested action succeeded, 1 when one failed, 2 when refused before anything was sent.
             """,
         version: ECGridKitInfo.version,
-        subcommands: [UsersCommand.self, WhoamiCommand.self, ResetCommand.self, SandboxCommand.self])
+        subcommands: [UsersCommand.self, WhoamiCommand.self, ResetCommand.self, HistoryCommand.self, SandboxCommand.self])
 
     @OptionGroup var connection: ConnectionOptions
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ECGridKit
 import Foundation
+import IncidentLog
 
 /// `reset ID... [--yes] [--reason TEXT] [--json]`: revoke every bearer session of the users.
 struct ResetCommand: AsyncParsableCommand {
@@ -11,7 +12,8 @@ struct ResetCommand: AsyncParsableCommand {
             Each target is re-read first; the request goes out only after confirmation: type the \
             user's ID (or, for several users, their number) at the terminal, or pass --yes. With \
             no terminal and no --yes nothing is sent. API keys keep working after a reset. \
-            Give '-' to read IDs from standard input, one a line ('#' starts a comment).
+            Give '-' to read IDs from standard input, one a line ('#' starts a comment). \
+            Every reset is written to the history before it is sent, and its outcome after.
             """)
 
     @OptionGroup var connection: ConnectionOptions
@@ -49,7 +51,10 @@ struct ResetCommand: AsyncParsableCommand {
             throw fail(error, json: output.json)
         }
         report(results)
-        if results.contains(where: { !$0.succeeded }) { throw ExitCode(ExitStatus.failure) }
+        for result in results {
+            if let failure = result.historyFailure { Output.error("error: user \(result.userId): \(failure)") }
+        }
+        if results.contains(where: { !$0.succeeded || $0.historyFailure != nil }) { throw ExitCode(ExitStatus.failure) }
     }
 
     /// Confirms (unless --yes) and resets, returning one result per ID in the order given.
@@ -64,10 +69,13 @@ struct ResetCommand: AsyncParsableCommand {
             }
             try confirm(ids: ids, targets: targets)
         }
-        let outcomes = await ids.concurrentMap(limit: concurrency) { id in
-            await client.resetSessionsChecked(userId: id)
+        let recorder = await History.recorder(for: client)
+        let reason = self.reason
+        let recorded = await ids.concurrentMap(limit: concurrency) { id in
+            await client.resetSessionsRecorded(userId: id, reason: reason, recorder: recorder)
         }
-        return outcomes.map { ResetResult($0, reason: reason) }
+        for warning in recorder.takeWarnings() { Output.error("warning: \(warning)") }
+        return recorded.map { ResetResult($0, reason: reason) }
     }
 
     /// Shows the targets and asks for the typed confirmation; throws when not confirmed.
@@ -150,8 +158,15 @@ struct ResetResult: Encodable {
     var latencyMs: Int?
     var attempts: Int?
     var reason: String?
+    /// The id of the history records of this reset.
+    var actionId: String?
+    /// Set when the history could not record the outcome.
+    var historyFailure: String?
 
-    init(_ outcome: SessionResetOutcome, reason: String?) {
+    init(_ recorded: RecordedReset, reason: String?) {
+        let outcome = recorded.outcome
+        actionId = recorded.intent?.actionId
+        historyFailure = recorded.historyFailure
         userId = outcome.userId
         login = outcome.before?.login
         succeeded = outcome.succeeded

@@ -1,0 +1,135 @@
+import ECGridKit
+import Foundation
+import Synchronization
+
+/// Writes the history of this run's actions: an intent before each state-changing request,
+/// an outcome after it. Every record carries the operator, the profile and the base URL.
+public final class ActionRecorder: Sendable {
+    public let store: HistoryStore
+    public let profile: String?
+    public let baseURL: String
+    private let actor: Mutex<OperatorIdentity>
+    private let syslog: SyslogForwarder?
+    private let warnings: Mutex<[String]>
+
+    public init(store: HistoryStore, operator: OperatorIdentity, profile: String?, baseURL: String, syslog: SyslogForwarder? = nil) {
+        self.store = store
+        self.profile = profile
+        self.baseURL = baseURL
+        self.actor = Mutex(`operator`)
+        self.syslog = syslog
+        self.warnings = Mutex([])
+    }
+
+    /// Records the ECGrid user the credential belongs to, once known.
+    public func setAPIUser(_ user: User) {
+        actor.withLock { $0.apiUser = OperatorIdentity.APIUser(user) }
+    }
+
+    public var operatorIdentity: OperatorIdentity { actor.withLock { $0 } }
+
+    /// Syslog forwarding failures since the last call (they never block an action).
+    public func takeWarnings() -> [String] { warnings.withLock { list in defer { list = [] }; return list } }
+
+    /// Appends and flushes the intent record; throws when it could not (then the request must
+    /// not be sent).
+    @discardableResult
+    public func intent(action: String, target: TargetSnapshot, reason: String?, actionId: String = UUID().uuidString.lowercased())
+        throws -> HistoryRecord
+    {
+        try write(kind: .intent, actionId: actionId, action: action, target: target, reason: reason, result: nil)
+    }
+
+    /// Appends and flushes the outcome record of an intent.
+    @discardableResult
+    public func outcome(of intent: HistoryRecord, _ result: OutcomeDetails) throws -> HistoryRecord {
+        try write(kind: .outcome, actionId: intent.actionId, action: intent.action, target: intent.target, reason: intent.reason, result: result)
+    }
+
+    private func write(
+        kind: HistoryRecord.Kind, actionId: String, action: String, target: TargetSnapshot?, reason: String?,
+        result: OutcomeDetails?
+    ) throws -> HistoryRecord {
+        let identity = operatorIdentity
+        let record = try store.append { seq, prev in
+            HistoryRecord(
+                v: HistoryRecord.formatVersion, seq: seq, kind: kind, actionId: actionId, time: ECGridDate(Date()).text,
+                action: action, target: target, actor: identity, process: .current, profile: profile,
+                baseURL: baseURL, reason: reason.map { String($0.prefix(2000)) }, result: result,
+                recoveredTornLineAt: nil, prev: prev)
+        }
+        if let syslog, let line = try? HistoryStore.encode(record) {
+            if let failure = syslog.send(String(decoding: line, as: UTF8.self)) {
+                warnings.withLock { $0.append("syslog copy failed: \(failure)") }
+            }
+        }
+        return record
+    }
+}
+
+extension OutcomeDetails {
+    /// The outcome of a session reset, from what the client saw.
+    public init(_ outcome: SessionResetOutcome, retries: [RetryEvent]) {
+        let exchange = outcome.exchange
+        let error = outcome.error
+        let status: Status
+        if outcome.succeeded {
+            status = .succeeded
+        } else if !outcome.sent {
+            status = .notSent
+        } else if let error, [.timeout, .connectionDropped, .cancelled, .transport].contains(error.kind) {
+            status = .unknown
+        } else {
+            status = .failed
+        }
+        self.init(
+            status: status, httpStatus: exchange?.httpStatus ?? error?.httpStatus, success: exchange?.success,
+            errorCode: error?.errorCode ?? exchange?.errorCode, message: exchange?.message ?? error?.serverMessage,
+            data: outcome.succeeded ? exchange?.dataSummary : nil, latencyMs: exchange?.latencyMs ?? error?.latencyMs,
+            attempts: exchange?.attempts ?? error?.attempts,
+            retries: retries.isEmpty ? nil : retries.map { "\($0.reason), waited \($0.delay)" },
+            errorKind: error?.kind.rawValue, explanation: error?.explanation,
+            sessionsBefore: outcome.sessionsBefore, sessionsAfter: outcome.sessionsAfter)
+    }
+}
+
+/// A reset whose intent and outcome are in the history.
+public struct RecordedReset: Sendable {
+    public var outcome: SessionResetOutcome
+    public var intent: HistoryRecord?
+    /// Set when the outcome could not be written (the reset itself may have happened).
+    public var historyFailure: String?
+}
+
+extension ECGridClient {
+    /// Resets one user's sessions with the history written ahead: re-read the target, append
+    /// and flush the intent (if that fails, nothing is sent), send the reset, append the outcome.
+    public func resetSessionsRecorded(userId: Int, reason: String?, recorder: ActionRecorder) async -> RecordedReset {
+        let intent = Mutex<HistoryRecord?>(nil)
+        let retries = Mutex<[RetryEvent]>([])
+        var client = self
+        let label = "POST /v2/users/reset/\(userId)"
+        let previous = onRetry
+        client.onRetry = { event in
+            if event.request == label { retries.withLock { $0.append(event) } }
+            previous?(event)
+        }
+        let outcome = await client.resetSessionsChecked(userId: userId) { user in
+            do {
+                let record = try recorder.intent(action: "reset-sessions", target: TargetSnapshot(user), reason: reason)
+                intent.withLock { $0 = record }
+            } catch {
+                throw ECGridError(.invalidInput, detail: "The history could not be written, so nothing was sent: \(error)")
+            }
+        }
+        var result = RecordedReset(outcome: outcome, intent: intent.withLock { $0 })
+        if let record = result.intent {
+            do {
+                try recorder.outcome(of: record, OutcomeDetails(outcome, retries: retries.withLock { $0 }))
+            } catch {
+                result.historyFailure = "The outcome could not be written to the history: \(error)"
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,112 @@
+import ECGridKit
+import Foundation
+
+/// One action as the history tells it: its intent and, when recorded, its outcome.
+public struct HistoryEntry: Sendable, Encodable {
+    public var actionId: String
+    public var action: String
+    public var time: String
+    public var target: TargetSnapshot?
+    public var actor: OperatorIdentity
+    public var profile: String?
+    public var baseURL: String
+    public var reason: String?
+    /// `succeeded`, `failed`, `unknown`, `not-sent`, or `in-flight` while its process runs.
+    public var status: String
+    public var result: OutcomeDetails?
+    /// Line of the intent record.
+    public var line: Int
+
+    enum CodingKeys: String, CodingKey {
+        case actionId, action, time, target, actor = "operator", profile, baseURL, reason, status, result, line
+    }
+
+    /// Entries built from the file's lines, oldest first.
+    public static func entries(from lines: [HistoryLine]) -> [HistoryEntry] {
+        var entries: [HistoryEntry] = []
+        var index: [String: Int] = [:]
+        var processes: [ProcessIdentity] = []
+        for line in lines {
+            guard let record = line.record else { continue }
+            switch record.kind {
+            case .intent:
+                index[record.actionId] = entries.count
+                entries.append(HistoryEntry(
+                    actionId: record.actionId, action: record.action, time: record.time, target: record.target,
+                    actor: record.actor, profile: record.profile, baseURL: record.baseURL, reason: record.reason,
+                    status: "unknown", result: nil, line: line.number))
+                processes.append(record.process)
+            case .outcome:
+                guard let position = index[record.actionId] else { continue }
+                entries[position].result = record.result
+                entries[position].status = record.result?.status.rawValue ?? "unknown"
+            }
+        }
+        // Only intents without an outcome need to know whether their process still runs.
+        for position in entries.indices where entries[position].result == nil && processes[position].isRunning {
+            entries[position].status = "in-flight"
+        }
+        return entries
+    }
+
+    /// What to show for an action with no recorded outcome.
+    public var checkAdvice: String {
+        let who = target.map { "user \($0.userId)" + ($0.login.map { " (\($0))" } ?? "") } ?? "the target"
+        return "\(action) of \(who) at \(time) by \(actor.localUser)@\(actor.host): the request may have gone out "
+            + "but no answer was recorded. Check \(who) on the server (open sessions) before repeating it."
+    }
+}
+
+/// Filters for `history`.
+public struct HistoryFilter: Sendable {
+    public var userId: Int?
+    public var since: Date?
+    public var action: String?
+    public var status: String?
+
+    public init(userId: Int? = nil, since: Date? = nil, action: String? = nil, status: String? = nil) {
+        self.userId = userId
+        self.since = since
+        self.action = action
+        self.status = status
+    }
+
+    public func matches(_ entry: HistoryEntry) -> Bool {
+        if let userId, entry.target?.userId != userId { return false }
+        if let since, let time = ECGridDate(parsing: entry.time), time.date < since { return false }
+        if let action, entry.action != action { return false }
+        if let status, entry.status != status { return false }
+        return true
+    }
+}
+
+extension HistoryStore {
+    /// Matching entries, newest first.
+    public func entries(_ filter: HistoryFilter = HistoryFilter()) throws -> [HistoryEntry] {
+        HistoryEntry.entries(from: try lines()).filter(filter.matches).reversed()
+    }
+
+    /// Intents left without an outcome by runs that have ended (crashed, killed, cut off).
+    /// Each gets an `outcome: unknown` record now, so it is reported once and the history
+    /// says so for good; the closed entries are returned for the operator to check.
+    public func closeAbandonedIntents() throws -> [HistoryEntry] {
+        try withLockedFile { descriptor in
+            let entries = HistoryEntry.entries(from: try lines())
+            let abandoned = entries.filter { $0.status == "unknown" && $0.result == nil }
+            for entry in abandoned {
+                try appendLocked(descriptor) { seq, prev in
+                    HistoryRecord(
+                        v: HistoryRecord.formatVersion, seq: seq, kind: .outcome, actionId: entry.actionId,
+                        time: ECGridDate(Date()).text, action: entry.action, target: entry.target,
+                        actor: OperatorIdentity.local(), process: .current, profile: entry.profile,
+                        baseURL: entry.baseURL, reason: entry.reason,
+                        result: OutcomeDetails(status: .unknown, explanation:
+                            "The run that sent it ended before recording the answer (crash, kill or lost connection). "
+                            + "Check the user on the server before repeating the action."),
+                        recoveredTornLineAt: nil, prev: prev)
+                }
+            }
+            return abandoned
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import ECGridKit
+
+/// One line of the incident history. Before a state-changing request is sent, an `intent`
+/// record is appended and flushed; after the answer (or failure), an `outcome` record with the
+/// same `actionId`. Each line carries the SHA-256 of the line before it (`prev`), so edits, gaps
+/// and truncation show. No record ever holds a credential.
+public struct HistoryRecord: Codable, Sendable, Equatable {
+    /// The format version this code writes.
+    public static let formatVersion = 1
+
+    public enum Kind: String, Codable, Sendable { case intent, outcome }
+
+    /// Format version.
+    public var v: Int
+    /// 1 for the first record of the file, then one more for each record.
+    public var seq: Int
+    public var kind: Kind
+    /// Ties an outcome to its intent.
+    public var actionId: String
+    /// UTC, milliseconds: `2026-11-24T21:50:00.123Z`.
+    public var time: String
+    /// What was done: `reset-sessions`, `generate-api-key`, `terminate-user`.
+    public var action: String
+    /// Who it was done to, as the server described them just before.
+    public var target: TargetSnapshot?
+    /// Who did it.
+    public var actor: OperatorIdentity
+    /// The process that wrote the record (tells a crashed run from one still in flight).
+    public var process: ProcessIdentity
+    public var profile: String?
+    public var baseURL: String
+    /// The operator's reason or ticket reference.
+    public var reason: String?
+    /// What happened (outcome records only).
+    public var result: OutcomeDetails?
+    /// Byte offset of a torn line (left by a crash) that this append closed.
+    public var recoveredTornLineAt: Int?
+    /// SHA-256 (hex) of the previous line, or 64 zeros for the first.
+    public var prev: String
+
+    enum CodingKeys: String, CodingKey {
+        case v, seq, kind, actionId, time, action, target, actor = "operator", process, profile, baseURL, reason, result
+        case recoveredTornLineAt, prev
+    }
+}
+
+/// The target of an action, as re-read from the server just before it.
+public struct TargetSnapshot: Codable, Sendable, Equatable {
+    public var userId: Int
+    public var login: String?
+    public var name: String?
+    public var networkId: Int?
+    public var mailboxId: Int?
+    public var authLevel: String?
+    public var openSessions: Int?
+
+    public init(_ user: User) {
+        userId = user.userId
+        login = user.login
+        name = user.displayName
+        networkId = user.networkId
+        mailboxId = user.mailboxId
+        authLevel = user.authLevel?.rawValue
+        openSessions = user.openSessions
+    }
+
+    public init(userId: Int) { self.userId = userId }
+}
+
+/// Who acted: the person at the keyboard and the ECGrid user their credential belongs to.
+public struct OperatorIdentity: Codable, Sendable, Equatable {
+    /// The local account name.
+    public var localUser: String
+    /// The machine's host name.
+    public var host: String
+    /// The SSH client's address, when the session came in over SSH.
+    public var sshClient: String?
+    /// The ECGrid user from `GET /v2/users/me`, when known.
+    public var apiUser: APIUser?
+
+    public struct APIUser: Codable, Sendable, Equatable {
+        public var userId: Int
+        public var login: String
+        public var authLevel: String?
+
+        public init(_ user: User) {
+            userId = user.userId
+            login = user.login
+            authLevel = user.authLevel?.rawValue
+        }
+    }
+
+    public init(localUser: String, host: String, sshClient: String?, apiUser: APIUser?) {
+        self.localUser = localUser
+        self.host = host
+        self.sshClient = sshClient
+        self.apiUser = apiUser
+    }
+}
+
+/// The writing process: pid, its start time and the boot it belongs to.
+public struct ProcessIdentity: Codable, Sendable, Equatable {
+    public var pid: Int32
+    /// Start time in clock ticks since boot (`/proc/PID/stat`, field 22).
+    public var start: UInt64?
+    /// `/proc/sys/kernel/random/boot_id`.
+    public var boot: String?
+    public var host: String
+}
+
+/// What an action came to.
+public struct OutcomeDetails: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable {
+        /// The server answered success.
+        case succeeded
+        /// The server or the network said no; the error is recorded.
+        case failed
+        /// The request went out but no answer was recorded (crash, kill, dropped connection).
+        case unknown
+        /// The request never went out.
+        case notSent = "not-sent"
+    }
+
+    public var status: Status
+    public var httpStatus: Int?
+    public var success: Bool?
+    public var errorCode: String?
+    public var message: String?
+    /// A short rendering of `data` (`true`, `<redacted>` for secrets).
+    public var data: String?
+    public var latencyMs: Int?
+    public var attempts: Int?
+    /// One line per retry, for example `HTTP 429 RateLimitExceeded, waited 2s`.
+    public var retries: [String]?
+    public var errorKind: String?
+    /// What it means for the operator.
+    public var explanation: String?
+    public var sessionsBefore: Int?
+    public var sessionsAfter: Int?
+
+    public init(
+        status: Status, httpStatus: Int? = nil, success: Bool? = nil, errorCode: String? = nil, message: String? = nil,
+        data: String? = nil, latencyMs: Int? = nil, attempts: Int? = nil, retries: [String]? = nil,
+        errorKind: String? = nil, explanation: String? = nil, sessionsBefore: Int? = nil, sessionsAfter: Int? = nil
+    ) {
+        self.status = status
+        self.httpStatus = httpStatus
+        self.success = success
+        self.errorCode = errorCode
+        self.message = message
+        self.data = data
+        self.latencyMs = latencyMs
+        self.attempts = attempts
+        self.retries = retries
+        self.errorKind = errorKind
+        self.explanation = explanation
+        self.sessionsBefore = sessionsBefore
+        self.sessionsAfter = sessionsAfter
+    }
+}

@@ -1,0 +1,281 @@
+import Crypto
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The append-only JSON Lines file that keeps every action, with its hash chain.
+///
+/// Appends take an exclusive `flock` on the file, so several processes (two operators on one
+/// jump host, or the console and a script) never interleave; each record goes out in one
+/// `write` and is `fsync`ed before `append` returns. A torn last line left by a crash is closed
+/// by the next append, which says so in `recoveredTornLineAt`; every complete record survives.
+/// Beside the file, `<file>.tip` holds the last sequence number and hash, so truncation and an
+/// edited last line show too. File mode 0600 in a 0700 directory.
+public struct HistoryStore: Sendable {
+    public let path: String
+
+    /// Hash of "nothing before": the `prev` of the first record.
+    public static let genesis = String(repeating: "0", count: 64)
+
+    public init(path: String) { self.path = path }
+
+    /// `ECGRID_CONSOLE_HISTORY`, else `$XDG_STATE_HOME/ecgrid-console/history.jsonl`, else
+    /// `~/.local/state/ecgrid-console/history.jsonl`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let override = environment["ECGRID_CONSOLE_HISTORY"], !override.isEmpty { return override }
+        let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.local/state")
+        return state + "/ecgrid-console/history.jsonl"
+    }
+
+    var tipPath: String { path + ".tip" }
+
+    /// SHA-256 of a line (without its newline), in hex.
+    public static func hash(_ line: some Collection<UInt8>) -> String {
+        SHA256.hash(data: Array(line)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    // MARK: Appending
+
+    /// Appends one record built by `make(seq, prev)` under the lock, flushed to disk before it
+    /// returns. Throws when it could not be written completely.
+    @discardableResult
+    public func append(_ make: (_ seq: Int, _ prev: String) -> HistoryRecord) throws -> HistoryRecord {
+        try withLockedFile { descriptor in try appendLocked(descriptor, make) }
+    }
+
+    /// Runs `body` with the file open and exclusively locked.
+    func withLockedFile<T>(_ body: (Int32) throws -> T) throws -> T {
+        try prepareDirectory()
+        let descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw HistoryError.system(path, "open") }
+        defer { close(descriptor) }
+        var status = stat()
+        if fstat(descriptor, &status) == 0, status.st_mode & 0o077 != 0 {
+            fchmod(descriptor, 0o600)
+        }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw HistoryError.system(path, "lock") }
+        }
+        defer { flock(descriptor, LOCK_UN) }
+        return try body(descriptor)
+    }
+
+    func prepareDirectory() throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        guard !directory.isEmpty else { return }
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw HistoryError(path: path, operation: "create its directory", reason: "\(error.localizedDescription)")
+            }
+        }
+    }
+
+    @discardableResult
+    func appendLocked(_ descriptor: Int32, _ make: (Int, String) -> HistoryRecord) throws -> HistoryRecord {
+        let tail = try Tail.read(descriptor, path: path)
+        let record = make((tail.lastSeq ?? 0) + 1, tail.lastLineHash ?? Self.genesis)
+        var stamped = record
+        if let torn = tail.tornOffset { stamped.recoveredTornLineAt = torn }
+        let line = try Self.encode(stamped)
+        var bytes: [UInt8] = tail.tornOffset == nil ? [] : [10]
+        bytes += line
+        bytes.append(10)
+        try writeAll(descriptor, bytes)
+        guard fsync(descriptor) == 0 else { throw HistoryError.system(path, "flush to disk") }
+        try writeTip(seq: stamped.seq, hash: Self.hash(line))
+        return stamped
+    }
+
+    static func encode(_ record: HistoryRecord) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            return Array(try encoder.encode(record))
+        } catch {
+            throw HistoryError(path: "", operation: "encode a record", reason: "\(error)")
+        }
+    }
+
+    func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { buffer in
+                write(descriptor, buffer.baseAddress.map { $0 + offset }, bytes.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw HistoryError.system(path, "write")
+            }
+            offset += written
+        }
+    }
+
+    func writeTip(seq: Int, hash: String) throws {
+        let temporary = tipPath + ".\(getpid()).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw HistoryError.system(tipPath, "write the tip") }
+        let content = Array("\(seq) \(hash)\n".utf8)
+        do {
+            try writeAll(descriptor, content)
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        fsync(descriptor)
+        close(descriptor)
+        guard rename(temporary, tipPath) == 0 else {
+            unlink(temporary)
+            throw HistoryError.system(tipPath, "replace the tip")
+        }
+    }
+
+    // MARK: Reading
+
+    /// The file's bytes, or empty when it does not exist yet.
+    func contents() throws -> [UInt8] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw HistoryError(path: path, operation: "read", reason: "permission denied or unreadable")
+        }
+        return Array(data)
+    }
+
+    /// The tip file's `(seq, hash)`, when present and readable.
+    func tip() -> (seq: Int, hash: String)? {
+        guard let data = FileManager.default.contents(atPath: tipPath),
+            let text = String(data: data, encoding: .utf8)
+        else { return nil }
+        let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        guard parts.count == 2, let seq = Int(parts[0]) else { return nil }
+        return (seq, String(parts[1]))
+    }
+
+    /// Every line of the file with its number, byte offset and parsed record.
+    public func lines() throws -> [HistoryLine] {
+        HistoryLine.split(try contents())
+    }
+
+    /// Every record that parses, oldest first.
+    public func records() throws -> [HistoryRecord] {
+        try lines().compactMap(\.record)
+    }
+}
+
+/// One line of the history file.
+public struct HistoryLine: Sendable {
+    /// 1-based line number.
+    public var number: Int
+    /// Byte offset of the line's first byte.
+    public var offset: Int
+    public var bytes: [UInt8]
+    /// False for a last line without its newline (torn by a crash).
+    public var complete: Bool
+    /// The record, when the line parses as one.
+    public var record: HistoryRecord?
+
+    static func split(_ data: [UInt8]) -> [HistoryLine] {
+        var lines: [HistoryLine] = []
+        var start = 0
+        var number = 0
+        let decoder = JSONDecoder()
+        while start < data.count {
+            number += 1
+            let end = data[start...].firstIndex(of: 10)
+            let stop = end ?? data.count
+            let bytes = Array(data[start..<stop])
+            let record = try? decoder.decode(HistoryRecord.self, from: Data(bytes))
+            lines.append(HistoryLine(number: number, offset: start, bytes: bytes, complete: end != nil, record: record))
+            start = stop + 1
+        }
+        return lines
+    }
+}
+
+/// The end of the file, as an append needs it: the last complete line's hash, the last
+/// sequence number, and where a torn last line starts.
+struct Tail {
+    var lastLineHash: String?
+    var lastSeq: Int?
+    var tornOffset: Int?
+
+    static func read(_ descriptor: Int32, path: String) throws -> Tail {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw HistoryError.system(path, "inspect") }
+        let size = Int(status.st_size)
+        guard size > 0 else { return Tail() }
+        // Read backwards in chunks until two complete lines (or the start) are in view.
+        var chunkSize = 64 * 1024
+        while true {
+            let start = max(0, size - chunkSize)
+            let wanted = size - start
+            var buffer = [UInt8](repeating: 0, count: wanted)
+            var got = 0
+            while got < wanted {
+                let offset = got
+                let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress.map { $0 + offset }, wanted - offset, off_t(start + offset)) }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw HistoryError.system(path, "read")
+                }
+                if count == 0 { break }
+                got += count
+            }
+            buffer.removeLast(buffer.count - got)
+            if let tail = parse(buffer, base: start, wholeFile: start == 0) { return tail }
+            chunkSize *= 4
+        }
+    }
+
+    /// Nil when the chunk does not reach back far enough.
+    static func parse(_ buffer: [UInt8], base: Int, wholeFile: Bool) -> Tail? {
+        var tail = Tail()
+        var end = buffer.count
+        if buffer.last != 10 {
+            // A torn last line: it starts after the previous newline.
+            guard let newline = buffer.lastIndex(of: 10) else {
+                if wholeFile { tail.tornOffset = base; return tail }
+                return nil
+            }
+            tail.tornOffset = base + newline + 1
+            end = newline + 1
+        }
+        guard end > 0 else { return tail }
+        // The last complete line runs from after the newline before it to `end - 1`.
+        let lastStop = end - 1
+        let lastStart: Int
+        if let previous = buffer[..<lastStop].lastIndex(of: 10) {
+            lastStart = previous + 1
+        } else {
+            guard wholeFile else { return nil }
+            lastStart = 0
+        }
+        let line = Array(buffer[lastStart..<lastStop])
+        tail.lastLineHash = HistoryStore.hash(line)
+        // The sequence number of the last record that parses.
+        var stop = lastStop
+        var start = lastStart
+        let decoder = JSONDecoder()
+        while true {
+            if let record = try? decoder.decode(HistoryRecord.self, from: Data(buffer[start..<stop])) {
+                tail.lastSeq = record.seq
+                return tail
+            }
+            guard start > 0 else { return wholeFile ? tail : nil }
+            stop = start - 1
+            if let previous = buffer[..<stop].lastIndex(of: 10) {
+                start = previous + 1
+            } else {
+                guard wholeFile else { return nil }
+                start = 0
+            }
+        }
+    }
+}

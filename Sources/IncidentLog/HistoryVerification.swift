@@ -1,0 +1,148 @@
+/// What `history verify` found.
+public struct VerificationReport: Sendable {
+    /// A finding, with the line it concerns.
+    public struct Finding: Sendable, CustomStringConvertible {
+        public enum Kind: String, Sendable {
+            /// `prev` is not the hash of the line before: a line was edited, inserted or removed.
+            case brokenLink = "broken link"
+            /// The sequence numbers skip or repeat.
+            case gap = "sequence gap"
+            /// A line in the middle is not a record, and no later append explains it.
+            case unreadable = "unreadable line"
+            /// A record of a format this version does not know.
+            case unknownVersion = "unknown format version"
+            /// The tip says there were more records than the file holds.
+            case truncated
+            /// The last record is not the one the tip recorded.
+            case lastLineChanged = "last line changed"
+            /// The last line has no newline: a crash while writing. Not tampering.
+            case tornLastLine = "torn last line"
+            /// A torn line closed by a later append. Not tampering.
+            case recoveredTornLine = "recovered torn line"
+            /// The tip is one record behind (a crash between the append and the tip). Not tampering.
+            case tipBehind = "tip one record behind"
+            /// There is no tip file, so truncation of whole lines cannot be ruled out.
+            case noTip = "no tip file"
+        }
+
+        public var line: Int?
+        public var kind: Kind
+        public var detail: String
+
+        /// True for findings that mean the file was changed by something other than appends.
+        public var isTampering: Bool {
+            switch kind {
+            case .brokenLink, .gap, .unreadable, .unknownVersion, .truncated, .lastLineChanged: true
+            case .tornLastLine, .recoveredTornLine, .tipBehind, .noTip: false
+            }
+        }
+
+        public var description: String {
+            (line.map { "line \($0): " } ?? "") + "\(kind.rawValue): \(detail)"
+        }
+    }
+
+    public var lines: Int
+    public var records: Int
+    public var findings: [Finding]
+    /// Intents with no outcome record, with their line numbers.
+    public var openIntents: [(line: Int, record: HistoryRecord)]
+
+    public var tampered: Bool { findings.contains { $0.isTampering } }
+    /// The first finding that means tampering.
+    public var firstBreak: Finding? { findings.first { $0.isTampering } }
+}
+
+extension HistoryStore {
+    /// Checks the whole chain, the sequence, the tip, and lists intents without outcomes.
+    public func verify() throws -> VerificationReport {
+        let lines = try self.lines()
+        var report = VerificationReport(lines: lines.count, records: 0, findings: [], openIntents: [])
+        var previousHash = Self.genesis
+        var previousSeq = 0
+        var pendingTorn: HistoryLine?
+        var open: [String: (Int, HistoryRecord)] = [:]
+        var order: [String] = []
+        var lastRecordLine: HistoryLine?
+        for line in lines {
+            guard let record = line.record else {
+                if !line.complete {
+                    report.findings.append(.init(line: line.number, kind: .tornLastLine,
+                        detail: "\(line.bytes.count) bytes without a newline (the writer was killed mid-write)"))
+                } else {
+                    pendingTorn = line
+                }
+                continue
+            }
+            report.records += 1
+            if let torn = pendingTorn {
+                if record.recoveredTornLineAt == torn.offset {
+                    report.findings.append(.init(line: torn.number, kind: .recoveredTornLine,
+                        detail: "closed by the append on line \(line.number)"))
+                } else {
+                    report.findings.append(.init(line: torn.number, kind: .unreadable, detail: "not a history record"))
+                    previousHash = Self.hash(torn.bytes)
+                }
+                pendingTorn = nil
+            }
+            if record.v != HistoryRecord.formatVersion {
+                report.findings.append(.init(line: line.number, kind: .unknownVersion, detail: "version \(record.v)"))
+            }
+            if record.prev != previousHash {
+                report.findings.append(.init(line: line.number, kind: .brokenLink,
+                    detail: line.number == 1 ? "the first record does not start the chain (lines removed before it)"
+                        : "does not follow line \(line.number - 1) (that line was edited, or lines were removed or inserted here)"))
+            }
+            if record.seq != previousSeq + 1 {
+                report.findings.append(.init(line: line.number, kind: .gap,
+                    detail: "sequence \(record.seq) after \(previousSeq)"))
+            }
+            previousHash = Self.hash(line.bytes)
+            previousSeq = record.seq
+            lastRecordLine = line
+            switch record.kind {
+            case .intent:
+                open[record.actionId] = (line.number, record)
+                order.append(record.actionId)
+            case .outcome:
+                open[record.actionId] = nil
+            }
+        }
+        if let torn = pendingTorn {
+            report.findings.append(.init(line: torn.number, kind: .unreadable, detail: "not a history record"))
+        }
+        report.openIntents = order.compactMap { open[$0] }.map { (line: $0.0, record: $0.1) }
+        checkTip(lastRecordLine, &report)
+        return report
+    }
+
+    private func checkTip(_ last: HistoryLine?, _ report: inout VerificationReport) {
+        guard let last, let record = last.record else {
+            if let tip = tip(), tip.seq > 0 {
+                report.findings.append(.init(line: nil, kind: .truncated,
+                    detail: "the file holds no record but the tip recorded \(tip.seq)"))
+            }
+            return
+        }
+        guard let tip = tip() else {
+            report.findings.append(.init(line: nil, kind: .noTip, detail: "\(tipPath) is missing"))
+            return
+        }
+        let hash = Self.hash(last.bytes)
+        if tip.seq == record.seq {
+            if tip.hash != hash {
+                report.findings.append(.init(line: last.number, kind: .lastLineChanged,
+                    detail: "record \(record.seq) differs from the one written"))
+            }
+        } else if tip.seq > record.seq {
+            report.findings.append(.init(line: nil, kind: .truncated,
+                detail: "the file ends at record \(record.seq) but \(tip.seq) were written"))
+        } else if tip.seq == record.seq - 1 {
+            report.findings.append(.init(line: last.number, kind: .tipBehind,
+                detail: "the tip was not updated after the last append"))
+        } else {
+            report.findings.append(.init(line: nil, kind: .truncated,
+                detail: "the tip records \(tip.seq) but the file has \(record.seq): the tip or the file was replaced"))
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import ECGridKit
+import Foundation
+import IncidentLog
+
+/// The history of this machine's operator, as the commands use it.
+enum History {
+    static var store: HistoryStore { HistoryStore(path: HistoryStore.defaultPath()) }
+
+    /// `ECGRID_CONSOLE_SYSLOG=1` copies every record to /dev/log; a path names another socket.
+    static var syslog: SyslogForwarder? {
+        guard let setting = ProcessInfo.processInfo.environment["ECGRID_CONSOLE_SYSLOG"], !setting.isEmpty,
+            setting != "0"
+        else { return nil }
+        return setting.hasPrefix("/") ? SyslogForwarder(socketPath: setting) : SyslogForwarder()
+    }
+
+    /// A recorder for actions against `client`, with the operator's ECGrid identity.
+    static func recorder(for client: ECGridClient, profile: String? = nil) async -> ActionRecorder {
+        let recorder = ActionRecorder(
+            store: store, operator: .local(), profile: profile, baseURL: client.baseURL.description, syslog: syslog)
+        if let me = try? await client.me().value { recorder.setAPIUser(me) }
+        return recorder
+    }
+
+    /// Reports (once) actions that earlier runs left without an outcome. Never fails a command.
+    static func reportAbandoned() {
+        do {
+            let abandoned = try store.closeAbandonedIntents()
+            guard !abandoned.isEmpty else { return }
+            Output.error("History: \(abandoned.count) earlier action(s) ended without a recorded answer; marked \"outcome unknown\":")
+            for entry in abandoned { Output.error("  - \(entry.checkAdvice)") }
+        } catch {
+            Output.error("warning: \(error)")
+        }
+    }
+}
