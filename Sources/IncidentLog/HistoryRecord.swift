@@ -38,6 +38,28 @@ public struct HistoryRecord: Codable, Sendable, Equatable {
     /// SHA-256 (hex) of the previous line, or 64 zeros for the first.
     public var prev: String
 
+    public init(
+        v: Int, seq: Int, kind: Kind, actionId: String, time: String, action: String, target: TargetSnapshot?,
+        actor: OperatorIdentity, process: ProcessIdentity, profile: String?, baseURL: String, reason: String?,
+        result: OutcomeDetails?, recoveredTornLineAt: Int?, prev: String
+    ) {
+        self.v = v
+        self.seq = seq
+        self.kind = kind
+        self.actionId = actionId
+        self.time = time
+        self.action = action
+        self.target = target
+        self.actor = actor
+        self.process = process
+        self.profile = profile
+        self.baseURL = baseURL
+        self.reason = reason
+        self.result = result
+        self.recoveredTornLineAt = recoveredTornLineAt
+        self.prev = prev
+    }
+
     enum CodingKeys: String, CodingKey {
         case v, seq, kind, actionId, time, action, target, actor = "operator", process, profile, baseURL, reason, result
         case recoveredTornLineAt, prev
@@ -106,6 +128,13 @@ public struct ProcessIdentity: Codable, Sendable, Equatable {
     /// `/proc/sys/kernel/random/boot_id`.
     public var boot: String?
     public var host: String
+
+    public init(pid: Int32, start: UInt64?, boot: String?, host: String) {
+        self.pid = pid
+        self.start = start
+        self.boot = boot
+        self.host = host
+    }
 }
 
 /// What an action came to.

@@ -27,6 +27,31 @@ enum CLI {
         try await runCommand(["/usr/bin/setsid", "-w", binary.path] + arguments, environment: environment, input: input)
     }
 
+    /// Starts the binary (in a session of its own) without waiting for it; input from a file.
+    static func start(_ arguments: [String], environment: [String: String], input: String) throws -> Process {
+        let inPath = FileManager.default.temporaryDirectory.appendingPathComponent("ecgrid-in-\(UUID().uuidString)")
+        try Data(input.utf8).write(to: inPath)
+        defer { try? FileManager.default.removeItem(at: inPath) }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        var env = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": NSTemporaryDirectory()]
+        env.merge(environment) { $1 }
+        process.environment = env
+        process.standardInput = try FileHandle(forReadingFrom: inPath)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Waits for a started process without blocking the cooperative pool.
+    static func wait(_ process: Process) async {
+        while process.isRunning {
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
     /// Runs the binary under `script`, so it has a pseudo-terminal and `/dev/tty` answers with `input`.
     static func runInTerminal(_ arguments: [String], environment: [String: String] = [:], input: String) async throws -> CLIRun {
         let command = ([binary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
