@@ -42,6 +42,17 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "ConsoleUI",
+            dependencies: ["ECGridKit", "IncidentLog"],
+            swiftSettings: strict
+        ),
+        .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
+        .target(
+            name: "ConsoleTerminal",
+            dependencies: ["CNCurses", "ConsoleUI"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "ECGridSandbox",
             dependencies: [
                 "ECGridKit",
@@ -57,6 +68,8 @@ let package = Package(
                 "ECGridKit",
                 "ECGridSandbox",
                 "IncidentLog",
+                "ConsoleUI",
+                "ConsoleTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

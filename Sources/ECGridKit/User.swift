@@ -27,6 +27,9 @@ public struct User: Hashable, Sendable, Codable, Identifiable {
 
     public var id: Int { userId }
 
+    /// `network/mailbox`, with `-` for what is unknown.
+    public var place: String { "\(networkId.map(String.init) ?? "-")/\(mailboxId.map(String.init) ?? "-")" }
+
     /// "First Last", or the login when the server sent no name.
     public var displayName: String {
         let name = [firstName, lastName].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")

@@ -52,7 +52,7 @@ struct Connection {
 func withConnection<T>(
     _ options: ConnectionOptions, requireCredential: Bool = true, _ body: (Connection) async throws -> T
 ) async throws -> T {
-    History.reportAbandoned()
+    History.reportAbandoned(sandbox: options.sandbox)
     let connection = try await Connection.open(options, requireCredential: requireCredential)
     do {
         let result = try await body(connection)

@@ -1,5 +1,8 @@
 import ArgumentParser
+import ConsoleTerminal
+import ConsoleUI
 import ECGridKit
+import IncidentLog
 
 /// `ecgrid-console`: the console for ECGrid support staff, and its scriptable commands.
 @main
@@ -8,21 +11,47 @@ struct ECGridConsoleCommand: AsyncParsableCommand {
         commandName: "ecgrid-console",
         abstract: "Find ECGrid users and revoke their sessions, with a record of every action.",
         discussion: """
-            Credentials come from ECGRID_API_KEY, never from an argument. The base URL comes from
-            --base-url, else ECGRID_BASE_URL, else \(BaseURL.production). Exit status: 0 when every
-            requested action succeeded, 1 when one failed, 2 when refused before anything was sent.
+            With no command, opens the full-screen console (press ? in it for help). Credentials \
+            come from ECGRID_API_KEY, never from an argument. The base URL comes from --base-url, \
+            else ECGRID_BASE_URL, else \(BaseURL.production). Exit status: 0 when every requested \
+            action succeeded, 1 when one failed, 2 when refused before anything was sent.
             """,
         version: ECGridKitInfo.version,
         subcommands: [UsersCommand.self, WhoamiCommand.self, ResetCommand.self, HistoryCommand.self, SandboxCommand.self])
 
     @OptionGroup var connection: ConnectionOptions
+    @Flag(name: .customLong("read-only"), help: "Disable every state-changing key (resets).") var readOnly = false
 
     func run() async throws {
-        Output.error("""
-            The full-screen console is not part of this build yet. Use the commands below; \
-            'ecgrid-console sandbox' serves a local sandbox to try them on.
-            """)
-        Output.error(Self.helpMessage())
-        throw ExitCode(ExitStatus.refused)
+        do {
+            try CursesTerminal.preflight()
+        } catch {
+            Output.error("error: \(error)")
+            throw ExitCode(ExitStatus.refused)
+        }
+        let opened: Connection
+        do {
+            opened = try await Connection.open(connection)
+        } catch {
+            throw fail(error, json: false)
+        }
+        let store = History.store(sandbox: connection.sandbox)
+        let recorder = ActionRecorder(
+            store: store, operator: .local(), profile: nil, baseURL: opened.client.baseURL.description, syslog: History.syslog)
+        let runner = EffectRunner(client: opened.client, recorder: recorder)
+        do {
+            let abandoned = try store.closeAbandonedIntents()
+            if !abandoned.isEmpty { runner.post(.abandonedActions(abandoned)) }
+        } catch {
+            runner.post(.historyLoaded(.failure(Failure(summary: "history", explanation: "\(error)"))))
+        }
+        let base = opened.client.baseURL
+        let isProduction = base.host == "rest.ecgrid.io"
+        let environment = ConsoleUI.Environment(
+            label: connection.sandbox ? "SANDBOX" : isProduction ? "PRODUCTION" : "custom server",
+            host: base.hostAndPort, readOnly: readOnly, isProduction: isProduction)
+        let status = await ConsoleLoop.run(environment: environment, runner: runner)
+        await opened.close()
+        if status != ExitStatus.success { throw ExitCode(status) }
     }
 }

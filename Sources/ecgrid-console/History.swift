@@ -4,7 +4,14 @@ import IncidentLog
 
 /// The history of this machine's operator, as the commands use it.
 enum History {
-    static var store: HistoryStore { HistoryStore(path: HistoryStore.defaultPath()) }
+    /// The history file. Sandbox actions go to `sandbox-history.jsonl` beside the real one
+    /// (unless ECGRID_CONSOLE_HISTORY names a file), so training never mixes with incidents.
+    static func store(sandbox: Bool = false) -> HistoryStore {
+        let environment = ProcessInfo.processInfo.environment
+        let path = HistoryStore.defaultPath(environment: environment)
+        guard sandbox, (environment["ECGRID_CONSOLE_HISTORY"] ?? "").isEmpty else { return HistoryStore(path: path) }
+        return HistoryStore(path: (path as NSString).deletingLastPathComponent + "/sandbox-history.jsonl")
+    }
 
     /// `ECGRID_CONSOLE_SYSLOG=1` copies every record to /dev/log; a path names another socket.
     static var syslog: SyslogForwarder? {
@@ -15,17 +22,17 @@ enum History {
     }
 
     /// A recorder for actions against `client`, with the operator's ECGrid identity.
-    static func recorder(for client: ECGridClient, profile: String? = nil) async -> ActionRecorder {
+    static func recorder(for client: ECGridClient, sandbox: Bool, profile: String? = nil) async -> ActionRecorder {
         let recorder = ActionRecorder(
-            store: store, operator: .local(), profile: profile, baseURL: client.baseURL.description, syslog: syslog)
+            store: store(sandbox: sandbox), operator: .local(), profile: profile, baseURL: client.baseURL.description, syslog: syslog)
         if let me = try? await client.me().value { recorder.setAPIUser(me) }
         return recorder
     }
 
     /// Reports (once) actions that earlier runs left without an outcome. Never fails a command.
-    static func reportAbandoned() {
+    static func reportAbandoned(sandbox: Bool = false) {
         do {
-            let abandoned = try store.closeAbandonedIntents()
+            let abandoned = try store(sandbox: sandbox).closeAbandonedIntents()
             guard !abandoned.isEmpty else { return }
             Output.error("History: \(abandoned.count) earlier action(s) ended without a recorded answer; marked \"outcome unknown\":")
             for entry in abandoned { Output.error("  - \(entry.checkAdvice)") }

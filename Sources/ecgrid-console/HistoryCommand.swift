@@ -20,6 +20,7 @@ struct ShowHistory: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "List recorded actions, newest first.")
 
     @OptionGroup var output: OutputOptions
+    @Flag(help: "Show the sandbox's history instead of the real one.") var sandbox = false
     @Option(help: "Only actions on this user ID.") var user: Int?
     @Option(help: ArgumentHelp("Only since this time: 2026-11-24, an ISO date-time, or an age like 90m, 12h, 7d.", valueName: "date"))
     var since: String?
@@ -38,11 +39,11 @@ struct ShowHistory: ParsableCommand {
     }
 
     func run() throws {
-        History.reportAbandoned()
+        History.reportAbandoned(sandbox: sandbox)
         let filter = HistoryFilter(userId: user, since: since.flatMap { SinceParser.parse($0, now: Date()) }, action: action, status: outcome)
         var entries: [HistoryEntry]
         do {
-            entries = try History.store.entries(filter)
+            entries = try History.store(sandbox: sandbox).entries(filter)
         } catch {
             Output.error("error: \(error)")
             throw ExitCode(ExitStatus.failure)
@@ -74,8 +75,10 @@ struct VerifyHistory: ParsableCommand {
         commandName: "verify",
         abstract: "Check the hash chain, the sequence and the tip; exit 1 when the file was tampered with.")
 
+    @Flag(help: "Verify the sandbox's history instead of the real one.") var sandbox = false
+
     func run() throws {
-        let store = History.store
+        let store = History.store(sandbox: sandbox)
         let report: VerificationReport
         do {
             report = try store.verify()

@@ -124,9 +124,6 @@ func fail(_ error: any Error, json: Bool) -> ExitCode {
 }
 
 extension User {
-    /// `network/mailbox`, with `-` for what is unknown.
-    var place: String { "\(networkId.map(String.init) ?? "-")/\(mailboxId.map(String.init) ?? "-")" }
-
     /// The cells of a user table row.
     var tableRow: [String] {
         [String(userId), login, displayName, place, authLevel?.rawValue ?? "-", status?.rawValue ?? "-",

@@ -69,7 +69,7 @@ struct ResetCommand: AsyncParsableCommand {
             }
             try confirm(ids: ids, targets: targets)
         }
-        let recorder = await History.recorder(for: client)
+        let recorder = await History.recorder(for: client, sandbox: connection.sandbox)
         let reason = self.reason
         let recorded = await ids.concurrentMap(limit: concurrency) { id in
             await client.resetSessionsRecorded(userId: id, reason: reason, recorder: recorder)

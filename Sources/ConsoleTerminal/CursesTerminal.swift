@@ -1,0 +1,180 @@
+import CNCurses
+import ConsoleUI
+import Foundation
+
+/// Why the full-screen console cannot start on this terminal.
+public struct TerminalUnavailable: Error, CustomStringConvertible {
+    public var description: String
+    public init(description: String) { self.description = description }
+}
+
+/// An input event from the terminal.
+public enum TerminalEvent: Sendable {
+    case key(Key)
+    case resize(width: Int, height: Int)
+}
+
+/// The only code that calls curses: opens the terminal, reads keys, and copies a `Grid` to the
+/// screen, drawing only the cells that changed since the last frame. Use it from one thread.
+public final class CursesTerminal {
+    private let screen: OpaquePointer
+    private let window: UnsafeMutablePointer<WINDOW>
+    private var previous: Grid?
+    private var pairs: [Int: Int16] = [:]
+    /// True when colours are in use (the terminal has them and NO_COLOR is not set).
+    public let colors: Bool
+    /// True when the locale's character set is UTF-8.
+    public let utf8: Bool
+
+    /// Opens the terminal, or explains why it cannot be used (TERM dumb or unknown, no tty).
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        try Self.preflight(environment: environment)
+        setlocale(LC_ALL, "")
+        let term = environment["TERM"] ?? ""
+        guard let screen = newterm(nil, ecg_stdout(), ecg_stdin()) else {
+            throw TerminalUnavailable(description: "TERM \"\(term)\" is unknown to this machine's terminfo: try TERM=xterm-256color.")
+        }
+        self.screen = screen
+        set_term(screen)
+        guard let window = stdscr_window() else {
+            endwin()
+            delscreen(screen)
+            throw TerminalUnavailable(description: "The terminal could not be set up.")
+        }
+        self.window = window
+        utf8 = String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
+        raw()
+        noecho()
+        nonl()
+        keypad(window, true)
+        set_escdelay(25)
+        curs_set(0)
+        wtimeout(window, 30)
+        var useColors = has_colors() && (environment["NO_COLOR"] ?? "").isEmpty
+        if useColors {
+            useColors = start_color() == ecg_ok()
+            if useColors { use_default_colors() }
+        }
+        colors = useColors
+    }
+
+    /// Refuses, without touching the terminal, what cannot show the console: TERM unset or
+    /// dumb, or standard input or output not a terminal.
+    public static func preflight(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let term = environment["TERM"] ?? ""
+        guard !term.isEmpty, term != "dumb" else {
+            throw TerminalUnavailable(description:
+                "TERM is \(term.isEmpty ? "not set" : "\"dumb\""): the full-screen console needs a terminal such as xterm-256color, screen or tmux. "
+                + "The commands (ecgrid-console users list, reset …) work anywhere.")
+        }
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw TerminalUnavailable(description: "Standard input and output must be a terminal for the full-screen console. Use the commands in scripts.")
+        }
+    }
+
+    /// Restores the terminal. Call once, before exit.
+    public func close() {
+        endwin()
+        delscreen(screen)
+    }
+
+    /// Columns and rows now.
+    public var size: (width: Int, height: Int) { (Int(getmaxx(window)), Int(getmaxy(window))) }
+
+    /// The next event, or nil after the time-out (30 ms).
+    public func next() -> TerminalEvent? {
+        var code: Int32 = 0
+        let result = ecg_get_key(window, &code)
+        if result == ecg_err() { return nil }
+        if result == ecg_key_code_yes() {
+            if code == KEY_RESIZE {
+                previous = nil
+                return .resize(width: size.width, height: size.height)
+            }
+            return Self.key(code: code).map(TerminalEvent.key)
+        }
+        return Self.key(character: code).map(TerminalEvent.key)
+    }
+
+    static func key(code: Int32) -> Key? {
+        switch code {
+        case KEY_UP: .up
+        case KEY_DOWN: .down
+        case KEY_LEFT: .left
+        case KEY_RIGHT: .right
+        case KEY_PPAGE: .pageUp
+        case KEY_NPAGE: .pageDown
+        case KEY_HOME: .home
+        case KEY_END: .end
+        case KEY_BTAB: .backTab
+        case KEY_BACKSPACE: .backspace
+        case KEY_DC: .delete
+        case KEY_ENTER: .enter
+        default:
+            (1...12).first { ecg_key_f($0) == code }.map { .function(Int($0)) }
+        }
+    }
+
+    static func key(character code: Int32) -> Key? {
+        switch code {
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 27: return .escape
+        case 8, 127: return .backspace
+        case 1...26: return .ctrl(Character(Unicode.Scalar(UInt8(code + 96))))
+        default:
+            guard code >= 32, let scalar = Unicode.Scalar(UInt32(code)) else { return nil }
+            return .character(Character(scalar))
+        }
+    }
+
+    /// Copies the grid to the screen: only cells that differ from the last frame are drawn.
+    public func draw(_ grid: Grid) {
+        let full = previous.map { $0.width != grid.width || $0.height != grid.height } ?? true
+        if full { werase(window) }
+        for y in 0..<grid.height {
+            for x in 0..<grid.width {
+                let cell = grid[x, y]
+                if cell.isContinuation { continue }
+                if !full, let previous, previous[x, y] == cell { continue }
+                // Curses refuses the very last cell of the screen in some terminals; skip it.
+                if y == grid.height - 1 && x == grid.width - 1 { continue }
+                var wide = cell.text.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
+                wide.append(0)
+                let (attributes, pair) = attributes(for: cell.style)
+                _ = ecg_put_cell(window, Int32(y), Int32(x), wide, attributes, pair)
+            }
+        }
+        previous = grid
+        wnoutrefresh(window)
+        doupdate()
+    }
+
+    /// Forces the next draw to repaint everything.
+    public func invalidate() { previous = nil }
+
+    func attributes(for style: Style) -> (attr_t, Int16) {
+        var attributes = ecg_attr_normal()
+        if style.bold { attributes |= ecg_attr_bold() }
+        if style.underline { attributes |= ecg_attr_underline() }
+        if style.dim { attributes |= ecg_attr_dim() }
+        if style.reverse { attributes |= ecg_attr_reverse() }
+        guard colors else {
+            // Without colour, a coloured background becomes reverse video so it still stands out.
+            if style.background != nil { attributes |= ecg_attr_reverse() }
+            return (attributes, 0)
+        }
+        return (attributes, pair(style.foreground, style.background))
+    }
+
+    func pair(_ foreground: ConsoleUI.Color?, _ background: ConsoleUI.Color?) -> Int16 {
+        guard foreground != nil || background != nil else { return 0 }
+        let key = (foreground.map { $0.rawValue + 1 } ?? 0) * 16 + (background.map { $0.rawValue + 1 } ?? 0)
+        if let existing = pairs[key] { return existing }
+        let number = Int16(pairs.count + 1)
+        guard Int32(number) < COLOR_PAIRS_count() else { return 0 }
+        init_pair(number, Int16(foreground.map { $0.rawValue } ?? -1), Int16(background.map { $0.rawValue } ?? -1))
+        pairs[key] = number
+        return number
+    }
+}

@@ -1,0 +1,269 @@
+import ECGridKit
+import IncidentLog
+
+/// A failure as the console shows it.
+public struct Failure: Error, Sendable, Equatable {
+    /// One line: what failed (`GET /v2/users/42 · HTTP 404 · ObjectNotFound`).
+    public var summary: String
+    /// What it means and what to do.
+    public var explanation: String
+    public var httpStatus: Int?
+    public var errorCode: String?
+
+    public init(summary: String, explanation: String, httpStatus: Int? = nil, errorCode: String? = nil) {
+        self.summary = summary
+        self.explanation = explanation
+        self.httpStatus = httpStatus
+        self.errorCode = errorCode
+    }
+
+    public init(_ error: any Error) {
+        if let error = error as? ECGridError {
+            var parts: [String] = []
+            if let request = error.request { parts.append(request) }
+            if let status = error.httpStatus { parts.append("HTTP \(status)") }
+            parts.append(error.errorCode ?? error.kind.rawValue)
+            self.init(summary: parts.joined(separator: " · "), explanation: error.explanation,
+                      httpStatus: error.httpStatus, errorCode: error.errorCode)
+        } else {
+            self.init(summary: "error", explanation: "\(error)")
+        }
+    }
+}
+
+/// Facts about where the console runs, fixed for a session.
+public struct Environment: Sendable, Equatable {
+    /// The profile or environment name, in words (`SANDBOX`, `production`, …).
+    public var label: String
+    /// Base URL host and port.
+    public var host: String
+    public var readOnly: Bool
+    /// Production shows a distinct banner in words.
+    public var isProduction: Bool
+
+    public init(label: String, host: String, readOnly: Bool = false, isProduction: Bool = false) {
+        self.label = label
+        self.host = host
+        self.readOnly = readOnly
+        self.isProduction = isProduction
+    }
+}
+
+/// The panes focus moves between.
+public enum Pane: Int, Sendable, CaseIterable {
+    case users, detail, history
+}
+
+/// How loading the users is going.
+public enum LoadState: Sendable, Equatable {
+    case loading(pages: Int)
+    case done
+    case stopped
+    case failed(Failure)
+}
+
+/// A target of the confirmation dialog, as re-read from the server.
+public enum TargetRead: Sendable, Equatable {
+    case reading
+    case read(User)
+    case failed(Failure)
+}
+
+/// The reset confirmation: targets re-read when it opens, a reason, and the typed confirmation.
+public struct ConfirmReset: Sendable, Equatable {
+    public enum Field: Sendable { case confirmation, reason }
+    public var request: Int
+    public var userIds: [Int]
+    public var reads: [Int: TargetRead]
+    public var typed = ""
+    public var reason = ""
+    public var field: Field = .confirmation
+
+    /// What must be typed: the ID for one user, the count for several.
+    public var expected: String { userIds.count == 1 ? String(userIds[0]) : String(userIds.count) }
+    public var readsPending: Bool { reads.values.contains(.reading) }
+    /// Targets the server confirmed, in order.
+    public var readable: [User] {
+        userIds.compactMap { if case .read(let user)? = reads[$0] { user } else { nil } }
+    }
+    public var canConfirm: Bool { !readsPending && !readable.isEmpty && typed == expected }
+}
+
+/// The find-on-server dialog.
+public struct FindDialog: Sendable, Equatable {
+    public var query = ""
+    /// The request in flight, if any.
+    public var pending: Int?
+    public var failure: Failure?
+}
+
+/// What is open on top of the panes.
+public enum Dialog: Sendable, Equatable {
+    case help(scroll: Int)
+    case confirmReset(ConfirmReset)
+    case find(FindDialog)
+    case quitConfirm
+}
+
+/// A line of the status area.
+public struct StatusLine: Sendable, Equatable {
+    public enum Kind: Sendable { case info, success, warning, failure }
+    public var text: String
+    public var kind: Kind
+
+    public init(_ text: String, _ kind: Kind = .info) {
+        self.text = text
+        self.kind = kind
+    }
+}
+
+/// What the response pane shows after an action.
+public struct ResponseView: Sendable, Equatable {
+    public var title: String
+    public var lines: [StyledLine]
+}
+
+/// A line of text with one style.
+public struct StyledLine: Sendable, Equatable {
+    public var text: String
+    public var style: Style
+
+    public init(_ text: String, _ style: Style = .plain) {
+        self.text = text
+        self.style = style
+    }
+}
+
+/// Everything the console shows. Changed only by `update`.
+public struct ConsoleState: Sendable {
+    public var width: Int
+    public var height: Int
+    public var environment: Environment
+    public var glyphs: Glyphs
+
+    public var operatorUser: User?
+    public var operatorFailure: Failure?
+
+    /// Loaded users in server order, and a lower-cased search key for each.
+    public private(set) var users: [User] = []
+    private(set) var searchKeys: [String] = []
+    var positions: [Int: Int] = [:]
+    public var load: LoadState = .loading(pages: 0)
+    public var loadGeneration = 0
+
+    public var filter = ""
+    public var filterEditing = false
+    /// Positions in `users` that match the filter, in order.
+    public private(set) var visible: [Int] = []
+    /// Index into `visible`.
+    public var selection = 0
+    /// First row of `visible` shown.
+    public var scroll = 0
+
+    public var marked: Set<Int> = []
+    /// The user to select again once a reload brings it back.
+    public var reselect: Int?
+    public var focus: Pane = .users
+    public var dialog: Dialog?
+    public var response: ResponseView?
+    public var detailScroll = 0
+
+    public var history: [HistoryEntry] = []
+    public var historyFailure: Failure?
+    public var historyScroll = 0
+
+    /// State-changing actions sent and not yet answered.
+    public var actionsInFlight = 0
+    public var status: StatusLine?
+    public var nextRequest = 1
+    public var quitting = false
+
+    public init(width: Int, height: Int, environment: Environment, ascii: Bool = false) {
+        self.width = width
+        self.height = height
+        self.environment = environment
+        glyphs = ascii ? .ascii : .unicode
+    }
+
+    /// The selected user, if any.
+    public var selectedUser: User? {
+        visible.indices.contains(selection) ? users[visible[selection]] : nil
+    }
+
+    public func user(_ id: Int) -> User? { positions[id].map { users[$0] } }
+
+    // MARK: Changing the list
+
+    /// Adds users not yet loaded and refreshes those that are, keeping the selection.
+    mutating func merge(_ incoming: [User]) {
+        let selectedID = selectedUser?.userId
+        var appended = false
+        for user in incoming {
+            if let position = positions[user.userId] {
+                users[position] = user
+                searchKeys[position] = Self.searchKey(user)
+            } else {
+                positions[user.userId] = users.count
+                users.append(user)
+                searchKeys.append(Self.searchKey(user))
+                appended = true
+            }
+        }
+        if appended || !filter.isEmpty { refilter(keeping: selectedID) }
+    }
+
+    /// Forgets every loaded user (before a reload).
+    mutating func clearUsers() {
+        users = []
+        searchKeys = []
+        positions = [:]
+        visible = []
+        selection = 0
+        scroll = 0
+    }
+
+    static func searchKey(_ user: User) -> String {
+        [String(user.userId), user.login, user.firstName ?? "", user.lastName ?? "", user.displayName, user.email ?? ""]
+            .joined(separator: "\u{1F}").lowercased()
+    }
+
+    /// Recomputes `visible` after the filter or the list changed; narrows incrementally when
+    /// the new filter extends the old one.
+    mutating func refilter(keeping selectedID: Int?, previousFilter: String? = nil) {
+        let needle = filter.lowercased()
+        if needle.isEmpty {
+            visible = Array(users.indices)
+        } else if let previous = previousFilter?.lowercased(), !previous.isEmpty, needle.hasPrefix(previous) {
+            visible = visible.filter { searchKeys[$0].contains(needle) }
+        } else {
+            visible = users.indices.filter { searchKeys[$0].contains(needle) }
+        }
+        if let selectedID, let position = positions[selectedID], let index = visible.firstIndex(of: position) {
+            selection = index
+        } else {
+            selection = min(selection, max(0, visible.count - 1))
+        }
+        keepSelectionVisible()
+    }
+
+    /// Rows of users the users pane shows at this size.
+    public var userRows: Int { max(1, Layout(width: width, height: height).users.height - 3) }
+
+    mutating func keepSelectionVisible() {
+        let rows = userRows
+        if selection < scroll { scroll = selection }
+        if selection >= scroll + rows { scroll = selection - rows + 1 }
+        scroll = max(0, min(scroll, max(0, visible.count - rows)))
+    }
+
+    mutating func select(_ index: Int) {
+        guard !visible.isEmpty else {
+            selection = 0
+            scroll = 0
+            return
+        }
+        selection = max(0, min(visible.count - 1, index))
+        detailScroll = 0
+        keepSelectionVisible()
+    }
+}

@@ -1,0 +1,127 @@
+import ECGridKit
+
+/// A colour the console asks for; the backend maps it to the terminal's palette.
+public enum Color: Int, Hashable, Sendable, CaseIterable {
+    case black, red, green, yellow, blue, magenta, cyan, white
+}
+
+/// How a cell looks. Meaning never rests on colour alone: every state also has words or a marker.
+public struct Style: Hashable, Sendable {
+    public var foreground: Color?
+    public var background: Color?
+    public var bold = false
+    public var reverse = false
+    public var underline = false
+    public var dim = false
+
+    public init(foreground: Color? = nil, background: Color? = nil, bold: Bool = false, reverse: Bool = false,
+                underline: Bool = false, dim: Bool = false) {
+        self.foreground = foreground
+        self.background = background
+        self.bold = bold
+        self.reverse = reverse
+        self.underline = underline
+        self.dim = dim
+    }
+
+    public static let plain = Style()
+    public static let bold = Style(bold: true)
+    public static let selected = Style(foreground: .black, background: .cyan, reverse: false)
+    public static let header = Style(foreground: .white, background: .blue, bold: true)
+    public static let success = Style(foreground: .green, bold: true)
+    public static let failure = Style(foreground: .red, bold: true)
+    public static let warning = Style(foreground: .yellow, bold: true)
+    public static let dim = Style(dim: true)
+    public static let danger = Style(foreground: .white, background: .red, bold: true)
+    public static let title = Style(foreground: .cyan, bold: true)
+}
+
+/// One terminal cell: a grapheme (or "" for the right half of a wide character) and its style.
+public struct Cell: Hashable, Sendable {
+    public var text: String
+    public var style: Style
+
+    public static let blank = Cell(text: " ", style: .plain)
+    /// The right half of a wide character.
+    public var isContinuation: Bool { text.isEmpty }
+}
+
+/// An in-memory screen the renderer draws into and the backend copies to the terminal. Every
+/// text put into it is sanitised first, so nothing from outside can reach the terminal raw.
+public struct Grid: Sendable, Equatable {
+    public let width: Int
+    public let height: Int
+    /// ASCII only (the locale is not UTF-8).
+    public let ascii: Bool
+    public private(set) var cells: [Cell]
+
+    public init(width: Int, height: Int, ascii: Bool = false) {
+        self.width = max(0, width)
+        self.height = max(0, height)
+        self.ascii = ascii
+        cells = Array(repeating: .blank, count: self.width * self.height)
+    }
+
+    public subscript(x: Int, y: Int) -> Cell {
+        get { cells[y * width + x] }
+        set { cells[y * width + x] = newValue }
+    }
+
+    /// Writes `text` from (x, y), at most `limit` columns (to the right edge by default), and
+    /// returns the columns used. Wide characters never straddle the limit.
+    @discardableResult
+    public mutating func put(_ text: String, x: Int, y: Int, style: Style = .plain, limit: Int? = nil) -> Int {
+        guard y >= 0, y < height, x < width else { return 0 }
+        let end = min(width, x + (limit ?? width))
+        let safe = ascii ? TerminalText.sanitizeASCII(text) : TerminalText.sanitize(text)
+        var column = x
+        for character in safe {
+            let w = min(2, TerminalText.width(String(character)))
+            if w == 0 {
+                // A combining mark joins the character before it.
+                if column > x, column - 1 >= 0 {
+                    var previous = column - 1
+                    if self[previous, y].isContinuation, previous > 0 { previous -= 1 }
+                    self[previous, y].text += String(character)
+                }
+                continue
+            }
+            if column + w > end { break }
+            if column >= 0 {
+                self[column, y] = Cell(text: String(character), style: style)
+                if w == 2 { self[column + 1, y] = Cell(text: "", style: style) }
+            }
+            column += w
+        }
+        return column - x
+    }
+
+    /// Fills a run of cells with spaces in a style.
+    public mutating func fill(x: Int, y: Int, count: Int, style: Style) {
+        guard y >= 0, y < height else { return }
+        for column in max(0, x)..<min(width, x + count) { self[column, y] = Cell(text: " ", style: style) }
+    }
+
+    /// Sets the style of a run of cells, keeping their text.
+    public mutating func restyle(x: Int, y: Int, count: Int, style: Style) {
+        guard y >= 0, y < height else { return }
+        for column in max(0, x)..<min(width, x + count) { self[column, y].style = style }
+    }
+
+    /// The text of one row (wide characters once, trailing spaces kept).
+    public func line(_ y: Int) -> String {
+        (0..<width).map { self[$0, y].text }.joined()
+    }
+
+    /// Every row's text, for tests and screenshots.
+    public var lines: [String] { (0..<height).map(line) }
+
+    /// The rows joined with newlines, trailing spaces removed.
+    public var text: String {
+        lines.map { line in
+            var trimmed = Substring(line)
+            while trimmed.last == " " { trimmed.removeLast() }
+            return String(trimmed)
+        }.joined(separator: "\n")
+    }
+}

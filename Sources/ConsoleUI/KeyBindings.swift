@@ -1,0 +1,64 @@
+/// What a key does in the main view.
+public enum Action: String, Sendable, CaseIterable {
+    case moveUp, moveDown, pageUp, pageDown, home, end
+    case filter, find, mark, reset, nextPane, previousPane, reload, help, quit, cancel
+}
+
+/// One row of the binding table: the keys, the action, its help text, its label in the hint
+/// bar (nil: help only), and why it is disabled right now (nil: enabled). One table drives
+/// dispatch, the hint bar and the help screen.
+public struct Binding: Sendable {
+    public var keys: [Key]
+    public var action: Action
+    public var help: String
+    public var hint: String?
+    public var disabledReason: @Sendable (ConsoleState) -> String?
+
+    public init(_ keys: [Key], _ action: Action, help: String, hint: String? = nil,
+                disabled: @escaping @Sendable (ConsoleState) -> String? = { _ in nil }) {
+        self.keys = keys
+        self.action = action
+        self.help = help
+        self.hint = hint
+        self.disabledReason = disabled
+    }
+
+    /// How the keys read in the hint bar and help (`↑/k`).
+    public var keyLabel: String { keys.map(\.description).joined(separator: "/") }
+}
+
+public enum KeyBindings {
+    /// The main view's bindings, in the order help lists them.
+    public static let table: [Binding] = [
+        Binding([.up, .character("k")], .moveUp, help: "Move up (in the focused pane)", hint: "↑↓ move"),
+        Binding([.down, .character("j")], .moveDown, help: "Move down (in the focused pane)"),
+        Binding([.pageUp], .pageUp, help: "Page up"),
+        Binding([.pageDown], .pageDown, help: "Page down"),
+        Binding([.home], .home, help: "First row"),
+        Binding([.end], .end, help: "Last row"),
+        Binding([.character("/")], .filter, help: "Filter loaded users by ID, login, name or email as you type; Enter keeps it, Esc clears it", hint: "/ filter"),
+        Binding([.character("f")], .find, help: "Find on the server: digits look up a user ID, anything else a login", hint: "f find"),
+        Binding([.character(" ")], .mark, help: "Mark or unmark the selected user (for a bulk reset)", hint: "Space mark"),
+        Binding([.character("r")], .reset, help: "Reset the sessions of the marked users, or of the selected one", hint: "r reset",
+                disabled: { state in
+                    if state.environment.readOnly { return "read-only session: resets are disabled" }
+                    if state.marked.isEmpty && state.selectedUser == nil { return "no user selected" }
+                    return nil
+                }),
+        Binding([.tab], .nextPane, help: "Focus the next pane (users, response, history)", hint: "Tab pane"),
+        Binding([.backTab], .previousPane, help: "Focus the previous pane"),
+        Binding([.function(5), .ctrl("r")], .reload, help: "Reload the user list from the server", hint: "F5 reload"),
+        Binding([.escape], .cancel, help: "Cancel loading or a pending find; clear the filter"),
+        Binding([.character("?")], .help, help: "This help; Esc closes it", hint: "? help"),
+        Binding([.character("q"), .ctrl("c")], .quit, help: "Quit (asks first while an action is in flight)", hint: "q quit"),
+    ]
+
+    /// Keys in dialogs, for the help screen.
+    public static let dialogHelp: [(String, String)] = [
+        ("Enter", "Confirm: only when the typed ID (or count) matches"),
+        ("Tab", "Switch between the confirmation and the reason field"),
+        ("Esc", "Cancel: nothing is sent"),
+    ]
+
+    static func binding(for key: Key) -> Binding? { table.first { $0.keys.contains(key) } }
+}

@@ -1,0 +1,37 @@
+import ECGridKit
+import IncidentLog
+
+/// What happened: a key, a resize, or the answer to an effect.
+public enum Message: Sendable {
+    case key(Key)
+    case resize(width: Int, height: Int)
+    case operatorLoaded(Result<User, Failure>)
+    /// A batch of users from the walk over pages; `done` on the last.
+    case usersLoaded(generation: Int, users: [User], pages: Int, done: Bool)
+    case usersFailed(generation: Int, Failure)
+    /// One target of the confirmation dialog, re-read.
+    case targetRead(request: Int, userId: Int, Result<User, Failure>)
+    /// A reset action finished: one result per user.
+    case resetFinished([RecordedReset])
+    /// A request is being sent again.
+    case retrying(RetryEvent)
+    case found(request: Int, query: String, Result<[User], Failure>)
+    case historyLoaded(Result<[HistoryEntry], Failure>)
+    /// Earlier runs left actions without an outcome (shown once at start).
+    case abandonedActions([HistoryEntry])
+}
+
+/// Work for the runtime to do off the UI loop; the answers come back as messages.
+public enum Effect: Sendable, Equatable {
+    case loadOperator
+    case loadUsers(generation: Int)
+    case cancelLoad(generation: Int)
+    case readTargets(request: Int, userIds: [Int])
+    case cancelRead(request: Int)
+    /// Write each intent, send the resets, write each outcome.
+    case reset(userIds: [Int], reason: String?)
+    case find(request: Int, query: String)
+    case cancelFind(request: Int)
+    case loadHistory
+    case quit
+}

@@ -1,0 +1,425 @@
+import ECGridKit
+import IncidentLog
+
+extension ConsoleState {
+    /// Draws the whole screen into a grid of `width` × `height` cells.
+    public func render() -> Grid {
+        var grid = Grid(width: width, height: height, ascii: glyphs.horizontal != "─")
+        guard Layout.fits(width: width, height: height) else {
+            drawTooSmall(&grid)
+            return grid
+        }
+        let layout = Layout(width: width, height: height)
+        drawHeader(&grid, layout.header)
+        drawUsers(&grid, layout.users)
+        drawDetail(&grid, layout.detail)
+        drawHistory(&grid, layout.history)
+        drawHints(&grid, layout.hints)
+        if let dialog { drawDialog(&grid, dialog) }
+        return grid
+    }
+
+    func drawTooSmall(_ grid: inout Grid) {
+        let lines = ["Terminal too small: \(width)×\(height).", "ecgrid-console needs at least \(Layout.minimumWidth)×\(Layout.minimumHeight).",
+                     "Enlarge the window, or press q to quit."]
+        let top = max(0, (height - lines.count) / 2)
+        for (offset, line) in lines.enumerated() {
+            let x = max(0, (width - TerminalText.width(line)) / 2)
+            grid.put(line, x: x, y: top + offset, style: offset == 0 ? .warning : .plain)
+        }
+    }
+
+    // MARK: Header
+
+    func drawHeader(_ grid: inout Grid, _ rect: Rect) {
+        let dot = " \(glyphs.dot) "
+        grid.fill(x: 0, y: rect.y, count: rect.width, style: .header)
+        var x = grid.put(" ECGrid console", x: 0, y: rect.y, style: .header)
+        x += grid.put(dot, x: x, y: rect.y, style: .header)
+        let label = environment.isProduction ? " PRODUCTION: \(environment.label) " : environment.label
+        x += grid.put(label, x: x, y: rect.y, style: environment.isProduction ? .danger : .header)
+        x += grid.put(dot + environment.host, x: x, y: rect.y, style: .header)
+        let who: String
+        if let user = operatorUser {
+            who = "\(user.login) (\(user.authLevel?.rawValue ?? "unknown level"))"
+        } else if operatorFailure != nil {
+            who = "operator unknown"
+        } else {
+            who = "operator…"
+        }
+        x += grid.put(dot + who, x: x, y: rect.y, style: .header)
+        if environment.readOnly {
+            let tag = " READ-ONLY "
+            grid.put(tag, x: max(x + 1, rect.width - TerminalText.width(tag) - 1), y: rect.y, style: .danger)
+        }
+
+        var parts: [String] = []
+        let loaded = "\(Self.grouped(users.count)) users loaded"
+        switch load {
+        case .loading(let pages): parts.append(loaded + dot + "more on server (page \(pages + 1)…)")
+        case .done: parts.append(loaded + dot + "all loaded")
+        case .stopped: parts.append(loaded + dot + "more on server (stopped)")
+        case .failed: parts.append(loaded + dot + "loading FAILED")
+        }
+        if !marked.isEmpty { parts.append("\(marked.count) marked") }
+        if !filter.isEmpty { parts.append("filter \"\(filter)\": \(visible.count) match") }
+        if actionsInFlight > 0 { parts.append("\(actionsInFlight) action(s) in flight") }
+        x = grid.put(" " + parts.joined(separator: dot), x: 0, y: rect.y + 1, style: .bold)
+        if let status {
+            let style: Style = switch status.kind {
+            case .info: .plain
+            case .success: .success
+            case .warning: .warning
+            case .failure: .failure
+            }
+            grid.put(dot.trimmingLeadingSpace + status.text, x: x + 1, y: rect.y + 1, style: style)
+        }
+    }
+
+    static func grouped(_ number: Int) -> String {
+        let digits = String(number)
+        var result = ""
+        for (index, character) in digits.reversed().enumerated() {
+            if index > 0 && index % 3 == 0 { result.append(",") }
+            result.append(character)
+        }
+        return String(result.reversed())
+    }
+
+    // MARK: Panes
+
+    func drawBox(_ grid: inout Grid, _ rect: Rect, title: String, focused: Bool, footer: String? = nil) {
+        guard rect.width >= 2, rect.height >= 2 else { return }
+        let border: Style = focused ? .title : .dim
+        let right = rect.x + rect.width - 1
+        let bottom = rect.y + rect.height - 1
+        for x in rect.x...right {
+            grid.put(glyphs.horizontal, x: x, y: rect.y, style: border)
+            grid.put(glyphs.horizontal, x: x, y: bottom, style: border)
+        }
+        for y in rect.y...bottom {
+            grid.put(glyphs.vertical, x: rect.x, y: y, style: border)
+            grid.put(glyphs.vertical, x: right, y: y, style: border)
+        }
+        grid.put(glyphs.topLeft, x: rect.x, y: rect.y, style: border)
+        grid.put(glyphs.topRight, x: right, y: rect.y, style: border)
+        grid.put(glyphs.bottomLeft, x: rect.x, y: bottom, style: border)
+        grid.put(glyphs.bottomRight, x: right, y: bottom, style: border)
+        let heading = focused ? " \(glyphs.pointer) \(title) " : " \(title) "
+        grid.put(heading, x: rect.x + 2, y: rect.y, style: focused ? .title : .bold, limit: rect.width - 4)
+        if let footer {
+            let w = TerminalText.width(footer) + 2
+            grid.put(" \(footer) ", x: max(rect.x + 2, right - w - 1), y: bottom, style: .dim, limit: rect.width - 4)
+        }
+    }
+
+    /// Column widths of the users pane for an inner width.
+    static func userColumns(_ inner: Int) -> [Int] {
+        // pointer+mark, ID, login, name, net/mbx, AuthLevel, status, sessions
+        let fixed = 2 + 6 + 9 + 12 + 13 + 4 + 7
+        let flexible = max(10, inner - fixed)
+        let login = flexible * 2 / 5
+        return [2, 6, login, flexible - login, 9, 12, 13, 4]
+    }
+
+    func drawUsers(_ grid: inout Grid, _ rect: Rect) {
+        let shownFrom = visible.isEmpty ? 0 : scroll + 1
+        let shownTo = min(visible.count, scroll + userRows)
+        let footer = visible.isEmpty ? nil : "\(shownFrom)\(grid.ascii ? "-" : "–")\(shownTo) of \(Self.grouped(visible.count))"
+        drawBox(&grid, rect, title: "Users", focused: focus == .users, footer: footer)
+        let inner = rect.width - 2
+        let columns = Self.userColumns(inner)
+        let x0 = rect.x + 1
+        func row(_ cells: [String], y: Int, style: Style, rightAligned: Set<Int> = [1, 7]) {
+            var x = x0
+            for (index, cell) in cells.enumerated() {
+                let text = TerminalText.fit(cell, to: columns[index], ascii: grid.ascii, alignRight: rightAligned.contains(index))
+                grid.put(text, x: x, y: y, style: style, limit: columns[index])
+                x += columns[index] + (index == 0 ? 0 : 1)
+            }
+        }
+        row(["", "ID", "LOGIN", "NAME", "NET/MBX", "AUTHLEVEL", "STATUS", "SESS"], y: rect.y + 1, style: .bold)
+        let firstRow = rect.y + 2
+        let rows = userRows
+        if visible.isEmpty {
+            let message: String
+            switch load {
+            case .failed(let failure): message = "Could not load users: \(failure.explanation)"
+            case .loading where users.isEmpty: message = "Loading users from \(environment.host)…"
+            default: message = filter.isEmpty ? "No users." : "No loaded user matches \"\(filter)\". Esc clears the filter; f finds on the server."
+            }
+            grid.put(message, x: x0 + 1, y: firstRow, style: load == .done || !filter.isEmpty ? .plain : .warning, limit: inner - 2)
+            return
+        }
+        for offset in 0..<rows {
+            let index = scroll + offset
+            guard index < visible.count else { break }
+            let user = users[visible[index]]
+            let selected = index == selection
+            let mark = (selected ? glyphs.pointer : " ") + (marked.contains(user.userId) ? glyphs.mark : " ")
+            let cells = [mark, String(user.userId), user.login, user.displayName, user.place,
+                         user.authLevel?.rawValue ?? "-", user.status?.rawValue ?? "-", user.openSessions.map(String.init) ?? "-"]
+            let y = firstRow + offset
+            if selected { grid.fill(x: x0, y: y, count: inner, style: .selected) }
+            var style: Style = selected ? .selected : .plain
+            if !selected, user.status == .terminated || user.status == .suspended { style = .dim }
+            row(cells, y: y, style: style)
+        }
+    }
+
+    func drawDetail(_ grid: inout Grid, _ rect: Rect) {
+        drawBox(&grid, rect, title: response == nil ? "Selected user" : "Response and selected user", focused: focus == .detail)
+        let inner = rect.width - 4
+        var lines: [StyledLine] = []
+        if let response {
+            lines.append(StyledLine(response.title, .title))
+            lines.append(contentsOf: response.lines)
+            lines.append(StyledLine("Selected user", .title))
+        }
+        if let user = selectedUser {
+            lines.append(StyledLine("\(user.userId)  \(user.login)", .bold))
+            lines.append(StyledLine("\(user.displayName)" + (user.email.map { "  <\($0)>" } ?? "")))
+            lines.append(StyledLine("net/mbx \(user.place) \(glyphs.dot) \(user.authLevel?.rawValue ?? "-") \(glyphs.dot) "
+                + "\(user.status?.rawValue ?? "-") \(glyphs.dot) sessions \(user.openSessions.map(String.init) ?? "?")"))
+        } else {
+            lines.append(StyledLine("No user selected.", .dim))
+        }
+        let wrapped = lines.flatMap { line in Self.wrap(line.text, width: inner).map { StyledLine($0, line.style) } }
+        let rows = rect.height - 2
+        let start = max(0, min(detailScroll, max(0, wrapped.count - rows)))
+        for (offset, line) in wrapped.dropFirst(start).prefix(rows).enumerated() {
+            grid.put(line.text, x: rect.x + 2, y: rect.y + 1 + offset, style: line.style, limit: inner)
+        }
+    }
+
+    func drawHistory(_ grid: inout Grid, _ rect: Rect) {
+        drawBox(&grid, rect, title: "History (\(history.count))", focused: focus == .history)
+        let inner = rect.width - 3
+        let rows = rect.height - 2
+        if let failure = historyFailure {
+            grid.put("History unreadable: \(failure.explanation)", x: rect.x + 2, y: rect.y + 1, style: .failure, limit: inner)
+            return
+        }
+        if history.isEmpty {
+            grid.put("No actions recorded yet.", x: rect.x + 2, y: rect.y + 1, style: .dim, limit: inner)
+            return
+        }
+        let start = max(0, min(historyScroll, max(0, history.count - rows)))
+        for (offset, entry) in history.dropFirst(start).prefix(rows).enumerated() {
+            let time = entry.time.count >= 16
+                ? String(entry.time.dropFirst(5).prefix(11)).replacingOccurrences(of: "T", with: " ") : entry.time
+            let (word, style): (String, Style) = switch entry.status {
+            case "succeeded": ("OK", .success)
+            case "failed": ("FAILED", .failure)
+            case "in-flight": ("IN FLIGHT", .warning)
+            case "not-sent": ("NOT SENT", .dim)
+            default: ("OUTCOME UNKNOWN", .warning)
+            }
+            let action = entry.action == "reset-sessions" ? "reset" : entry.action
+            let target = entry.target.map { "\($0.userId) \($0.login ?? "")" } ?? "-"
+            let y = rect.y + 1 + offset
+            let selected = focus == .history && start + offset == historyScroll
+            if selected { grid.fill(x: rect.x + 1, y: y, count: rect.width - 2, style: .selected) }
+            var x = rect.x + 2
+            x += grid.put("\(time) ", x: x, y: y, style: selected ? .selected : .dim, limit: inner)
+            x += grid.put("\(word) ", x: x, y: y, style: selected ? .selected : style, limit: rect.x + 2 + inner - x)
+            grid.put("\(action) \(target)", x: x, y: y, style: selected ? .selected : .plain, limit: rect.x + 2 + inner - x)
+        }
+    }
+
+    // MARK: Hint bar
+
+    func drawHints(_ grid: inout Grid, _ rect: Rect) {
+        grid.fill(x: 0, y: rect.y, count: rect.width, style: Style(reverse: true))
+        let hint: String
+        if let dialog {
+            hint = switch dialog {
+            case .help: " ↑↓ scroll   Esc close"
+            case .confirmReset: " type the confirmation   Tab reason field   Enter confirm   Esc cancel (nothing is sent)"
+            case .find(let find): find.pending == nil ? " Enter search   Esc close" : " searching…   Esc cancel"
+            case .quitConfirm: " y quit anyway   n / Esc stay"
+            }
+        } else if filterEditing {
+            hint = " Filter: \(filter)\(glyphs.horizontal == "─" ? "▏" : "_")   Enter keep   Esc clear   ↑↓ move"
+        } else {
+            hint = " " + KeyBindings.table.compactMap { binding -> String? in
+                guard let label = binding.hint else { return nil }
+                if let reason = binding.disabledReason(self) {
+                    return environment.readOnly && binding.action == .reset ? "\(label) (off: read-only)" : (reason == "no user selected" ? nil : label)
+                }
+                return label
+            }.joined(separator: "  ")
+        }
+        grid.put(hint, x: 0, y: rect.y, style: Style(reverse: true), limit: rect.width)
+    }
+
+    // MARK: Dialogs
+
+    func drawDialog(_ grid: inout Grid, _ dialog: Dialog) {
+        switch dialog {
+        case .help(let scroll): drawHelp(&grid, scroll: scroll)
+        case .confirmReset(let confirm): drawConfirm(&grid, confirm)
+        case .find(let find): drawFind(&grid, find)
+        case .quitConfirm:
+            drawPanel(&grid, title: "Quit?", lines: [
+                StyledLine("A reset is still in flight. Its outcome will be recorded as unknown if you quit now.", .warning),
+                StyledLine(""), StyledLine("Quit anyway? y = quit, n or Esc = stay", .bold),
+            ], width: 60)
+        }
+    }
+
+    /// Draws a centred box with lines and returns its rectangle.
+    @discardableResult
+    func drawPanel(_ grid: inout Grid, title: String, lines: [StyledLine], width wanted: Int, scroll: Int = 0) -> Rect {
+        let boxWidth = min(wanted, width - 4)
+        let wrapped = lines.flatMap { line in Self.wrap(line.text, width: boxWidth - 4).map { StyledLine($0, line.style) } }
+        let boxHeight = min(height - 4, wrapped.count + 2)
+        let rect = Rect(x: (width - boxWidth) / 2, y: max(1, (height - boxHeight) / 2), width: boxWidth, height: boxHeight)
+        for y in rect.y..<(rect.y + rect.height) { grid.fill(x: rect.x, y: y, count: rect.width, style: .plain) }
+        drawBox(&grid, rect, title: title, focused: true)
+        let start = max(0, min(scroll, wrapped.count - (boxHeight - 2)))
+        for (offset, line) in wrapped.dropFirst(start).prefix(boxHeight - 2).enumerated() {
+            grid.put(line.text, x: rect.x + 2, y: rect.y + 1 + offset, style: line.style, limit: boxWidth - 4)
+        }
+        return rect
+    }
+
+    func drawHelp(_ grid: inout Grid, scroll: Int) {
+        let textWidth = min(76, width - 4) - 4 - 14
+        func entry(_ keys: String, _ help: String, _ style: Style) -> [StyledLine] {
+            Self.wrap(help, width: textWidth).enumerated().map { index, part in
+                StyledLine((index == 0 ? keys : "").padding(toLength: 14, withPad: " ", startingAt: 0) + part, style)
+            }
+        }
+        var lines = [StyledLine("Keys", .bold)]
+        for binding in KeyBindings.table {
+            var help = binding.help
+            var style = Style.plain
+            if let reason = binding.disabledReason(self), reason != "no user selected" {
+                help += " (disabled: \(reason))"
+                style = .dim
+            }
+            lines += entry(binding.keyLabel, help, style)
+        }
+        lines.append(StyledLine(""))
+        lines.append(StyledLine("In the reset confirmation", .bold))
+        for (key, help) in KeyBindings.dialogHelp { lines += entry(key, help, .plain) }
+        lines.append(StyledLine(""))
+        lines.append(StyledLine("A reset revokes every bearer (JWT) session of the user; API keys keep working.", .dim))
+        drawPanel(&grid, title: "Help", lines: lines, width: 76, scroll: scroll)
+    }
+
+    func drawConfirm(_ grid: inout Grid, _ confirm: ConfirmReset) {
+        var lines: [StyledLine] = []
+        let single = confirm.userIds.count == 1
+        if single, let id = confirm.userIds.first {
+            switch confirm.reads[id] ?? .reading {
+            case .reading:
+                lines.append(StyledLine("User \(id): re-reading from the server…", .warning))
+            case .read(let user):
+                lines.append(StyledLine("User \(user.userId)  \(user.login)", .bold))
+                lines.append(StyledLine("Name \(user.displayName)"))
+                lines.append(StyledLine("Network/mailbox \(user.place) \(glyphs.dot) \(user.authLevel?.rawValue ?? "-") \(glyphs.dot) \(user.status?.rawValue ?? "-")"))
+                lines.append(StyledLine("Open sessions \(user.openSessions.map(String.init) ?? "unknown") (just re-read from the server)"))
+            case .failed(let failure):
+                lines.append(StyledLine("User \(id) cannot be reset: \(failure.explanation)", .failure))
+            }
+        } else {
+            lines.append(StyledLine("\(confirm.userIds.count) marked users (re-read from the server):", .bold))
+            let shown = confirm.userIds.prefix(6)
+            for id in shown {
+                switch confirm.reads[id] ?? .reading {
+                case .reading: lines.append(StyledLine("  \(id)  re-reading…", .warning))
+                case .read(let user):
+                    lines.append(StyledLine("  \(user.userId)  \(user.login)  \(user.place)  \(user.authLevel?.rawValue ?? "-")  sessions \(user.openSessions.map(String.init) ?? "?")"))
+                case .failed(let failure): lines.append(StyledLine("  \(id)  will be skipped: \(failure.explanation)", .failure))
+                }
+            }
+            if confirm.userIds.count > shown.count { lines.append(StyledLine("  … and \(confirm.userIds.count - shown.count) more")) }
+        }
+        lines.append(StyledLine(""))
+        lines.append(StyledLine("Revokes every open bearer (JWT) session: they must log in again."))
+        lines.append(StyledLine("Does NOT revoke API keys: they keep working.", .warning))
+        lines.append(StyledLine(""))
+        let cursor = glyphs.horizontal == "─" ? "▏" : "_"
+        let reasonMarker = confirm.field == .reason ? glyphs.pointer : " "
+        let typedMarker = confirm.field == .confirmation ? glyphs.pointer : " "
+        lines.append(StyledLine("\(reasonMarker) Reason or ticket (optional): \(confirm.reason)\(confirm.field == .reason ? cursor : "")"))
+        let what = single ? "the user ID (\(confirm.expected))" : "the number of users (\(confirm.expected))"
+        lines.append(StyledLine("\(typedMarker) Type \(what) to confirm: \(confirm.typed)\(confirm.field == .confirmation ? cursor : "")", .bold))
+        if confirm.readsPending {
+            lines.append(StyledLine("Waiting for the server before Enter can confirm…", .dim))
+        } else if confirm.readable.isEmpty {
+            lines.append(StyledLine("Nothing can be reset. Esc closes.", .failure))
+        } else if !confirm.typed.isEmpty && confirm.typed != confirm.expected {
+            lines.append(StyledLine("Does not match: Enter does nothing.", .dim))
+        } else {
+            lines.append(StyledLine("Enter confirms when it matches. Esc cancels: nothing is sent.", .dim))
+        }
+        drawPanel(&grid, title: single ? "Reset sessions" : "Reset sessions of \(confirm.userIds.count) users", lines: lines, width: 72)
+    }
+
+    func drawFind(_ grid: inout Grid, _ find: FindDialog) {
+        let cursor = glyphs.horizontal == "─" ? "▏" : "_"
+        var lines = [
+            StyledLine("Find on the server: a user ID (digits) or a login.", .plain),
+            StyledLine(""),
+            StyledLine("\(glyphs.pointer) \(find.query)\(find.pending == nil ? cursor : "")", .bold),
+        ]
+        if find.pending != nil { lines.append(StyledLine("Searching… (Esc cancels)", .warning)) }
+        if let failure = find.failure {
+            lines.append(StyledLine(failure.summary, .failure))
+            lines.append(StyledLine(failure.explanation, .failure))
+        }
+        drawPanel(&grid, title: "Find", lines: lines, width: 60)
+    }
+
+    // MARK: Text
+
+    /// Splits text into lines of at most `width` columns, at spaces where possible.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        if text.isEmpty { return [""] }
+        var lines: [String] = []
+        var current = ""
+        var currentWidth = 0
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let w = TerminalText.width(String(word))
+            if currentWidth > 0 && currentWidth + 1 + w > width {
+                lines.append(current)
+                current = ""
+                currentWidth = 0
+            }
+            if w > width {
+                // A word longer than a line: cut it.
+                var piece = ""
+                var pieceWidth = 0
+                for character in word {
+                    let cw = TerminalText.width(String(character))
+                    if pieceWidth + cw > width {
+                        lines.append(piece)
+                        piece = ""
+                        pieceWidth = 0
+                    }
+                    piece.append(character)
+                    pieceWidth += cw
+                }
+                current = piece
+                currentWidth = pieceWidth
+                continue
+            }
+            if currentWidth > 0 {
+                current += " "
+                currentWidth += 1
+            }
+            current += word
+            currentWidth += w
+        }
+        lines.append(current)
+        return lines
+    }
+}
+
+extension String {
+    fileprivate var trimmingLeadingSpace: String { String(drop { $0 == " " }) }
+}

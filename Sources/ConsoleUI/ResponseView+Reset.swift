@@ -1,0 +1,66 @@
+import ECGridKit
+import IncidentLog
+
+extension ResponseView {
+    /// What the server answered to a reset, and what it means for the operator.
+    static func reset(_ results: [RecordedReset], glyphs: Glyphs) -> ResponseView {
+        if results.count == 1, let result = results.first { return single(result, glyphs: glyphs) }
+        let succeeded = results.filter(\.outcome.succeeded).count
+        var lines = [StyledLine(
+            "\(succeeded) of \(results.count) reset, \(results.count - succeeded) failed.",
+            succeeded == results.count ? .success : .failure)]
+        for result in results {
+            let outcome = result.outcome
+            let who = "\(outcome.userId) \(outcome.before?.login ?? "")"
+            if outcome.succeeded {
+                lines.append(StyledLine("\(glyphs.mark) \(who)  HTTP \(outcome.exchange?.httpStatus ?? 200)  sessions "
+                    + "\(count(outcome.sessionsBefore)) \(glyphs.arrow) \(count(outcome.sessionsAfter))  \(outcome.exchange?.latencyMs ?? 0) ms"))
+            } else {
+                let error = outcome.error
+                let code = [error?.httpStatus.map { "HTTP \($0)" }, error?.errorCode ?? error?.kind.rawValue].compactMap { $0 }
+                    .joined(separator: " ")
+                lines.append(StyledLine("x \(who)  \(outcome.sent ? "" : "NOT SENT  ")\(code): \(error?.explanation ?? "failed")", .failure))
+            }
+            if let failure = result.historyFailure { lines.append(StyledLine("  ! \(failure)", .warning)) }
+        }
+        if succeeded > 0 {
+            lines.append(StyledLine("API keys keep working. Next if needed: rotate the API key, then terminate the user."))
+        }
+        return ResponseView(title: "Reset sessions of \(results.count) users", lines: lines)
+    }
+
+    static func single(_ result: RecordedReset, glyphs: Glyphs) -> ResponseView {
+        let outcome = result.outcome
+        let title = "Reset sessions \(glyphs.dot) \(outcome.userId) \(outcome.before?.login ?? "")"
+        var lines: [StyledLine] = []
+        if let exchange = outcome.exchange {
+            let status = exchange.httpStatus.map { "HTTP \($0)" } ?? "no HTTP answer"
+            lines.append(StyledLine(exchange.request))
+            lines.append(StyledLine(
+                "\(glyphs.arrow) \(status) \(glyphs.dot) \(exchange.latencyMs) ms \(glyphs.dot) "
+                    + "\(exchange.attempts) attempt\(exchange.attempts == 1 ? "" : "s")",
+                outcome.succeeded ? .success : .failure))
+            lines.append(StyledLine(
+                "success: \(exchange.success.map(String.init) ?? "-")  data: \(exchange.dataSummary ?? "-")  "
+                    + "errorCode: \(exchange.errorCode ?? outcome.error?.errorCode ?? "-")"))
+            lines.append(StyledLine("message: \(exchange.message ?? outcome.error?.serverMessage ?? "-")"))
+        }
+        if outcome.succeeded {
+            lines.append(StyledLine(
+                "Meaning: every bearer session is revoked (open \(count(outcome.sessionsBefore)) \(glyphs.arrow) "
+                    + "\(count(outcome.sessionsAfter))); they must log in again.", .success))
+            lines.append(StyledLine("API keys keep working. Next if needed: rotate the API key, then terminate the user."))
+        } else if let error = outcome.error {
+            if !outcome.sent { lines.append(StyledLine("NOT SENT.", .failure)) }
+            if outcome.exchange == nil {
+                lines.append(StyledLine([error.request, error.httpStatus.map { "HTTP \($0)" }, error.errorCode ?? error.kind.rawValue]
+                    .compactMap { $0 }.joined(separator: " \(glyphs.dot) "), .failure))
+            }
+            lines.append(StyledLine("Meaning: \(error.explanation)", .failure))
+        }
+        if let failure = result.historyFailure { lines.append(StyledLine("! \(failure)", .warning)) }
+        return ResponseView(title: title, lines: lines)
+    }
+
+    static func count(_ value: Int?) -> String { value.map(String.init) ?? "?" }
+}

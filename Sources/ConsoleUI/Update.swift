@@ -1,0 +1,307 @@
+import ECGridKit
+import Foundation
+import IncidentLog
+
+extension ConsoleState {
+    /// The effects that start a session: who am I, the users, the history.
+    public mutating func start() -> [Effect] {
+        loadGeneration += 1
+        load = .loading(pages: 0)
+        return [.loadOperator, .loadUsers(generation: loadGeneration), .loadHistory]
+    }
+
+    /// Applies one message and returns the effects to run.
+    public mutating func update(_ message: Message) -> [Effect] {
+        switch message {
+        case .key(let key):
+            return handle(key)
+        case .resize(let newWidth, let newHeight):
+            width = newWidth
+            height = newHeight
+            keepSelectionVisible()
+            return []
+        case .operatorLoaded(.success(let user)):
+            operatorUser = user
+            operatorFailure = nil
+            return []
+        case .operatorLoaded(.failure(let failure)):
+            operatorFailure = failure
+            status = StatusLine("Who am I failed: \(failure.explanation)", .failure)
+            return []
+        case .usersLoaded(let generation, let batch, let pages, let done):
+            guard generation == loadGeneration else { return [] }
+            merge(batch)
+            if let wanted = reselect, let position = positions[wanted], let index = visible.firstIndex(of: position) {
+                select(index)
+                reselect = nil
+            }
+            load = done ? .done : .loading(pages: pages)
+            return []
+        case .usersFailed(let generation, let failure):
+            guard generation == loadGeneration else { return [] }
+            load = .failed(failure)
+            status = StatusLine("Loading users failed: \(failure.explanation) (F5 retries)", .failure)
+            return []
+        case .targetRead(let request, let userId, let result):
+            guard case .confirmReset(var confirm)? = dialog, confirm.request == request else { return [] }
+            switch result {
+            case .success(let user):
+                confirm.reads[userId] = .read(user)
+                merge([user])
+            case .failure(let failure):
+                confirm.reads[userId] = .failed(failure)
+            }
+            dialog = .confirmReset(confirm)
+            return []
+        case .resetFinished(let results):
+            actionsInFlight = max(0, actionsInFlight - 1)
+            merge(results.compactMap { $0.outcome.after ?? $0.outcome.before })
+            response = ResponseView.reset(results, glyphs: glyphs)
+            let succeeded = results.filter(\.outcome.succeeded).count
+            status = succeeded == results.count
+                ? StatusLine("Reset done (\(succeeded) of \(results.count)).", .success)
+                : StatusLine("Reset FAILED for \(results.count - succeeded) of \(results.count): see the response.", .failure)
+            for id in results.filter(\.outcome.succeeded).map(\.outcome.userId) { marked.remove(id) }
+            return [.loadHistory]
+        case .retrying(let event):
+            status = StatusLine("\(event.request): \(event.reason), retrying in \(event.delay)…", .warning)
+            return []
+        case .found(let request, let query, let result):
+            guard case .find(var find)? = dialog, find.pending == request else { return [] }
+            switch result {
+            case .success(let found) where !found.isEmpty:
+                merge(found)
+                dialog = nil
+                if !filter.isEmpty, !found.contains(where: { user in visible.contains { users[$0].userId == user.userId } }) {
+                    filter = ""
+                    refilter(keeping: nil)
+                }
+                if let position = positions[found[0].userId], let index = visible.firstIndex(of: position) { select(index) }
+                focus = .users
+                status = StatusLine("Found \(found.count) user(s) for \"\(query)\".", .success)
+            case .success:
+                find.pending = nil
+                find.failure = Failure(summary: "No match", explanation: "No user has the login \"\(query)\".")
+                dialog = .find(find)
+            case .failure(let failure):
+                find.pending = nil
+                find.failure = failure
+                dialog = .find(find)
+            }
+            return []
+        case .historyLoaded(.success(let entries)):
+            history = entries
+            historyFailure = nil
+            historyScroll = min(historyScroll, max(0, entries.count - 1))
+            return []
+        case .historyLoaded(.failure(let failure)):
+            historyFailure = failure
+            return []
+        case .abandonedActions(let entries):
+            guard !entries.isEmpty else { return [] }
+            status = StatusLine(
+                "\(entries.count) earlier action(s) ended without a recorded answer: marked OUTCOME UNKNOWN in history. Check them.",
+                .warning)
+            return [.loadHistory]
+        }
+    }
+
+    // MARK: Keys
+
+    mutating func handle(_ key: Key) -> [Effect] {
+        if let dialog { return handle(key, in: dialog) }
+        if filterEditing { return handleFilter(key) }
+        guard let binding = KeyBindings.binding(for: key) else { return [] }
+        if let reason = binding.disabledReason(self) {
+            status = StatusLine("\(binding.keyLabel): \(reason).", .warning)
+            return []
+        }
+        return perform(binding.action)
+    }
+
+    mutating func perform(_ action: Action) -> [Effect] {
+        switch action {
+        case .moveUp: move(by: -1)
+        case .moveDown: move(by: 1)
+        case .pageUp: move(by: -max(1, userRows - 1))
+        case .pageDown: move(by: max(1, userRows - 1))
+        case .home: move(to: 0)
+        case .end: move(to: Int.max)
+        case .filter:
+            filterEditing = true
+            focus = .users
+        case .find:
+            dialog = .find(FindDialog())
+        case .mark:
+            if let user = selectedUser {
+                if marked.remove(user.userId) == nil { marked.insert(user.userId) }
+                move(by: 1)
+            }
+        case .reset:
+            return openConfirmation()
+        case .nextPane:
+            focus = Pane(rawValue: (focus.rawValue + 1) % Pane.allCases.count) ?? .users
+        case .previousPane:
+            focus = Pane(rawValue: (focus.rawValue + Pane.allCases.count - 1) % Pane.allCases.count) ?? .users
+        case .reload:
+            let old = loadGeneration
+            loadGeneration += 1
+            load = .loading(pages: 0)
+            reselect = selectedUser?.userId
+            clearUsers()
+            status = StatusLine("Reloading users…")
+            return [.cancelLoad(generation: old), .loadUsers(generation: loadGeneration), .loadHistory]
+        case .help:
+            dialog = .help(scroll: 0)
+        case .quit:
+            if actionsInFlight > 0 {
+                dialog = .quitConfirm
+            } else {
+                quitting = true
+                return [.quit]
+            }
+        case .cancel:
+            if !filter.isEmpty {
+                let selected = selectedUser?.userId
+                filter = ""
+                refilter(keeping: selected)
+                status = StatusLine("Filter cleared.")
+            } else if case .loading = load {
+                load = .stopped
+                status = StatusLine("Loading stopped; F5 loads again.", .warning)
+                return [.cancelLoad(generation: loadGeneration)]
+            }
+        }
+        return []
+    }
+
+    mutating func move(by delta: Int) {
+        switch focus {
+        case .users: select(selection + delta)
+        case .detail: detailScroll = max(0, detailScroll + delta)
+        case .history: historyScroll = max(0, min(max(0, history.count - 1), historyScroll + delta))
+        }
+    }
+
+    mutating func move(to index: Int) {
+        switch focus {
+        case .users: select(index == Int.max ? visible.count - 1 : index)
+        case .detail: detailScroll = index == Int.max ? 1000 : 0
+        case .history: historyScroll = index == Int.max ? max(0, history.count - 1) : 0
+        }
+    }
+
+    mutating func openConfirmation() -> [Effect] {
+        let ids = marked.isEmpty ? (selectedUser.map { [$0.userId] } ?? []) : users.map(\.userId).filter(marked.contains)
+        guard !ids.isEmpty else { return [] }
+        let request = nextRequest
+        nextRequest += 1
+        var reads: [Int: TargetRead] = [:]
+        for id in ids { reads[id] = .reading }
+        dialog = .confirmReset(ConfirmReset(request: request, userIds: ids, reads: reads))
+        return [.readTargets(request: request, userIds: ids)]
+    }
+
+    mutating func handleFilter(_ key: Key) -> [Effect] {
+        let selected = selectedUser?.userId
+        switch key {
+        case .enter:
+            filterEditing = false
+        case .escape:
+            filterEditing = false
+            filter = ""
+            refilter(keeping: selected)
+        case .backspace:
+            if !filter.isEmpty {
+                filter.removeLast()
+                refilter(keeping: selected)
+            }
+        case .up, .down, .pageUp, .pageDown:
+            return perform(KeyBindings.binding(for: key)?.action ?? .moveDown)
+        default:
+            if let character = key.typed, filter.count < 80 {
+                let previous = filter
+                filter.append(character)
+                refilter(keeping: selected, previousFilter: previous)
+            }
+        }
+        return []
+    }
+
+    mutating func handle(_ key: Key, in dialog: Dialog) -> [Effect] {
+        switch dialog {
+        case .help(let scroll):
+            switch key {
+            case .escape, .character("?"), .character("q"), .enter: self.dialog = nil
+            case .down, .character("j"): self.dialog = .help(scroll: scroll + 1)
+            case .up, .character("k"): self.dialog = .help(scroll: max(0, scroll - 1))
+            case .pageDown: self.dialog = .help(scroll: scroll + 10)
+            case .pageUp: self.dialog = .help(scroll: max(0, scroll - 10))
+            default: break
+            }
+            return []
+        case .quitConfirm:
+            switch key {
+            case .character("y"), .character("Y"):
+                self.dialog = nil
+                quitting = true
+                return [.quit]
+            case .character("n"), .character("N"), .escape, .enter:
+                self.dialog = nil
+            default: break
+            }
+            return []
+        case .find(var find):
+            switch key {
+            case .escape:
+                self.dialog = nil
+                return find.pending.map { [.cancelFind(request: $0)] } ?? []
+            case .enter:
+                let query = find.query.trimmingCharacters(in: .whitespaces)
+                guard find.pending == nil, !query.isEmpty else { return [] }
+                let request = nextRequest
+                nextRequest += 1
+                find.pending = request
+                find.failure = nil
+                self.dialog = .find(find)
+                return [.find(request: request, query: query)]
+            case .backspace:
+                if find.pending == nil, !find.query.isEmpty { find.query.removeLast() }
+            default:
+                if find.pending == nil, let character = key.typed, find.query.count < 80 { find.query.append(character) }
+            }
+            self.dialog = .find(find)
+            return []
+        case .confirmReset(var confirm):
+            switch key {
+            case .escape:
+                self.dialog = nil
+                status = StatusLine("Reset cancelled; nothing was sent.")
+                return [.cancelRead(request: confirm.request)]
+            case .enter:
+                guard confirm.canConfirm else { return [] }
+                self.dialog = nil
+                actionsInFlight += 1
+                let targets = confirm.readable.map(\.userId)
+                let reason = confirm.reason.trimmingCharacters(in: .whitespaces)
+                status = StatusLine("Resetting sessions of \(targets.count) user(s)…")
+                return [.reset(userIds: targets, reason: reason.isEmpty ? nil : reason)]
+            case .tab, .backTab:
+                confirm.field = confirm.field == .confirmation ? .reason : .confirmation
+            case .backspace:
+                switch confirm.field {
+                case .confirmation: if !confirm.typed.isEmpty { confirm.typed.removeLast() }
+                case .reason: if !confirm.reason.isEmpty { confirm.reason.removeLast() }
+                }
+            default:
+                guard let character = key.typed else { break }
+                switch confirm.field {
+                case .confirmation: if confirm.typed.count < 12 { confirm.typed.append(character) }
+                case .reason: if confirm.reason.count < 200 { confirm.reason.append(character) }
+                }
+            }
+            self.dialog = .confirmReset(confirm)
+            return []
+        }
+    }
+}

@@ -1,0 +1,184 @@
+import ConsoleUI
+import ECGridKit
+import Foundation
+import IncidentLog
+import Synchronization
+
+/// Runs the console's effects off the UI loop (API calls, history reads and writes) and hands
+/// their answers back as messages. Each effect is a task that can be cancelled by key.
+final class EffectRunner: Sendable {
+    let client: ECGridClient
+    let recorder: ActionRecorder
+    private let inbox = MessageInbox()
+    private let tasks = Mutex<[String: Task<Void, Never>]>([:])
+    private let counter = Mutex(0)
+
+    init(client: ECGridClient, recorder: ActionRecorder) {
+        var client = client
+        let inbox = self.inbox
+        client.onRetry = { event in inbox.post(.retrying(event)) }
+        self.client = client
+        self.recorder = recorder
+    }
+
+    func post(_ message: Message) { inbox.post(message) }
+
+    /// Messages that arrived since the last call.
+    func drain() -> [Message] { inbox.drain() }
+
+    /// True while a reset is running.
+    var resetsRunning: Bool { tasks.withLock { $0.keys.contains { $0.hasPrefix("reset-") } } }
+
+    func run(_ effect: Effect) {
+        switch effect {
+        case .loadOperator:
+            start("operator") { runner in
+                do {
+                    let me = try await runner.client.me().value
+                    runner.recorder.setAPIUser(me)
+                    runner.post(.operatorLoaded(.success(me)))
+                } catch {
+                    runner.post(.operatorLoaded(.failure(Failure(error))))
+                }
+            }
+        case .loadUsers(let generation):
+            start("load-\(generation)") { runner in await runner.loadUsers(generation) }
+        case .cancelLoad(let generation):
+            cancel("load-\(generation)")
+        case .readTargets(let request, let ids):
+            start("read-\(request)") { runner in
+                await withTaskGroup(of: Void.self) { group in
+                    for id in ids {
+                        group.addTask {
+                            do {
+                                let user = try await runner.client.user(id: id).value
+                                runner.post(.targetRead(request: request, userId: id, .success(user)))
+                            } catch {
+                                runner.post(.targetRead(request: request, userId: id, .failure(Failure(error))))
+                            }
+                        }
+                    }
+                }
+            }
+        case .cancelRead(let request):
+            cancel("read-\(request)")
+        case .reset(let ids, let reason):
+            let number = counter.withLock { value in value += 1; return value }
+            start("reset-\(number)") { runner in
+                var results: [RecordedReset] = []
+                // Up to four at once, results in the order given.
+                for chunk in stride(from: 0, to: ids.count, by: 4).map({ Array(ids[$0..<min($0 + 4, ids.count)]) }) {
+                    let batch = await withTaskGroup(of: (Int, RecordedReset).self) { group in
+                        for (offset, id) in chunk.enumerated() {
+                            group.addTask {
+                                (offset, await runner.client.resetSessionsRecorded(userId: id, reason: reason, recorder: runner.recorder))
+                            }
+                        }
+                        return await group.reduce(into: [(Int, RecordedReset)]()) { $0.append($1) }
+                    }
+                    results += batch.sorted { $0.0 < $1.0 }.map(\.1)
+                }
+                runner.post(.resetFinished(results))
+            }
+        case .find(let request, let query):
+            start("find-\(request)") { runner in
+                do {
+                    let users: [User]
+                    if let id = Int(query), id > 0 {
+                        users = [try await runner.client.user(id: id).value]
+                    } else {
+                        users = try await runner.client.usersByName(login: query).value
+                    }
+                    runner.post(.found(request: request, query: query, .success(users)))
+                } catch let error as ECGridError where error.kind == .cancelled {
+                    return
+                } catch {
+                    runner.post(.found(request: request, query: query, .failure(Failure(error))))
+                }
+            }
+        case .cancelFind(let request):
+            cancel("find-\(request)")
+        case .loadHistory:
+            start("history-\(counter.withLock { value in value += 1; return value })") { runner in
+                do {
+                    runner.post(.historyLoaded(.success(try runner.recorder.store.entries())))
+                } catch {
+                    runner.post(.historyLoaded(.failure(Failure(summary: "history", explanation: "\(error)"))))
+                }
+            }
+        case .quit:
+            break
+        }
+    }
+
+    /// Walks the pages: the first one at once, then four at a time, posting each batch in order.
+    func loadUsers(_ generation: Int) async {
+        let pageSize = 100
+        var pageNo = 1
+        var loaded = 0
+        do {
+            let first = try await client.listUsers(UserListQuery(pageNo: 1, recordsPerPage: pageSize)).value
+            loaded = 1
+            post(.usersLoaded(generation: generation, users: first, pages: 1, done: first.count < pageSize))
+            guard first.count == pageSize else { return }
+            pageNo = 2
+            while !Task.isCancelled {
+                let window = Array(pageNo..<(pageNo + 4))
+                let pages = try await withThrowingTaskGroup(of: (Int, [User]).self) { group in
+                    for number in window {
+                        group.addTask {
+                            (number, try await self.client.listUsers(UserListQuery(pageNo: number, recordsPerPage: pageSize)).value)
+                        }
+                    }
+                    return try await group.reduce(into: [Int: [User]]()) { $0[$1.0] = $1.1 }
+                }
+                for number in window {
+                    let users = pages[number] ?? []
+                    loaded += 1
+                    let done = users.count < pageSize
+                    post(.usersLoaded(generation: generation, users: users, pages: loaded, done: done))
+                    if done { return }
+                }
+                pageNo += 4
+            }
+        } catch let error as ECGridError where error.kind == .cancelled {
+            return
+        } catch {
+            if !Task.isCancelled { post(.usersFailed(generation: generation, Failure(error))) }
+        }
+    }
+
+    private func start(_ key: String, _ body: @escaping @Sendable (EffectRunner) async -> Void) {
+        let task = Task { [self] in
+            await body(self)
+            _ = tasks.withLock { $0.removeValue(forKey: key) }
+        }
+        tasks.withLock { $0[key] = task }
+    }
+
+    private func cancel(_ key: String) {
+        tasks.withLock { $0.removeValue(forKey: key) }?.cancel()
+    }
+
+    /// Cancels everything; waits up to `grace` for resets to record their outcome.
+    func stop(grace: Duration) async {
+        let all = tasks.withLock { tasks in defer { tasks = [:] }; return tasks }
+        for (_, task) in all { task.cancel() }
+        let resets = all.filter { $0.key.hasPrefix("reset-") }.map(\.value)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { for task in resets { await task.value } }
+            group.addTask { try? await Task.sleep(for: grace) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+}
+
+/// Messages waiting for the UI loop.
+final class MessageInbox: Sendable {
+    private let messages = Mutex<[Message]>([])
+
+    func post(_ message: Message) { messages.withLock { $0.append(message) } }
+
+    func drain() -> [Message] { messages.withLock { list in defer { list = [] }; return list } }
+}
