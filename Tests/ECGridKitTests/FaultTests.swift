@@ -149,11 +149,13 @@ struct FaultTests {
 
     @Test("a rate-limited sandbox still serves a full walk and a bulk reset, with real waits")
     func rateLimitedBulk() async throws {
-        try await withSandbox(users: 400, faults: FaultSettings(rateLimitPerSecond: 40)) { server, client in
+        // About 47 requests against 10 a second (burst 10): far more demand than the
+        // limit allows even on a slow machine, so 429s are certain and the waits real.
+        try await withSandbox(users: 400, faults: FaultSettings(rateLimitPerSecond: 10)) { server, client in
             var client = client
             client.sleep = { try await Task.sleep(for: $0) }
             client.retryPolicy = RetryPolicy(maxRateLimitAttempts: 20)
-            let all = try await client.allUsers(pageSize: 10, concurrency: 8)
+            let all = try await client.allUsers(pageSize: 25, concurrency: 8)
             #expect(all.count == 400)
             let targets = all.filter { $0.userId >= 40000 && $0.authLevel?.isAtLeast(.techOps) == false }.prefix(30).map(\.userId)
             let patient = client
