@@ -20,6 +20,9 @@ public enum FaultKind: String, Codable, Sendable, CaseIterable {
     case drop
     /// The request is acted on, then the connection closes half way through the body.
     case dropMidBody = "drop-mid-body"
+    /// The request waits `delayMs` (default 10 s) before it is acted on, then succeeds:
+    /// latency for some paths only, to catch an action in flight.
+    case slow
 
     /// True when the request is refused before the sandbox acts on it.
     public var refusesBeforeActing: Bool { self == .rateLimited || self == .serverError || self == .unavailable }
@@ -36,15 +39,19 @@ public struct FaultRule: Codable, Sendable, Equatable {
     public var probability: Double?
     /// Seconds in `Retry-After` for `429`.
     public var retryAfter: Int?
+    /// Milliseconds a `slow` request waits (nil: 10,000).
+    public var delayMs: Int?
 
     public init(
-        kind: FaultKind, pathPrefix: String? = nil, count: Int? = nil, probability: Double? = nil, retryAfter: Int? = nil
+        kind: FaultKind, pathPrefix: String? = nil, count: Int? = nil, probability: Double? = nil, retryAfter: Int? = nil,
+        delayMs: Int? = nil
     ) {
         self.kind = kind
         self.pathPrefix = pathPrefix
         self.count = count
         self.probability = probability
         self.retryAfter = retryAfter
+        self.delayMs = delayMs
     }
 
     /// Parses `KIND[:PROBABILITY][@PATH-PREFIX]`, for example `503:0.1` or `429@/v2/users/reset`.
@@ -128,6 +135,10 @@ actor FaultInjector {
             if let count = rule.count, count <= 0 { continue }
             if let probability = rule.probability, Double.random(in: 0..<1, using: &random) >= probability { continue }
             if let count = rule.count { settings.rules[index].count = count - 1 }
+            if rule.kind == .slow {
+                decision.latency += .milliseconds(rule.delayMs ?? 10_000)
+                continue
+            }
             decision.fault = rule.kind
             decision.retryAfter = rule.retryAfter ?? 1
             break

@@ -169,7 +169,7 @@ public final class SandboxServer: Sendable {
                     if sent > 0 { try await writer.write(ByteBuffer(bytes: full.prefix(sent))) }
                     throw SandboxDroppedConnection()
                 })
-        case .rateLimited, .serverError, .unavailable:
+        case .rateLimited, .serverError, .unavailable, .slow:
             return make(reply)
         }
     }
