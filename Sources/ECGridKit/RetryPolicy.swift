@@ -73,4 +73,11 @@ public struct RetryEvent: Sendable, Equatable {
     public var reason: String
     /// How long the client waits before the next attempt.
     public var delay: Duration
+
+    public init(request: String, attempt: Int, reason: String, delay: Duration) {
+        self.request = request
+        self.attempt = attempt
+        self.reason = reason
+        self.delay = delay
+    }
 }

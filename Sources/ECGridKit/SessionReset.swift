@@ -14,6 +14,19 @@ public struct SessionResetOutcome: Sendable {
     /// Why it failed, when it did.
     public var error: ECGridError?
 
+    public init(
+        userId: Int, before: User? = nil, after: User? = nil, sent: Bool, succeeded: Bool,
+        exchange: ExchangeRecord? = nil, error: ECGridError? = nil
+    ) {
+        self.userId = userId
+        self.before = before
+        self.after = after
+        self.sent = sent
+        self.succeeded = succeeded
+        self.exchange = exchange
+        self.error = error
+    }
+
     /// Live sessions before → after, when the server reports them.
     public var sessionsBefore: Int? { before?.openSessions }
     public var sessionsAfter: Int? { after?.openSessions }

@@ -99,6 +99,12 @@ public struct RecordedReset: Sendable {
     public var intent: HistoryRecord?
     /// Set when the outcome could not be written (the reset itself may have happened).
     public var historyFailure: String?
+
+    public init(outcome: SessionResetOutcome, intent: HistoryRecord?, historyFailure: String? = nil) {
+        self.outcome = outcome
+        self.intent = intent
+        self.historyFailure = historyFailure
+    }
 }
 
 extension ECGridClient {

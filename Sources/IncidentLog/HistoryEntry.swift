@@ -17,6 +17,23 @@ public struct HistoryEntry: Sendable, Encodable {
     /// Line of the intent record.
     public var line: Int
 
+    public init(
+        actionId: String, action: String, time: String, target: TargetSnapshot?, actor: OperatorIdentity,
+        profile: String?, baseURL: String, reason: String?, status: String, result: OutcomeDetails?, line: Int
+    ) {
+        self.actionId = actionId
+        self.action = action
+        self.time = time
+        self.target = target
+        self.actor = actor
+        self.profile = profile
+        self.baseURL = baseURL
+        self.reason = reason
+        self.status = status
+        self.result = result
+        self.line = line
+    }
+
     enum CodingKeys: String, CodingKey {
         case actionId, action, time, target, actor = "operator", profile, baseURL, reason, status, result, line
     }
