@@ -117,10 +117,18 @@ public struct StatusLine: Sendable, Equatable {
     }
 }
 
-/// What the response pane shows after an action.
+/// What the response pane shows during and after an action.
 public struct ResponseView: Sendable, Equatable {
     public var title: String
     public var lines: [StyledLine]
+    /// True while the action runs: retries are added as they happen.
+    public var inFlight = false
+
+    public init(title: String, lines: [StyledLine], inFlight: Bool = false) {
+        self.title = title
+        self.lines = lines
+        self.inFlight = inFlight
+    }
 }
 
 /// A line of text with one style.

@@ -53,6 +53,9 @@ public enum KeyBindings {
         Binding([.character("q"), .ctrl("c")], .quit, help: "Quit (asks first while an action is in flight)", hint: "q quit"),
     ]
 
+    /// Hints left out of a hint bar too narrow for all of them, in this order.
+    public static let hintsDroppedFirst: [Action] = [.moveUp, .nextPane, .reload, .mark]
+
     /// Keys in dialogs, for the help screen.
     public static let dialogHelp: [(String, String)] = [
         ("Enter", "Confirm: only when the typed ID (or count) matches"),

@@ -38,6 +38,10 @@ extension ConsoleState {
         x += grid.put(dot, x: x, y: rect.y, style: .header)
         let label = environment.isProduction ? " PRODUCTION: \(environment.label) " : environment.label
         x += grid.put(label, x: x, y: rect.y, style: environment.isProduction ? .danger : .header)
+        if environment.readOnly {
+            x += grid.put(dot, x: x, y: rect.y, style: .header)
+            x += grid.put("READ-ONLY", x: x, y: rect.y, style: .danger)
+        }
         x += grid.put(dot + environment.host, x: x, y: rect.y, style: .header)
         let who: String
         if let user = operatorUser {
@@ -48,10 +52,6 @@ extension ConsoleState {
             who = "operator…"
         }
         x += grid.put(dot + who, x: x, y: rect.y, style: .header)
-        if environment.readOnly {
-            let tag = " READ-ONLY "
-            grid.put(tag, x: max(x + 1, rect.width - TerminalText.width(tag) - 1), y: rect.y, style: .danger)
-        }
 
         var parts: [String] = []
         let loaded = "\(Self.grouped(users.count)) users loaded"
@@ -61,9 +61,18 @@ extension ConsoleState {
         case .stopped: parts.append(loaded + dot + "more on server (stopped)")
         case .failed: parts.append(loaded + dot + "loading FAILED")
         }
+        if actionsInFlight > 0 { parts.append("\(actionsInFlight) action(s) in flight") }
         if !marked.isEmpty { parts.append("\(marked.count) marked") }
         if !filter.isEmpty { parts.append("filter \"\(filter)\": \(visible.count) match") }
-        if actionsInFlight > 0 { parts.append("\(actionsInFlight) action(s) in flight") }
+        // The status is what just happened: when the line is too short for everything, the
+        // filter and marked counts (also visible in the pane) give way to it.
+        if let status {
+            let room = rect.width - TerminalText.width(dot + status.text) - 1
+            while parts.count > 1, TerminalText.width(" " + parts.joined(separator: dot)) > room,
+                  !(actionsInFlight > 0 && parts.count == 2) {
+                parts.removeLast()
+            }
+        }
         x = grid.put(" " + parts.joined(separator: dot), x: 0, y: rect.y + 1, style: .bold)
         if let status {
             let style: Style = switch status.kind {
@@ -242,13 +251,20 @@ extension ConsoleState {
         } else if filterEditing {
             hint = " Filter: \(filter)\(glyphs.horizontal == "─" ? "▏" : "_")   Enter keep   Esc clear   ↑↓ move"
         } else {
-            hint = " " + KeyBindings.table.compactMap { binding -> String? in
+            var labels: [(action: Action, text: String)] = KeyBindings.table.compactMap { binding in
                 guard let label = binding.hint else { return nil }
                 if let reason = binding.disabledReason(self) {
-                    return environment.readOnly && binding.action == .reset ? "\(label) (off: read-only)" : (reason == "no user selected" ? nil : label)
+                    if environment.readOnly && binding.action == .reset { return (binding.action, "\(label) (off: read-only)") }
+                    return reason == "no user selected" ? nil : (binding.action, label)
                 }
-                return label
-            }.joined(separator: "  ")
+                return (binding.action, label)
+            }
+            // Narrow terminals drop the most obvious hints first; help (?) lists them all.
+            for action in KeyBindings.hintsDroppedFirst
+            where TerminalText.width(labels.map(\.text).joined(separator: "  ")) > rect.width - 2 {
+                labels.removeAll { $0.action == action }
+            }
+            hint = " " + labels.map(\.text).joined(separator: "  ")
         }
         grid.put(hint, x: 0, y: rect.y, style: Style(reverse: true), limit: rect.width)
     }

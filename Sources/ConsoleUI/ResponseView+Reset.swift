@@ -2,6 +2,28 @@ import ECGridKit
 import IncidentLog
 
 extension ResponseView {
+    /// A reset on its way: what was asked, and that the answer is awaited.
+    static func resetPending(_ targets: [User], reason: String?, glyphs: Glyphs) -> ResponseView {
+        let title = targets.count == 1
+            ? "Reset sessions \(glyphs.dot) \(targets[0].userId) \(targets[0].login)"
+            : "Reset sessions of \(targets.count) users"
+        var lines = [StyledLine(targets.count == 1 ? "POST /v2/users/reset/\(targets[0].userId)" : "POST /v2/users/reset/{id} for each")]
+        lines.append(StyledLine("Recording the intent, then sending; waiting for the server\(glyphs.ellipsis)", .warning))
+        if let reason { lines.append(StyledLine("Reason: \(reason)")) }
+        return ResponseView(title: title, lines: lines, inFlight: true)
+    }
+
+    /// One line for a retry the client is about to make.
+    static func retryLine(_ event: RetryEvent) -> StyledLine {
+        StyledLine("Attempt \(event.attempt): \(event.reason); retrying in \(seconds(event.delay)) s", .warning)
+    }
+
+    static func seconds(_ duration: Duration) -> String {
+        let (whole, fraction) = duration.components
+        let tenths = Int(fraction / 100_000_000_000_000_000)
+        return "\(whole).\(tenths)"
+    }
+
     /// What the server answered to a reset, and what it means for the operator.
     static func reset(_ results: [RecordedReset], glyphs: Glyphs) -> ResponseView {
         if results.count == 1, let result = results.first { return single(result, glyphs: glyphs) }

@@ -11,6 +11,7 @@ extension ConsoleState {
     }
 
     /// Applies one message and returns the effects to run.
+    @discardableResult
     public mutating func update(_ message: Message) -> [Effect] {
         switch message {
         case .key(let key):
@@ -64,7 +65,9 @@ extension ConsoleState {
             for id in results.filter(\.outcome.succeeded).map(\.outcome.userId) { marked.remove(id) }
             return [.loadHistory]
         case .retrying(let event):
-            status = StatusLine("\(event.request): \(event.reason), retrying in \(event.delay)…", .warning)
+            status = StatusLine(
+                "\(event.reason): attempt \(event.attempt + 1) in \(ResponseView.seconds(event.delay)) s", .warning)
+            if response?.inFlight == true { response?.lines.append(ResponseView.retryLine(event)) }
             return []
         case .found(let request, let query, let result):
             guard case .find(var find)? = dialog, find.pending == request else { return [] }
@@ -282,10 +285,14 @@ extension ConsoleState {
                 guard confirm.canConfirm else { return [] }
                 self.dialog = nil
                 actionsInFlight += 1
-                let targets = confirm.readable.map(\.userId)
-                let reason = confirm.reason.trimmingCharacters(in: .whitespaces)
-                status = StatusLine("Resetting sessions of \(targets.count) user(s)…")
-                return [.reset(userIds: targets, reason: reason.isEmpty ? nil : reason)]
+                let readable = confirm.readable
+                let targets = readable.map(\.userId)
+                let trimmed = confirm.reason.trimmingCharacters(in: .whitespaces)
+                let reason = trimmed.isEmpty ? nil : trimmed
+                status = StatusLine("Resetting sessions of \(targets.count) user(s)\(glyphs.ellipsis)")
+                response = ResponseView.resetPending(readable, reason: reason, glyphs: glyphs)
+                detailScroll = 0
+                return [.reset(userIds: targets, reason: reason)]
             case .tab, .backTab:
                 confirm.field = confirm.field == .confirmation ? .reason : .confirmation
             case .backspace:
