@@ -81,6 +81,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ConsoleUITests",
+            dependencies: ["ConsoleUI", "ECGridKit", "IncidentLog"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "IncidentLogTests",
             dependencies: ["ECGridKit", "IncidentLog"],
             swiftSettings: strict

@@ -1,0 +1,296 @@
+import ConsoleUI
+import ECGridKit
+import IncidentLog
+import Testing
+
+@Suite("Keys and messages: update and effects")
+struct UpdateTests {
+    @Test("moving: ↓ j ↑ k, PgDn PgUp, End Home")
+    func moving() {
+        var state = loadedState()
+        state.press(.down, .character("j"))
+        #expect(state.selectedUser?.userId == 40003)
+        state.press(.up, .character("k"))
+        #expect(state.selectedUser?.userId == 40001)
+        state.press(.pageDown)
+        #expect(state.selection == state.userRows - 1)
+        state.press(.end)
+        #expect(state.selectedUser?.userId == 40060)
+        #expect(state.scroll == 60 - state.userRows)
+        state.press(.pageUp, .home)
+        #expect(state.selection == 0 && state.scroll == 0)
+        state.press(.up)
+        #expect(state.selection == 0)
+    }
+
+    @Test("/ filters as you type over ID, login, name and email; Enter keeps it, Esc clears it")
+    func filter() {
+        var state = loadedState()
+        state.press(.character("/"))
+        #expect(state.filterEditing)
+        state.type("4001")
+        #expect(state.visible.count == 10)
+        state.press(.backspace)
+        state.type("05")
+        #expect(state.selectedUser?.userId == 40005)
+        state.press(.enter)
+        #expect(!state.filterEditing && state.filter == "40005")
+        #expect(state.screen.contains("filter \"40005\": 1 match"))
+        state.press(.escape)
+        #expect(state.filter.isEmpty && state.visible.count == 60)
+        #expect(state.selectedUser?.userId == 40005)
+
+        state.press(.character("/"))
+        state.type("u12@x")
+        #expect(state.visible.count == 1)
+        state.press(.escape)
+        #expect(state.filter.isEmpty && !state.filterEditing)
+        state.press(.character("/"))
+        state.type("nobody-at-all")
+        #expect(state.screen.contains("No loaded user matches \"nobody-at-all\""))
+    }
+
+    @Test("Space marks and moves on; r with marks confirms the count")
+    func marking() {
+        var state = loadedState()
+        state.press(.character(" "), .character(" "), .character(" "))
+        #expect(state.marked == [40001, 40002, 40003])
+        #expect(state.screen.contains("3 marked"))
+        let effects = state.press(.character("r"))
+        guard case .readTargets(let request, let ids)? = effects.first else {
+            Issue.record("no read effect: \(effects)")
+            return
+        }
+        #expect(ids == [40001, 40002, 40003])
+        for id in ids { state.update(.targetRead(request: request, userId: id, .success(state.user(id)!))) }
+        #expect(state.screen.contains("Type the number of users (3) to confirm"))
+        state.type("40001")
+        #expect(state.press(.enter).isEmpty)
+        for _ in 0..<5 { state.press(.backspace) }
+        state.type("3")
+        #expect(state.press(.enter) == [.reset(userIds: [40001, 40002, 40003], reason: nil)])
+    }
+
+    @Test("the confirmation: re-read first, focus on the typed field, wrong or empty Enter does nothing, the ID confirms")
+    func confirmation() {
+        var state = loadedState()
+        state.press(.down)
+        let effects = state.press(.character("r"))
+        #expect(effects == [.readTargets(request: 1, userIds: [40002])])
+        #expect(state.screen.contains("User 40002: re-reading from the server…"))
+        // Enter before the server answered does nothing.
+        state.type("40002")
+        #expect(state.press(.enter).isEmpty)
+        var fresh = state.user(40002)!
+        fresh.openSessions = 5
+        state.update(.targetRead(request: 1, userId: 40002, .success(fresh)))
+        let screen = state.screen
+        #expect(screen.contains("Open sessions 5 (just re-read from the server)"))
+        #expect(screen.contains("Does NOT revoke API keys: they keep working."))
+        #expect(screen.contains("▶ Type the user ID (40002) to confirm: 40002"))
+        // Empty and wrong entries do nothing.
+        for _ in 0..<5 { state.press(.backspace) }
+        #expect(state.press(.enter).isEmpty)
+        state.type("4000")
+        #expect(state.press(.enter).isEmpty)
+        #expect(state.screen.contains("Does not match: Enter does nothing."))
+        state.type("2")
+        // The reason field, by Tab.
+        state.press(.tab)
+        state.type("INC-42")
+        state.press(.backTab)
+        #expect(state.press(.enter) == [.reset(userIds: [40002], reason: "INC-42")])
+        #expect(state.dialog == nil && state.actionsInFlight == 1)
+        #expect(state.screen.contains("1 action(s) in flight"))
+    }
+
+    @Test("Esc cancels the confirmation: nothing is sent and the read is cancelled")
+    func cancel() {
+        var state = loadedState()
+        state.press(.character("r"))
+        state.type("40001")
+        let effects = state.press(.escape)
+        #expect(effects == [.cancelRead(request: 1)])
+        #expect(state.dialog == nil && state.actionsInFlight == 0)
+        #expect(state.screen.contains("Reset cancelled; nothing was sent."))
+    }
+
+    @Test("a target that cannot be read cannot be confirmed")
+    func unreadableTarget() {
+        var state = loadedState()
+        state.press(.character("r"))
+        state.update(.targetRead(request: 1, userId: 40001, .failure(Failure(summary: "GET /v2/users/40001 · HTTP 404 · ObjectNotFound", explanation: "Not found."))))
+        #expect(state.screen.contains("User 40001 cannot be reset: Not found."))
+        state.type("40001")
+        #expect(state.press(.enter).isEmpty)
+    }
+
+    @Test("the answer fills the response pane, updates the row, and reloads the history")
+    func resetAnswer() {
+        var state = loadedState(width: 120, height: 40)
+        let user = state.user(40001)!
+        state.press(.character("r"))
+        state.update(.targetRead(request: 1, userId: 40001, .success(user)))
+        state.type("40001")
+        state.press(.enter)
+        let effects = state.update(.resetFinished([succeededReset(user, before: 3, after: 0)]))
+        #expect(effects == [.loadHistory])
+        #expect(state.actionsInFlight == 0)
+        let text = state.screen
+        #expect(text.contains("POST /v2/users/reset/40001"))
+        #expect(text.contains("→ HTTP 200 · 12 ms · 1 attempt"))
+        #expect(text.contains("success: true  data: true  errorCode: -"))
+        #expect(text.contains("every bearer session is revoked (open 3 → 0)"))
+        #expect(text.contains("rotate the API key"))
+        #expect(state.user(40001)?.openSessions == 0)
+    }
+
+    @Test("a 403 is shown with its meaning")
+    func denied() {
+        var state = loadedState(width: 120, height: 40)
+        let user = state.user(40001)!
+        state.update(.resetFinished([deniedReset(user)]))
+        let text = state.screen
+        #expect(text.contains("→ HTTP 403"))
+        #expect(text.contains("errorCode: AccessDenied"))
+        #expect(text.contains("Meaning: Access denied: your AuthLevel is too low"))
+        #expect(text.contains("Reset FAILED for 1 of 1"))
+    }
+
+    @Test("while a reset runs the response pane says so, and a 429 retry shows there and in the status")
+    func retrying() {
+        var state = loadedState(width: 120, height: 40)
+        let user = state.user(40001)!
+        state.press(.character("r"))
+        state.update(.targetRead(request: 1, userId: 40001, .success(user)))
+        state.type("40001")
+        state.press(.tab)
+        state.type("INC-7")
+        state.press(.enter)
+        var text = state.screen
+        #expect(text.contains("Reset sessions · 40001 user.0"))
+        #expect(text.contains("waiting for the server…"))
+        #expect(text.contains("Reason: INC-7"))
+        #expect(text.contains("1 action(s) in flight"))
+        state.update(.retrying(RetryEvent(request: "POST /v2/users/reset/40001", attempt: 1, reason: "HTTP 429 RateLimitExceeded", delay: .milliseconds(2500))))
+        text = state.screen
+        #expect(text.contains("1 action(s) in flight · HTTP 429 RateLimitExceeded: attempt 2 in 2.5 s"))
+        #expect(text.contains("Attempt 1: HTTP 429 RateLimitExceeded; retrying in 2.5 s"))
+        // The answer replaces the pending view; a late retry event no longer adds to it.
+        state.update(.resetFinished([succeededReset(user, before: 1, after: 0)]))
+        state.update(.retrying(RetryEvent(request: "GET /v2/users/40001", attempt: 1, reason: "HTTP 503", delay: .seconds(1))))
+        #expect(!state.screen.contains("Attempt 1: HTTP 503"))
+        #expect(state.screen.contains("→ HTTP 200"))
+    }
+
+    @Test("f finds on the server by ID or login; Esc cancels a pending find")
+    func find() {
+        var state = loadedState()
+        state.press(.character("f"))
+        state.type("99001")
+        #expect(state.press(.enter) == [.find(request: 1, query: "99001")])
+        #expect(state.screen.contains("Searching… (Esc cancels)"))
+        let found = User(userId: 99001, login: "far.away", networkId: 60, mailboxId: 0)
+        state.update(.found(request: 1, query: "99001", .success([found])))
+        #expect(state.dialog == nil)
+        #expect(state.selectedUser?.userId == 99001)
+
+        state.press(.character("f"))
+        state.type("ghost")
+        state.press(.enter)
+        state.update(.found(request: 2, query: "ghost", .success([])))
+        #expect(state.screen.contains("No user has the login \"ghost\"."))
+        #expect(state.press(.escape).isEmpty)
+
+        state.press(.character("f"))
+        state.type("slow")
+        state.press(.enter)
+        #expect(state.press(.escape) == [.cancelFind(request: 3)])
+        // A late answer to a cancelled find changes nothing.
+        state.update(.found(request: 3, query: "slow", .success([found])))
+        #expect(state.dialog == nil)
+    }
+
+    @Test("Tab and Shift-Tab move focus; ↑↓ then scroll the focused pane")
+    func focus() {
+        var state = loadedState()
+        state.update(.historyLoaded(.success([])))
+        state.press(.tab)
+        #expect(state.focus == .detail)
+        #expect(state.screen.contains("▶ Selected user"))
+        state.press(.tab)
+        #expect(state.focus == .history)
+        state.press(.down)
+        #expect(state.selection == 0)
+        state.press(.backTab, .backTab)
+        #expect(state.focus == .users)
+    }
+
+    @Test("q quits at once when idle, asks while an action is in flight")
+    func quit() {
+        var idle = loadedState()
+        #expect(idle.press(.character("q")) == [.quit])
+        var busy = loadedState()
+        busy.actionsInFlight = 1
+        #expect(busy.press(.ctrl("c")).isEmpty)
+        #expect(busy.screen.contains("A reset is still in flight"))
+        #expect(busy.press(.character("n")).isEmpty)
+        #expect(busy.dialog == nil)
+        busy.press(.character("q"))
+        #expect(busy.press(.character("y")) == [.quit])
+    }
+
+    @Test("F5 and Ctrl-R reload: the old load is cancelled and the selection comes back")
+    func reload() {
+        var state = loadedState()
+        state.press(.down, .down)
+        let effects = state.press(.function(5))
+        #expect(effects == [.cancelLoad(generation: 1), .loadUsers(generation: 2), .loadHistory])
+        #expect(state.users.isEmpty)
+        state.update(.usersLoaded(generation: 2, users: sampleUsers(), pages: 1, done: true))
+        #expect(state.selectedUser?.userId == 40003)
+        #expect(state.press(.ctrl("r")).contains(.loadUsers(generation: 3)))
+    }
+
+    @Test("history entries show newest first with their outcome in words; unknown outcomes flagged")
+    func history() {
+        var state = loadedState(width: 120, height: 40)
+        let actor = OperatorIdentity(localUser: "alice", host: "jump1", sshClient: nil, apiUser: nil)
+        func entry(_ id: Int, _ status: String) -> HistoryEntry {
+            HistoryEntry(actionId: "a\(id)", action: "reset-sessions", time: "2026-11-24T21:50:00.000Z",
+                         target: TargetSnapshot(userId: id), actor: actor, profile: nil, baseURL: "x", reason: nil,
+                         status: status, result: nil, line: 1)
+        }
+        state.update(.historyLoaded(.success([entry(3, "succeeded"), entry(2, "unknown"), entry(1, "failed")])))
+        let text = state.screen
+        #expect(text.contains("History (3)"))
+        #expect(text.contains("11-24 21:50 OK reset 3"))
+        #expect(text.contains("11-24 21:50 OUTCOME UNKNOWN reset 2"))
+        #expect(text.contains("11-24 21:50 FAILED reset 1"))
+        let effects = state.update(.abandonedActions([entry(2, "unknown")]))
+        #expect(effects == [.loadHistory])
+        #expect(state.screen.contains("marked OUTCOME UNKNOWN in history"))
+    }
+
+    @Test("random keys never trap and keep every row the terminal's width")
+    func fuzz() {
+        var generator = SystemRandomNumberGenerator()
+        let keys: [Key] = [.up, .down, .pageUp, .pageDown, .home, .end, .enter, .escape, .tab, .backTab, .backspace,
+                           .function(5), .ctrl("r"), .character("/"), .character("f"), .character(" "), .character("r"),
+                           .character("?"), .character("a"), .character("4"), .character("0"), .character("j"), .character("k")]
+        for _ in 0..<20 {
+            var state = loadedState()
+            for _ in 0..<300 {
+                let key = keys.randomElement(using: &generator)!
+                if key == .character("q") { continue }
+                _ = state.update(.key(key))
+                if case .confirmReset(let confirm)? = state.dialog {
+                    for id in confirm.userIds where confirm.reads[id] == .reading {
+                        _ = state.update(.targetRead(request: confirm.request, userId: id, .success(User(userId: id, login: "x"))))
+                    }
+                }
+            }
+            #expect(state.render().lines.allSatisfy { TerminalText.width($0) == 80 })
+        }
+    }
+}
