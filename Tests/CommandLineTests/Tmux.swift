@@ -1,0 +1,104 @@
+import Foundation
+
+/// A tmux server of a test's own, running the console in a pane of a given size: send keys,
+/// read the screen, wait for text to appear. Every wait polls a condition with a deadline.
+struct Tmux {
+    let socket = "ecgrid-test-\(UUID().uuidString.prefix(8))"
+    let session = "console"
+
+    /// Starts `command` (argv) in a detached session. The tmux server starts with exactly
+    /// `environment` (plus PATH and SHELL) and the pane inherits it, so no variable, and above
+    /// all no credential, ever appears in a process's arguments; only TERM is set on the pane's
+    /// command line, because tmux would otherwise impose its own.
+    func start(_ command: [String], environment: [String: String], width: Int = 100, height: Int = 30) async throws {
+        var serverEnvironment = ["PATH": "/usr/bin:/bin", "SHELL": "/bin/sh"]
+        serverEnvironment.merge(environment) { $1 }
+        let term = environment["TERM"] ?? "xterm-256color"
+        let quoted = command.map { "'\($0)'" }.joined(separator: " ")
+        let shell = "TERM='\(term)' \(quoted); echo \"EXITED=$?\"; sleep 600"
+        let run = try await Spawn.run(
+            ["/usr/bin/tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", session,
+             "-x", String(width), "-y", String(height), shell],
+            environment: serverEnvironment)
+        guard run.status == 0 else { throw Spawn.Failure(description: "tmux new-session failed: \(run.stderr)") }
+    }
+
+    @discardableResult
+    func tmux(_ arguments: [String]) async throws -> String {
+        let run = try await Spawn.run(["/usr/bin/tmux", "-L", socket] + arguments, environment: ["PATH": "/usr/bin:/bin"])
+        return run.stdout
+    }
+
+    /// Sends tmux key names (`Enter`, `Escape`, `Tab`, `Down`) or literal text.
+    func send(_ keys: String...) async throws {
+        for key in keys { try await tmux(["send-keys", "-t", session, key]) }
+    }
+
+    /// Sends text literally, character by character as typed.
+    func type(_ text: String) async throws {
+        try await tmux(["send-keys", "-t", session, "-l", text])
+    }
+
+    func screen() async throws -> String { try await tmux(["capture-pane", "-p", "-t", session]) }
+
+    /// Waits until the screen shows `text` (and returns it), or fails after `timeout`.
+    @discardableResult
+    func waitFor(_ text: String, timeout: Duration = .seconds(15)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        var last = ""
+        while ContinuousClock.now < deadline {
+            last = try await screen()
+            if last.contains(text) { return last }
+            try await Task.sleep(for: .milliseconds(40))
+        }
+        throw TmuxTimeout(waitedFor: text, screen: last)
+    }
+
+    /// Waits until the screen no longer shows `text`.
+    func waitUntilGone(_ text: String, timeout: Duration = .seconds(15)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        var last = ""
+        while ContinuousClock.now < deadline {
+            last = try await screen()
+            if !last.contains(text) { return }
+            try await Task.sleep(for: .milliseconds(40))
+        }
+        throw TmuxTimeout(waitedFor: "'\(text)' to go", screen: last)
+    }
+
+    func resize(width: Int, height: Int) async throws {
+        try await tmux(["resize-window", "-t", session, "-x", String(width), "-y", String(height)])
+    }
+
+    /// 1 while the pane is in the alternate screen (the console is up), 0 once it is restored.
+    func alternateScreen() async throws -> String {
+        try await tmux(["display-message", "-p", "-t", session, "#{alternate_on}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func panePID() async throws -> Int32? {
+        Int32(try await tmux(["display-message", "-p", "-t", session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    func kill() async {
+        _ = try? await tmux(["kill-server"])
+    }
+}
+
+struct TmuxTimeout: Error, CustomStringConvertible {
+    var waitedFor: String
+    var screen: String
+    var description: String { "timed out waiting for \(waitedFor); the screen was:\n\(screen)" }
+}
+
+/// Runs `body` with a tmux server that is always killed afterwards.
+func withTmux<T>(_ body: (Tmux) async throws -> T) async throws -> T {
+    let tmux = Tmux()
+    do {
+        let result = try await body(tmux)
+        await tmux.kill()
+        return result
+    } catch {
+        await tmux.kill()
+        throw error
+    }
+}
