@@ -213,8 +213,21 @@ extension ConsoleState {
             grid.put("No actions recorded yet.", x: rect.x + 2, y: rect.y + 1, style: .dim, limit: inner)
             return
         }
-        let start = max(0, min(historyScroll, max(0, history.count - rows)))
-        for (offset, entry) in history.dropFirst(start).prefix(rows).enumerated() {
+        // Each entry: what was done to whom, then (wrapped, at most two lines) the answer, who
+        // did it and why. The selected entry is at the top unless the list's end is in view.
+        let detailWidth = max(1, inner - 2)
+        func height(_ index: Int) -> Int { 1 + min(2, Self.wrap(historyDetail(history[index]), width: detailWidth).count) }
+        var start = max(0, min(historyScroll, history.count - 1))
+        var used = (start..<history.count).reduce(0) { $0 + height($1) }
+        while start > 0, used + height(start - 1) <= rows {
+            start -= 1
+            used += height(start)
+        }
+        var y = rect.y + 1
+        for index in start..<history.count {
+            let entry = history[index]
+            let detail = Self.wrap(historyDetail(entry), width: detailWidth).prefix(2)
+            guard y + detail.count < rect.y + 1 + rows else { break }
             let time = entry.time.count >= 16
                 ? String(entry.time.dropFirst(5).prefix(11)).replacingOccurrences(of: "T", with: " ") : entry.time
             let (word, style): (String, Style) = switch entry.status {
@@ -226,14 +239,44 @@ extension ConsoleState {
             }
             let action = entry.action == "reset-sessions" ? "reset" : entry.action
             let target = entry.target.map { "\($0.userId) \($0.login ?? "")" } ?? "-"
-            let y = rect.y + 1 + offset
-            let selected = focus == .history && start + offset == historyScroll
-            if selected { grid.fill(x: rect.x + 1, y: y, count: rect.width - 2, style: .selected) }
+            let selected = focus == .history && index == historyScroll
+            if selected {
+                for row in y...(y + detail.count) { grid.fill(x: rect.x + 1, y: row, count: rect.width - 2, style: .selected) }
+            }
             var x = rect.x + 2
             x += grid.put("\(time) ", x: x, y: y, style: selected ? .selected : .dim, limit: inner)
             x += grid.put("\(word) ", x: x, y: y, style: selected ? .selected : style, limit: rect.x + 2 + inner - x)
             grid.put("\(action) \(target)", x: x, y: y, style: selected ? .selected : .plain, limit: rect.x + 2 + inner - x)
+            for (offset, line) in detail.enumerated() {
+                grid.put(line, x: rect.x + 4, y: y + 1 + offset, style: selected ? .selected : .dim, limit: detailWidth)
+            }
+            y += 1 + detail.count
         }
+    }
+
+    /// The second line of a history entry: the server's answer, the operator, the reason.
+    func historyDetail(_ entry: HistoryEntry) -> String {
+        var parts: [String] = []
+        if let result = entry.result {
+            if let status = result.httpStatus {
+                parts.append("HTTP \(status)" + (result.errorCode.map { " \($0)" } ?? ""))
+            } else {
+                parts.append(result.errorKind ?? "no HTTP answer")
+            }
+            if result.sessionsBefore != nil || result.sessionsAfter != nil {
+                parts.append("sessions \(result.sessionsBefore.map(String.init) ?? "?") \(glyphs.arrow) "
+                    + (result.sessionsAfter.map(String.init) ?? "?"))
+            }
+            if let latency = result.latencyMs { parts.append("\(latency) ms") }
+            if let attempts = result.attempts, attempts > 1 { parts.append("\(attempts) attempts") }
+        } else if entry.status == "in-flight" {
+            parts.append("running in another process")
+        } else {
+            parts.append("no answer recorded: check the user on the server")
+        }
+        parts.append("\(entry.actor.localUser)@\(entry.actor.host)")
+        if let reason = entry.reason { parts.append(reason) }
+        return parts.joined(separator: " \(glyphs.dot) ")
     }
 
     // MARK: Hint bar
@@ -369,6 +412,9 @@ extension ConsoleState {
             lines.append(StyledLine("Nothing can be reset. Esc closes.", .failure))
         } else if !confirm.typed.isEmpty && confirm.typed != confirm.expected {
             lines.append(StyledLine("Does not match: Enter does nothing.", .dim))
+        } else if confirm.canConfirm {
+            let count = confirm.readable.count
+            lines.append(StyledLine("Matches: Enter resets \(count) user\(count == 1 ? "" : "s") now. Esc cancels: nothing is sent.", .warning))
         } else {
             lines.append(StyledLine("Enter confirms when it matches. Esc cancels: nothing is sent.", .dim))
         }
@@ -396,6 +442,12 @@ extension ConsoleState {
     static func wrap(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [] }
         if text.isEmpty { return [""] }
+        // An indented line keeps its indent on every line it wraps to.
+        let indent = text.prefix { $0 == " " }.count
+        if indent > 0, indent < width, indent < text.count {
+            let pad = String(repeating: " ", count: indent)
+            return wrap(String(text.dropFirst(indent)), width: width - indent).map { pad + $0 }
+        }
         var lines: [String] = []
         var current = ""
         var currentWidth = 0

@@ -78,11 +78,19 @@ struct RenderTests {
     }
 
     @Test("help lists every binding of the table")
-    func help() {
+    func help() throws {
         var state = loadedState(width: 120, height: 40)
         state.press(.character("?"))
         let text = state.screen
         for binding in KeyBindings.table { #expect(text.contains(binding.keyLabel), "\(binding.keyLabel)") }
+        // A description that wraps keeps its column (a hanging indent under the keys).
+        let lines = state.render().lines
+        let first = try #require(lines.firstIndex { $0.contains("Filter loaded users") })
+        let line = Array(lines[first])
+        let continuation = Array(lines[first + 1])
+        let column = try #require((0..<line.count).first { String(line[$0...]).hasPrefix("Filter loaded") })
+        #expect(continuation[column] != " ")
+        #expect(continuation[(column - 14)..<column].allSatisfy { $0 == " " })
         state.press(.escape)
         #expect(state.dialog == nil)
     }

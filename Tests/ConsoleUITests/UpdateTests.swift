@@ -95,6 +95,7 @@ struct UpdateTests {
         #expect(state.press(.enter).isEmpty)
         #expect(state.screen.contains("Does not match: Enter does nothing."))
         state.type("2")
+        #expect(state.screen.contains("Matches: Enter resets 1 user now. Esc cancels: nothing is sent."))
         // The reason field, by Tab.
         state.press(.tab)
         state.type("INC-42")
@@ -252,21 +253,38 @@ struct UpdateTests {
         #expect(state.press(.ctrl("r")).contains(.loadUsers(generation: 3)))
     }
 
-    @Test("history entries show newest first with their outcome in words; unknown outcomes flagged")
+    @Test("history entries show newest first, two lines each: outcome in words, then answer, operator and reason")
     func history() {
         var state = loadedState(width: 120, height: 40)
         let actor = OperatorIdentity(localUser: "alice", host: "jump1", sshClient: nil, apiUser: nil)
-        func entry(_ id: Int, _ status: String) -> HistoryEntry {
+        func entry(_ id: Int, _ status: String, _ result: OutcomeDetails? = nil, reason: String? = nil) -> HistoryEntry {
             HistoryEntry(actionId: "a\(id)", action: "reset-sessions", time: "2026-11-24T21:50:00.000Z",
-                         target: TargetSnapshot(userId: id), actor: actor, profile: nil, baseURL: "x", reason: nil,
-                         status: status, result: nil, line: 1)
+                         target: TargetSnapshot(User(userId: id, login: "user.\(id)")), actor: actor, profile: nil, baseURL: "x",
+                         reason: reason, status: status, result: result, line: 1)
         }
-        state.update(.historyLoaded(.success([entry(3, "succeeded"), entry(2, "unknown"), entry(1, "failed")])))
-        let text = state.screen
+        let ok = OutcomeDetails(status: .succeeded, httpStatus: 200, latencyMs: 14, attempts: 2, sessionsBefore: 3, sessionsAfter: 0)
+        let denied = OutcomeDetails(status: .failed, httpStatus: 403, errorCode: "AccessDenied", latencyMs: 5, attempts: 1)
+        state.update(.historyLoaded(.success([
+            entry(3, "succeeded", ok, reason: "INC-9"), entry(2, "unknown"), entry(1, "failed", denied),
+        ])))
+        var text = state.screen
         #expect(text.contains("History (3)"))
-        #expect(text.contains("11-24 21:50 OK reset 3"))
+        #expect(text.contains("11-24 21:50 OK reset 3 user.3"))
+        // The detail wraps inside the pane.
+        #expect(text.contains("HTTP 200 · sessions 3 → 0 · 14 ms · 2"))
+        #expect(text.contains("attempts · alice@jump1 · INC-9"))
         #expect(text.contains("11-24 21:50 OUTCOME UNKNOWN reset 2"))
+        #expect(text.contains("no answer recorded: check the user on"))
         #expect(text.contains("11-24 21:50 FAILED reset 1"))
+        #expect(text.contains("HTTP 403 AccessDenied · 5 ms · alice@jump1"))
+        // Focused, it scrolls entry by entry.
+        state.press(.tab)
+        state.press(.tab)
+        #expect(state.focus == .history)
+        state.press(.down)
+        #expect(state.historyScroll == 1)
+        text = state.screen
+        #expect(text.contains("▶ History (3)"))
         let effects = state.update(.abandonedActions([entry(2, "unknown")]))
         #expect(effects == [.loadHistory])
         #expect(state.screen.contains("marked OUTCOME UNKNOWN in history"))
