@@ -102,6 +102,11 @@ struct ConsoleEndToEndTests {
                 try await tmux.send("Enter", "r")
                 try await tmux.waitFor("Open sessions")
                 try await tmux.type(String(target))
+                // A resize with the dialog open keeps it and what was typed.
+                try await tmux.resize(width: 70, height: 20)
+                try await tmux.waitFor("Terminal too small: 70×20.")
+                try await tmux.resize(width: 100, height: 30)
+                try await tmux.waitFor("to confirm: \(target)")
                 try await tmux.send("Escape")
                 try await tmux.waitFor("Reset cancelled; nothing was sent.")
                 #expect(await server.store.count(method: "POST", pathPrefix: "/v2/users/reset") == 0)
@@ -147,8 +152,9 @@ struct ConsoleEndToEndTests {
         }
     }
 
-    @Test("SIGHUP restores the terminal, records the action in flight as outcome unknown, and exits")
-    func hangup() async throws {
+    @Test("SIGHUP, SIGTERM and SIGINT restore the terminal, record the action in flight as outcome unknown, and exit",
+          arguments: [("SIGHUP", SIGHUP), ("SIGTERM", SIGTERM), ("SIGINT", SIGINT)])
+    func signalled(name: String, signal: Int32) async throws {
         try await withCLISandbox { server, base in
             let history = historyPath()
             defer { try? FileManager.default.removeItem(atPath: (history as NSString).deletingLastPathComponent) }
@@ -168,10 +174,10 @@ struct ConsoleEndToEndTests {
                     try await Task.sleep(for: .milliseconds(20))
                 }
                 let pid = try #require(try await consolePID(tmux))
-                kill(pid, SIGHUP)
+                kill(pid, signal)
                 let screen = try await tmux.waitFor("EXITED=")
-                #expect(screen.contains("EXITED=129"))
-                #expect(screen.contains("stopped by SIGHUP"))
+                #expect(screen.contains("EXITED=\(128 + signal)"))
+                #expect(screen.contains("stopped by \(name)"))
                 #expect(try await tmux.alternateScreen() == "0")
                 let records = try HistoryStore(path: history).records()
                 #expect(records.map(\.kind) == [.intent, .outcome])

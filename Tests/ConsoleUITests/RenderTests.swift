@@ -65,6 +65,24 @@ struct RenderTests {
         #expect(state.render().lines.isEmpty)
     }
 
+    @Test("resizing with the confirmation open keeps the dialog and what was typed, at every size")
+    func resizeWithDialog() {
+        var state = loadedState()
+        let user = state.user(40001)!
+        state.press(.character("r"))
+        state.update(.targetRead(request: 1, userId: 40001, .success(user)))
+        state.type("400")
+        for (width, height) in [(120, 40), (60, 20), (80, 24), (200, 60), (81, 25)] {
+            state.update(.resize(width: width, height: height))
+            let lines = state.render().lines
+            #expect(lines.count == height)
+            #expect(lines.allSatisfy { TerminalText.width($0) == width })
+        }
+        #expect(state.screen.contains("Type the user ID (40001) to confirm: 400"))
+        state.type("01")
+        #expect(state.press(.enter) == [.reset(userIds: [40001], reason: nil)])
+    }
+
     @Test("READ-ONLY in words; the reset key says why it is off, in the hint bar and in help")
     func readOnly() {
         var state = loadedState(readOnly: true)
