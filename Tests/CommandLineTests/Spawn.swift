@@ -39,8 +39,24 @@ enum Spawn {
             arguments.forEach { free($0) }
             variables.forEach { free($0) }
         }
+        // The child starts with no signal blocked and default dispositions: the test runner's
+        // threads block signals, and a tmux server that inherited that mask would never see
+        // the SIGTERM of `kill-server`.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        sigdelset(&all, SIGKILL)
+        sigdelset(&all, SIGSTOP)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
         var spawnedPID: pid_t = 0
-        let spawned = posix_spawn(&spawnedPID, argv[0], &actions, nil, arguments, variables)
+        let spawned = posix_spawn(&spawnedPID, argv[0], &actions, &attributes, arguments, variables)
         guard spawned == 0 else { throw Failure(description: "cannot start \(argv[0]): \(String(cString: strerror(spawned)))") }
         let pid = spawnedPID
 
