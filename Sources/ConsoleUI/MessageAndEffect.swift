@@ -12,7 +12,7 @@ public enum Message: Sendable {
     /// One target of the confirmation dialog, re-read.
     case targetRead(request: Int, userId: Int, Result<User, Failure>)
     /// A reset action finished: one result per user.
-    case resetFinished([RecordedReset])
+    case resetFinished([RecordedAction])
     /// A request is being sent again.
     case retrying(RetryEvent)
     case found(request: Int, query: String, Result<[User], Failure>)

@@ -25,7 +25,7 @@ extension ResponseView {
     }
 
     /// What the server answered to a reset, and what it means for the operator.
-    static func reset(_ results: [RecordedReset], glyphs: Glyphs) -> ResponseView {
+    static func reset(_ results: [RecordedAction], glyphs: Glyphs) -> ResponseView {
         if results.count == 1, let result = results.first { return single(result, glyphs: glyphs) }
         let succeeded = results.filter(\.outcome.succeeded).count
         var lines = [StyledLine(
@@ -51,7 +51,7 @@ extension ResponseView {
         return ResponseView(title: "Reset sessions of \(results.count) users", lines: lines)
     }
 
-    static func single(_ result: RecordedReset, glyphs: Glyphs) -> ResponseView {
+    static func single(_ result: RecordedAction, glyphs: Glyphs) -> ResponseView {
         let outcome = result.outcome
         let title = "Reset sessions \(glyphs.dot) \(outcome.userId) \(outcome.before?.login ?? "")"
         var lines: [StyledLine] = []

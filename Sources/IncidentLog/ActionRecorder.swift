@@ -68,8 +68,8 @@ public final class ActionRecorder: Sendable {
 }
 
 extension OutcomeDetails {
-    /// The outcome of a session reset, from what the client saw.
-    public init(_ outcome: SessionResetOutcome, retries: [RetryEvent]) {
+    /// The outcome of an action, from what the client saw. A new API key is never part of it.
+    public init(_ outcome: ActionOutcome, retries: [RetryEvent]) {
         let exchange = outcome.exchange
         let error = outcome.error
         let status: Status
@@ -82,10 +82,14 @@ extension OutcomeDetails {
         } else {
             status = .failed
         }
+        let data: String? = switch outcome.action {
+        case .rotateKey: outcome.succeeded ? "a new API key (not recorded)" : nil
+        default: outcome.succeeded ? exchange?.dataSummary : nil
+        }
         self.init(
             status: status, httpStatus: exchange?.httpStatus ?? error?.httpStatus, success: exchange?.success,
             errorCode: error?.errorCode ?? exchange?.errorCode, message: exchange?.message ?? error?.serverMessage,
-            data: outcome.succeeded ? exchange?.dataSummary : nil, latencyMs: exchange?.latencyMs ?? error?.latencyMs,
+            data: data, latencyMs: exchange?.latencyMs ?? error?.latencyMs,
             attempts: exchange?.attempts ?? error?.attempts,
             retries: retries.isEmpty ? nil : retries.map { "\($0.reason), waited \($0.delay)" },
             errorKind: error?.kind.rawValue, explanation: error?.explanation,
@@ -93,14 +97,14 @@ extension OutcomeDetails {
     }
 }
 
-/// A reset whose intent and outcome are in the history.
-public struct RecordedReset: Sendable {
-    public var outcome: SessionResetOutcome
+/// An action whose intent and outcome are in the history.
+public struct RecordedAction: Sendable {
+    public var outcome: ActionOutcome
     public var intent: HistoryRecord?
-    /// Set when the outcome could not be written (the reset itself may have happened).
+    /// Set when the outcome could not be written (the action itself may have happened).
     public var historyFailure: String?
 
-    public init(outcome: SessionResetOutcome, intent: HistoryRecord?, historyFailure: String? = nil) {
+    public init(outcome: ActionOutcome, intent: HistoryRecord?, historyFailure: String? = nil) {
         self.outcome = outcome
         self.intent = intent
         self.historyFailure = historyFailure
@@ -108,27 +112,28 @@ public struct RecordedReset: Sendable {
 }
 
 extension ECGridClient {
-    /// Resets one user's sessions with the history written ahead: re-read the target, append
-    /// and flush the intent (if that fails, nothing is sent), send the reset, append the outcome.
-    public func resetSessionsRecorded(userId: Int, reason: String?, recorder: ActionRecorder) async -> RecordedReset {
+    /// Performs one action on one user with the history written ahead: re-read the target,
+    /// append and flush the intent (if that fails, nothing is sent), send the request, append
+    /// the outcome.
+    public func performRecorded(_ action: UserAction, userId: Int, reason: String?, recorder: ActionRecorder) async -> RecordedAction {
         let intent = Mutex<HistoryRecord?>(nil)
         let retries = Mutex<[RetryEvent]>([])
         var client = self
-        let label = "POST /v2/users/reset/\(userId)"
+        let label = action.request(userId: userId)
         let previous = onRetry
         client.onRetry = { event in
             if event.request == label { retries.withLock { $0.append(event) } }
             previous?(event)
         }
-        let outcome = await client.resetSessionsChecked(userId: userId) { user in
+        let outcome = await client.performChecked(action, userId: userId) { user in
             do {
-                let record = try recorder.intent(action: "reset-sessions", target: TargetSnapshot(user), reason: reason)
+                let record = try recorder.intent(action: action.historyName, target: TargetSnapshot(user), reason: reason)
                 intent.withLock { $0 = record }
             } catch {
                 throw ECGridError(.invalidInput, detail: "The history could not be written, so nothing was sent: \(error)")
             }
         }
-        var result = RecordedReset(outcome: outcome, intent: intent.withLock { $0 })
+        var result = RecordedAction(outcome: outcome, intent: intent.withLock { $0 })
         if let record = result.intent {
             do {
                 try recorder.outcome(of: record, OutcomeDetails(outcome, retries: retries.withLock { $0 }))
@@ -137,5 +142,10 @@ extension ECGridClient {
             }
         }
         return result
+    }
+
+    /// Resets one user's sessions with the history written ahead (see `performRecorded`).
+    public func resetSessionsRecorded(userId: Int, reason: String?, recorder: ActionRecorder) async -> RecordedAction {
+        await performRecorded(.resetSessions, userId: userId, reason: reason, recorder: recorder)
     }
 }

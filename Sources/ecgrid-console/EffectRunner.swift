@@ -65,16 +65,16 @@ final class EffectRunner: Sendable {
         case .reset(let ids, let reason):
             let number = counter.withLock { value in value += 1; return value }
             start("reset-\(number)") { runner in
-                var results: [RecordedReset] = []
+                var results: [RecordedAction] = []
                 // Up to four at once, results in the order given.
                 for chunk in stride(from: 0, to: ids.count, by: 4).map({ Array(ids[$0..<min($0 + 4, ids.count)]) }) {
-                    let batch = await withTaskGroup(of: (Int, RecordedReset).self) { group in
+                    let batch = await withTaskGroup(of: (Int, RecordedAction).self) { group in
                         for (offset, id) in chunk.enumerated() {
                             group.addTask {
                                 (offset, await runner.client.resetSessionsRecorded(userId: id, reason: reason, recorder: runner.recorder))
                             }
                         }
-                        return await group.reduce(into: [(Int, RecordedReset)]()) { $0.append($1) }
+                        return await group.reduce(into: [(Int, RecordedAction)]()) { $0.append($1) }
                     }
                     results += batch.sorted { $0.0 < $1.0 }.map(\.1)
                 }

@@ -52,7 +52,7 @@ extension ConsoleState {
 }
 
 /// A successful reset as the runtime reports it.
-func succeededReset(_ user: User, before: Int, after: Int) -> RecordedReset {
+func succeededReset(_ user: User, before: Int, after: Int) -> RecordedAction {
     var old = user
     old.openSessions = before
     var new = user
@@ -60,15 +60,15 @@ func succeededReset(_ user: User, before: Int, after: Int) -> RecordedReset {
     let exchange = ExchangeRecord(
         request: "POST /v2/users/reset/\(user.userId)", httpStatus: 200, success: true, errorCode: nil, message: nil,
         dataSummary: "true", latencyMs: 12, attempts: 1)
-    return RecordedReset(
-        outcome: SessionResetOutcome(userId: user.userId, before: old, after: new, sent: true, succeeded: true, exchange: exchange),
+    return RecordedAction(
+        outcome: ActionOutcome(userId: user.userId, before: old, after: new, sent: true, succeeded: true, exchange: exchange),
         intent: nil)
 }
 
-func deniedReset(_ user: User) -> RecordedReset {
+func deniedReset(_ user: User) -> RecordedAction {
     let error = ECGridError(.api, httpStatus: 403, errorCode: "AccessDenied", serverMessage: "AuthLevel NetworkUser may not manage user.",
                             attempts: 1, latencyMs: 7, request: "POST /v2/users/reset/\(user.userId)")
-    return RecordedReset(
-        outcome: SessionResetOutcome(userId: user.userId, before: user, sent: true, succeeded: false, exchange: error.exchange, error: error),
+    return RecordedAction(
+        outcome: ActionOutcome(userId: user.userId, before: user, sent: true, succeeded: false, exchange: error.exchange, error: error),
         intent: nil)
 }

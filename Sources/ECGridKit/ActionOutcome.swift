@@ -1,0 +1,39 @@
+/// What happened when a state-changing action was performed on one user.
+public struct ActionOutcome: Sendable {
+    public var action: UserAction
+    public var userId: Int
+    /// The user as re-read just before the action (nil when that read failed).
+    public var before: User?
+    /// The user as re-read after a successful action (nil when not read).
+    public var after: User?
+    /// True when the request went out.
+    public var sent: Bool
+    /// True when the server confirmed the action.
+    public var succeeded: Bool
+    /// The exchange (status, envelope, latency, attempts), when the request went out. For a
+    /// key rotation it never holds the key.
+    public var exchange: ExchangeRecord?
+    /// Why it failed, when it did.
+    public var error: ECGridError?
+    /// The new API key of a successful rotation: shown once to the operator, never recorded.
+    public var newKey: Secret?
+
+    public init(
+        action: UserAction = .resetSessions, userId: Int, before: User? = nil, after: User? = nil, sent: Bool,
+        succeeded: Bool, exchange: ExchangeRecord? = nil, error: ECGridError? = nil, newKey: Secret? = nil
+    ) {
+        self.action = action
+        self.userId = userId
+        self.before = before
+        self.after = after
+        self.sent = sent
+        self.succeeded = succeeded
+        self.exchange = exchange
+        self.error = error
+        self.newKey = newKey
+    }
+
+    /// Live sessions before → after, when the server reports them.
+    public var sessionsBefore: Int? { before?.openSessions }
+    public var sessionsAfter: Int? { after?.openSessions }
+}
