@@ -14,6 +14,17 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Seconds to wait for each answer.", valueName: "seconds"))
     var timeout: Double = 30
 
+    @Flag(name: .customLong("read-only"), help: "Look, never change: state-changing keys and commands are refused.")
+    var readOnly = false
+
+    /// Refuses a state-changing command in read-only mode, before anything is read or sent.
+    func refuseIfReadOnly(_ command: String) throws {
+        guard readOnly else { return }
+        Output.error("error: read-only mode: '\(command)' changes state and is refused; nothing was sent. "
+            + "Run without --read-only to act.")
+        throw ExitCode(ExitStatus.refused)
+    }
+
     func validate() throws {
         guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds.") }
         if sandbox && baseURL != nil { throw ValidationError("--sandbox and --base-url exclude each other.") }

@@ -17,10 +17,10 @@ struct ECGridConsoleCommand: AsyncParsableCommand {
             action succeeded, 1 when one failed, 2 when refused before anything was sent.
             """,
         version: ECGridKitInfo.version,
-        subcommands: [UsersCommand.self, WhoamiCommand.self, ResetCommand.self, HistoryCommand.self, SandboxCommand.self])
+        subcommands: [UsersCommand.self, WhoamiCommand.self, ResetCommand.self, RotateKeyCommand.self, TerminateCommand.self,
+                      HistoryCommand.self, SandboxCommand.self])
 
     @OptionGroup var connection: ConnectionOptions
-    @Flag(name: .customLong("read-only"), help: "Disable every state-changing key (resets).") var readOnly = false
 
     func run() async throws {
         do {
@@ -49,7 +49,7 @@ struct ECGridConsoleCommand: AsyncParsableCommand {
         let isProduction = base.host == "rest.ecgrid.io"
         let environment = ConsoleUI.Environment(
             label: connection.sandbox ? "SANDBOX" : isProduction ? "PRODUCTION" : "custom server",
-            host: base.hostAndPort, readOnly: readOnly, isProduction: isProduction)
+            host: base.hostAndPort, readOnly: connection.readOnly, isProduction: isProduction)
         let status = await ConsoleLoop.run(environment: environment, runner: runner)
         await opened.close()
         if status != ExitStatus.success { throw ExitCode(status) }

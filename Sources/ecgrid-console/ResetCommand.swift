@@ -30,6 +30,7 @@ struct ResetCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try connection.refuseIfReadOnly("reset")
         let list = UserIDList.parse(arguments: ids) {
             String(data: FileHandle.standardInput.readDataToEndOfFile(), encoding: .utf8)
         }
@@ -163,7 +164,7 @@ struct ResetResult: Encodable {
     /// Set when the history could not record the outcome.
     var historyFailure: String?
 
-    init(_ recorded: RecordedReset, reason: String?) {
+    init(_ recorded: RecordedAction, reason: String?) {
         let outcome = recorded.outcome
         actionId = recorded.intent?.actionId
         historyFailure = recorded.historyFailure

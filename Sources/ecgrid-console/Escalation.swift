@@ -1,0 +1,142 @@
+import ArgumentParser
+import ECGridKit
+import Foundation
+import IncidentLog
+
+/// What `rotate-key` and `terminate` share: the read-only refusal, the re-read target, the
+/// typed confirmation (the ID for a new key, the login for a termination), the history
+/// written ahead, and the report.
+struct Escalation {
+    var action: UserAction
+    var connection: ConnectionOptions
+    var json: Bool
+    var userId: Int
+    var yes: Bool
+    var reason: String?
+
+    /// Runs the action; throws the exit status when anything failed or was refused.
+    func run() async throws {
+        try connection.refuseIfReadOnly(action.verb)
+        if !yes && !TerminalPrompt.available {
+            Output.error("error: no terminal to confirm on; nothing was sent. Pass --yes to \(action.verb) without asking.")
+            throw ExitCode(ExitStatus.refused)
+        }
+        let recorded: RecordedAction
+        do {
+            recorded = try await withConnection(connection) { connection in
+                if !yes {
+                    let target = try await connection.client.user(id: userId).value
+                    try confirm(target)
+                }
+                let recorder = await History.recorder(for: connection.client, sandbox: self.connection.sandbox)
+                let result = await connection.client.performRecorded(action, userId: userId, reason: reason, recorder: recorder)
+                for warning in recorder.takeWarnings() { Output.error("warning: \(warning)") }
+                return result
+            }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw fail(error, json: json)
+        }
+        report(recorded)
+        if let failure = recorded.historyFailure { Output.error("error: user \(userId): \(failure)") }
+        if !recorded.outcome.succeeded || recorded.historyFailure != nil { throw ExitCode(ExitStatus.failure) }
+    }
+
+    /// Shows the target and what the action does, and asks for the typed confirmation.
+    func confirm(_ target: User) throws {
+        var prompt = "\(action.title) for this user:\n"
+        prompt += "  \(target.userId)  \(Output.safe(target.login))  \(Output.safe(target.displayName))  "
+            + "\(target.place)  \(target.authLevel?.rawValue ?? "-")  \(target.status?.rawValue ?? "-")\n"
+        let expected: String
+        switch action {
+        case .rotateKey:
+            prompt += "A new API key is generated; the user's current key STOPS WORKING AT ONCE, for every script\n"
+                + "and system that uses it. The new key is shown once, here, and recorded nowhere.\n"
+            expected = String(target.userId)
+            prompt += reasonLine + "Type the user ID (\(expected)) to confirm, or press Enter to cancel: "
+        case .terminate:
+            prompt += "PERMANENT: the account is terminated and CANNOT BE UNDONE. Every session and API key of the\n"
+                + "user stops working at once.\n"
+            expected = target.login
+            prompt += reasonLine + "Type the user's login (\(Output.safe(expected))) to confirm, or press Enter to cancel: "
+        case .resetSessions:
+            expected = String(target.userId)
+            prompt += reasonLine + "Type the user ID (\(expected)) to confirm, or press Enter to cancel: "
+        }
+        guard let answer = TerminalPrompt.ask(prompt), answer.trimmingCharacters(in: .whitespaces) == expected else {
+            Output.error("Not confirmed; nothing was sent.")
+            throw ExitCode(ExitStatus.refused)
+        }
+    }
+
+    var reasonLine: String { reason.map { "Reason: \(Output.safe($0))\n" } ?? "" }
+
+    func report(_ recorded: RecordedAction) {
+        let outcome = recorded.outcome
+        if json {
+            Output.json(EscalationReport(recorded, reason: reason))
+            return
+        }
+        let who = "\(outcome.userId) \(Output.safe(outcome.before?.login ?? ""))"
+        guard outcome.succeeded else {
+            let error = outcome.error
+            let code = [error?.httpStatus.map { "HTTP \($0)" }, error?.errorCode].compactMap { $0 }.joined(separator: " ")
+            Output.print("\(action.verb) \(who): FAILED\(code.isEmpty ? "" : " (\(code))")\(outcome.sent ? "" : "; nothing was sent")")
+            if let error { Output.print("  " + Output.safe(error.explanation)) }
+            return
+        }
+        let exchange = outcome.exchange
+        let timing = exchange.map { " (HTTP \($0.httpStatus ?? 200), \($0.latencyMs) ms)" } ?? ""
+        switch action {
+        case .rotateKey:
+            Output.print("rotate-key \(who): done\(timing). The old key no longer works.")
+            Output.print("New API key (shown this once, recorded nowhere; hand it over by a safe channel):")
+            Output.print("  \(outcome.newKey?.revealed ?? "(none)")")
+        case .terminate:
+            Output.print("terminate \(who): done\(timing). Status now: \(outcome.after?.status?.rawValue ?? "unknown").")
+        case .resetSessions:
+            Output.print("reset \(who): done\(timing).")
+        }
+    }
+}
+
+/// `--json` report of an escalation. `apiKey` only for a successful rotation.
+struct EscalationReport: Encodable {
+    var action: String
+    var userId: Int
+    var login: String?
+    var succeeded: Bool
+    var sent: Bool
+    var httpStatus: Int?
+    var errorCode: String?
+    var message: String?
+    var explanation: String?
+    var status: String?
+    var apiKey: String?
+    var latencyMs: Int?
+    var attempts: Int?
+    var reason: String?
+    var actionId: String?
+    var historyFailure: String?
+
+    init(_ recorded: RecordedAction, reason: String?) {
+        let outcome = recorded.outcome
+        action = outcome.action.historyName
+        userId = outcome.userId
+        login = outcome.before?.login
+        succeeded = outcome.succeeded
+        sent = outcome.sent
+        httpStatus = outcome.exchange?.httpStatus ?? outcome.error?.httpStatus
+        errorCode = outcome.error?.errorCode
+        message = outcome.exchange?.message ?? outcome.error?.serverMessage
+        explanation = outcome.error?.explanation
+        status = (outcome.after ?? outcome.before)?.status?.rawValue
+        apiKey = outcome.newKey?.revealed
+        latencyMs = outcome.exchange?.latencyMs
+        attempts = outcome.exchange?.attempts
+        self.reason = reason
+        actionId = recorded.intent?.actionId
+        historyFailure = recorded.historyFailure
+    }
+}

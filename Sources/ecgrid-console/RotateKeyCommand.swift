@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// `rotate-key ID [--yes] [--reason TEXT] [--json]`: a new API key for the user.
+struct RotateKeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate-key",
+        abstract: "Generate a new API key for a user (POST /v2/users/key-generate/{id}); the old key stops working.",
+        discussion: """
+            The next step when a reset is not enough: the user's current API key stops working at \
+            once. The user is re-read first; confirm by typing the user's ID, or pass --yes. The new \
+            key is printed once, on standard output, and written nowhere else: the history records \
+            that a key was generated, never the key.
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The user's ID.") var id: Int
+    @Flag(help: "Do not ask (for scripts).") var yes = false
+    @Option(help: "Why: a ticket or incident reference, kept in the history.") var reason: String?
+
+    func run() async throws {
+        try await Escalation(action: .rotateKey, connection: connection, json: output.json, userId: id, yes: yes, reason: reason).run()
+    }
+}
