@@ -69,7 +69,8 @@ public enum TargetRead: Sendable, Equatable {
     case failed(Failure)
 }
 
-/// The reset confirmation: targets re-read when it opens, a reason, and the typed confirmation.
+/// The confirmation of a state-changing action: targets re-read when it opens, a reason, and
+/// the typed confirmation. A reset may have several targets; the escalations have one.
 public struct ConfirmReset: Sendable, Equatable {
     public enum Field: Sendable { case confirmation, reason }
     public var request: Int
@@ -78,15 +79,30 @@ public struct ConfirmReset: Sendable, Equatable {
     public var typed = ""
     public var reason = ""
     public var field: Field = .confirmation
+    public var action: UserAction = .resetSessions
 
-    /// What must be typed: the ID for one user, the count for several.
-    public var expected: String { userIds.count == 1 ? String(userIds[0]) : String(userIds.count) }
+    public init(request: Int, userIds: [Int], reads: [Int: TargetRead], action: UserAction = .resetSessions) {
+        self.request = request
+        self.userIds = userIds
+        self.reads = reads
+        self.action = action
+    }
+
+    /// What must be typed: the login to terminate (as re-read from the server), else the ID
+    /// for one user and the count for several.
+    public var expected: String {
+        if action == .terminate { return readable.first?.login ?? "" }
+        return userIds.count == 1 ? String(userIds[0]) : String(userIds.count)
+    }
+
+    /// The longest entry the typed field takes.
+    var typedLimit: Int { action == .terminate ? 120 : 12 }
     public var readsPending: Bool { reads.values.contains(.reading) }
     /// Targets the server confirmed, in order.
     public var readable: [User] {
         userIds.compactMap { if case .read(let user)? = reads[$0] { user } else { nil } }
     }
-    public var canConfirm: Bool { !readsPending && !readable.isEmpty && typed == expected }
+    public var canConfirm: Bool { !readsPending && !readable.isEmpty && !expected.isEmpty && typed == expected }
 }
 
 /// The find-on-server dialog.
@@ -103,6 +119,21 @@ public enum Dialog: Sendable, Equatable {
     case confirmReset(ConfirmReset)
     case find(FindDialog)
     case quitConfirm
+    /// A new API key, shown once; closing the dialog forgets it.
+    case newKey(NewKey)
+}
+
+/// The one showing of a newly generated API key.
+public struct NewKey: Sendable, Equatable {
+    public var userId: Int
+    public var login: String
+    public var key: Secret
+
+    public init(userId: Int, login: String, key: Secret) {
+        self.userId = userId
+        self.login = login
+        self.key = key
+    }
 }
 
 /// A line of the status area.

@@ -1,7 +1,7 @@
 /// What a key does in the main view.
 public enum Action: String, Sendable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, home, end
-    case filter, find, mark, reset, nextPane, previousPane, reload, help, quit, cancel
+    case filter, find, mark, reset, rotateKey, terminate, nextPane, previousPane, reload, help, quit, cancel
 }
 
 /// One row of the binding table: the keys, the action, its help text, its label in the hint
@@ -45,6 +45,16 @@ public enum KeyBindings {
                     if state.marked.isEmpty && state.selectedUser == nil { return "no user selected" }
                     return nil
                 }),
+        Binding([.character("K")], .rotateKey, help: "New API key for the selected user: the old key stops working at once",
+                disabled: { state in
+                    if state.environment.readOnly { return "read-only session: key rotation is disabled" }
+                    return state.selectedUser == nil ? "no user selected" : nil
+                }),
+        Binding([.character("T")], .terminate, help: "Terminate the selected user: permanent, cannot be undone",
+                disabled: { state in
+                    if state.environment.readOnly { return "read-only session: termination is disabled" }
+                    return state.selectedUser == nil ? "no user selected" : nil
+                }),
         Binding([.tab], .nextPane, help: "Focus the next pane (users, response, history)", hint: "Tab pane"),
         Binding([.backTab], .previousPane, help: "Focus the previous pane"),
         Binding([.function(5), .ctrl("r")], .reload, help: "Reload the user list from the server", hint: "F5 reload"),
@@ -58,7 +68,7 @@ public enum KeyBindings {
 
     /// Keys in dialogs, for the help screen.
     public static let dialogHelp: [(String, String)] = [
-        ("Enter", "Confirm: only when the typed ID (or count) matches"),
+        ("Enter", "Confirm: only when the typed ID (count for several users, login to terminate) matches"),
         ("Tab", "Switch between the confirmation and the reason field"),
         ("Esc", "Cancel: nothing is sent"),
     ]

@@ -13,6 +13,8 @@ public enum Message: Sendable {
     case targetRead(request: Int, userId: Int, Result<User, Failure>)
     /// A reset action finished: one result per user.
     case resetFinished([RecordedAction])
+    /// A key rotation or a termination finished.
+    case escalationFinished(RecordedAction)
     /// A request is being sent again.
     case retrying(RetryEvent)
     case found(request: Int, query: String, Result<[User], Failure>)
@@ -30,6 +32,8 @@ public enum Effect: Sendable, Equatable {
     case cancelRead(request: Int)
     /// Write each intent, send the resets, write each outcome.
     case reset(userIds: [Int], reason: String?)
+    /// Write the intent, send the key rotation or termination, write the outcome.
+    case escalate(UserAction, userId: Int, reason: String?)
     case find(request: Int, query: String)
     case cancelFind(request: Int)
     case loadHistory

@@ -237,7 +237,7 @@ extension ConsoleState {
             case "not-sent": ("NOT SENT", .dim)
             default: ("OUTCOME UNKNOWN", .warning)
             }
-            let action = entry.action == "reset-sessions" ? "reset" : entry.action
+            let action = UserAction(historyName: entry.action)?.verb ?? entry.action
             let target = entry.target.map { "\($0.userId) \($0.login ?? "")" } ?? "-"
             let selected = focus == .history && index == historyScroll
             if selected {
@@ -290,6 +290,7 @@ extension ConsoleState {
             case .confirmReset: " type the confirmation   Tab reason field   Enter confirm   Esc cancel (nothing is sent)"
             case .find(let find): find.pending == nil ? " Enter search   Esc close" : " searching…   Esc cancel"
             case .quitConfirm: " y quit anyway   n / Esc stay"
+            case .newKey: " Enter or Esc close (the key is then forgotten)"
             }
         } else if filterEditing {
             hint = " Filter: \(filter)\(glyphs.horizontal == "─" ? "▏" : "_")   Enter keep   Esc clear   ↑↓ move"
@@ -319,9 +320,17 @@ extension ConsoleState {
         case .help(let scroll): drawHelp(&grid, scroll: scroll)
         case .confirmReset(let confirm): drawConfirm(&grid, confirm)
         case .find(let find): drawFind(&grid, find)
+        case .newKey(let shown):
+            drawPanel(&grid, title: "New API key \(glyphs.dot) \(shown.userId) \(shown.login)", lines: [
+                StyledLine("The user's old key no longer works. This is the new one, shown this once and recorded nowhere:"),
+                StyledLine(""),
+                StyledLine("  " + shown.key.revealed, .bold),
+                StyledLine(""),
+                StyledLine("Hand it over by a safe channel. Enter or Esc closes this and forgets the key.", .warning),
+            ], width: 76)
         case .quitConfirm:
             drawPanel(&grid, title: "Quit?", lines: [
-                StyledLine("A reset is still in flight. Its outcome will be recorded as unknown if you quit now.", .warning),
+                StyledLine("An action is still in flight. Its outcome will be recorded as unknown if you quit now.", .warning),
                 StyledLine(""), StyledLine("Quit anyway? y = quit, n or Esc = stay", .bold),
             ], width: 60)
         }
@@ -381,7 +390,7 @@ extension ConsoleState {
                 lines.append(StyledLine("Network/mailbox \(user.place) \(glyphs.dot) \(user.authLevel?.rawValue ?? "-") \(glyphs.dot) \(user.status?.rawValue ?? "-")"))
                 lines.append(StyledLine("Open sessions \(user.openSessions.map(String.init) ?? "unknown") (just re-read from the server)"))
             case .failed(let failure):
-                lines.append(StyledLine("User \(id) cannot be reset: \(failure.explanation)", .failure))
+                lines.append(StyledLine("User \(id) cannot be re-read, so nothing can be sent: \(failure.explanation)", .failure))
             }
         } else {
             lines.append(StyledLine("\(confirm.userIds.count) marked users (re-read from the server):", .bold))
@@ -397,14 +406,24 @@ extension ConsoleState {
             if confirm.userIds.count > shown.count { lines.append(StyledLine("  … and \(confirm.userIds.count - shown.count) more")) }
         }
         lines.append(StyledLine(""))
-        lines.append(StyledLine("Revokes every open bearer (JWT) session: they must log in again."))
-        lines.append(StyledLine("Does NOT revoke API keys: they keep working.", .warning))
+        switch confirm.action {
+        case .resetSessions:
+            lines.append(StyledLine("Revokes every open bearer (JWT) session: they must log in again."))
+            lines.append(StyledLine("Does NOT revoke API keys: they keep working.", .warning))
+        case .rotateKey:
+            lines.append(StyledLine("Generates a new API key. The current key STOPS WORKING AT ONCE, for every script and system using it.", .warning))
+            lines.append(StyledLine("Sessions are not touched. The new key is shown once, in a dialog you must close; it is recorded nowhere."))
+        case .terminate:
+            lines.append(StyledLine("PERMANENT: terminates the account. This CANNOT BE UNDONE.", .failure))
+            lines.append(StyledLine("Every session and API key of the user stops working at once."))
+        }
         lines.append(StyledLine(""))
         let cursor = glyphs.horizontal == "─" ? "▏" : "_"
         let reasonMarker = confirm.field == .reason ? glyphs.pointer : " "
         let typedMarker = confirm.field == .confirmation ? glyphs.pointer : " "
         lines.append(StyledLine("\(reasonMarker) Reason or ticket (optional): \(confirm.reason)\(confirm.field == .reason ? cursor : "")"))
-        let what = single ? "the user ID (\(confirm.expected))" : "the number of users (\(confirm.expected))"
+        let what = confirm.action == .terminate ? "the user's login (\(confirm.expected.isEmpty ? "once read" : confirm.expected))"
+            : single ? "the user ID (\(confirm.expected))" : "the number of users (\(confirm.expected))"
         lines.append(StyledLine("\(typedMarker) Type \(what) to confirm: \(confirm.typed)\(confirm.field == .confirmation ? cursor : "")", .bold))
         if confirm.readsPending {
             lines.append(StyledLine("Waiting for the server before Enter can confirm…", .dim))
@@ -414,11 +433,18 @@ extension ConsoleState {
             lines.append(StyledLine("Does not match: Enter does nothing.", .dim))
         } else if confirm.canConfirm {
             let count = confirm.readable.count
-            lines.append(StyledLine("Matches: Enter resets \(count) user\(count == 1 ? "" : "s") now. Esc cancels: nothing is sent.", .warning))
+            let does = switch confirm.action {
+            case .resetSessions: "resets \(count) user\(count == 1 ? "" : "s")"
+            case .rotateKey: "replaces the key"
+            case .terminate: "terminates the user"
+            }
+            lines.append(StyledLine("Matches: Enter \(does) now. Esc cancels: nothing is sent.", .warning))
         } else {
             lines.append(StyledLine("Enter confirms when it matches. Esc cancels: nothing is sent.", .dim))
         }
-        drawPanel(&grid, title: single ? "Reset sessions" : "Reset sessions of \(confirm.userIds.count) users", lines: lines, width: 72)
+        let title = confirm.action != .resetSessions ? confirm.action.title
+            : single ? "Reset sessions" : "Reset sessions of \(confirm.userIds.count) users"
+        drawPanel(&grid, title: title, lines: lines, width: 72)
     }
 
     func drawFind(_ grid: inout Grid, _ find: FindDialog) {

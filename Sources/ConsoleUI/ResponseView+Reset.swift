@@ -2,12 +2,12 @@ import ECGridKit
 import IncidentLog
 
 extension ResponseView {
-    /// A reset on its way: what was asked, and that the answer is awaited.
-    static func resetPending(_ targets: [User], reason: String?, glyphs: Glyphs) -> ResponseView {
+    /// An action on its way: what was asked, and that the answer is awaited.
+    static func pending(_ action: UserAction, _ targets: [User], reason: String?, glyphs: Glyphs) -> ResponseView {
         let title = targets.count == 1
-            ? "Reset sessions \(glyphs.dot) \(targets[0].userId) \(targets[0].login)"
-            : "Reset sessions of \(targets.count) users"
-        var lines = [StyledLine(targets.count == 1 ? "POST /v2/users/reset/\(targets[0].userId)" : "POST /v2/users/reset/{id} for each")]
+            ? "\(action.title) \(glyphs.dot) \(targets[0].userId) \(targets[0].login)"
+            : "\(action.title) of \(targets.count) users"
+        var lines = [StyledLine(targets.count == 1 ? action.request(userId: targets[0].userId) : "POST /v2/users/reset/{id} for each")]
         lines.append(StyledLine("Recording the intent, then sending; waiting for the server\(glyphs.ellipsis)", .warning))
         if let reason { lines.append(StyledLine("Reason: \(reason)")) }
         return ResponseView(title: title, lines: lines, inFlight: true)
@@ -46,14 +46,14 @@ extension ResponseView {
             if let failure = result.historyFailure { lines.append(StyledLine("  ! \(failure)", .warning)) }
         }
         if succeeded > 0 {
-            lines.append(StyledLine("API keys keep working. Next if needed: rotate the API key, then terminate the user."))
+            lines.append(StyledLine("API keys keep working. Next if needed, on one user: K new API key, then T terminate."))
         }
         return ResponseView(title: "Reset sessions of \(results.count) users", lines: lines)
     }
 
     static func single(_ result: RecordedAction, glyphs: Glyphs) -> ResponseView {
         let outcome = result.outcome
-        let title = "Reset sessions \(glyphs.dot) \(outcome.userId) \(outcome.before?.login ?? "")"
+        let title = "\(outcome.action.title) \(glyphs.dot) \(outcome.userId) \(outcome.before?.login ?? "")"
         var lines: [StyledLine] = []
         if let exchange = outcome.exchange {
             let status = exchange.httpStatus.map { "HTTP \($0)" } ?? "no HTTP answer"
@@ -68,10 +68,20 @@ extension ResponseView {
             lines.append(StyledLine("message: \(exchange.message ?? outcome.error?.serverMessage ?? "-")"))
         }
         if outcome.succeeded {
-            lines.append(StyledLine(
-                "Meaning: every bearer session is revoked (open \(count(outcome.sessionsBefore)) \(glyphs.arrow) "
-                    + "\(count(outcome.sessionsAfter))); they must log in again.", .success))
-            lines.append(StyledLine("API keys keep working. Next if needed: rotate the API key, then terminate the user."))
+            switch outcome.action {
+            case .resetSessions:
+                lines.append(StyledLine(
+                    "Meaning: every bearer session is revoked (open \(count(outcome.sessionsBefore)) \(glyphs.arrow) "
+                        + "\(count(outcome.sessionsAfter))); they must log in again.", .success))
+                lines.append(StyledLine("API keys keep working. Next if needed: K new API key, then T terminate (permanent)."))
+            case .rotateKey:
+                lines.append(StyledLine("Meaning: a new API key was generated; the old one no longer works.", .success))
+                lines.append(StyledLine("The new key was shown once and is kept nowhere. Next if needed: T terminate (permanent)."))
+            case .terminate:
+                lines.append(StyledLine(
+                    "Meaning: the account is terminated for good (status now \(outcome.after?.status?.rawValue ?? "unknown")); "
+                        + "its sessions and API keys no longer work.", .success))
+            }
         } else if let error = outcome.error {
             if !outcome.sent { lines.append(StyledLine("NOT SENT.", .failure)) }
             if outcome.exchange == nil {

@@ -64,6 +64,21 @@ extension ConsoleState {
                 : StatusLine("Reset FAILED for \(results.count - succeeded) of \(results.count): see the response.", .failure)
             for id in results.filter(\.outcome.succeeded).map(\.outcome.userId) { marked.remove(id) }
             return [.loadHistory]
+        case .escalationFinished(let result):
+            actionsInFlight = max(0, actionsInFlight - 1)
+            let outcome = result.outcome
+            merge([outcome.after ?? outcome.before].compactMap { $0 })
+            response = ResponseView.single(result, glyphs: glyphs)
+            detailScroll = 0
+            if outcome.succeeded {
+                status = StatusLine("\(outcome.action.title): done for \(outcome.userId).", .success)
+                if let key = outcome.newKey {
+                    dialog = .newKey(NewKey(userId: outcome.userId, login: outcome.before?.login ?? "", key: key))
+                }
+            } else {
+                status = StatusLine("\(outcome.action.title) FAILED for \(outcome.userId): see the response.", .failure)
+            }
+            return [.loadHistory]
         case .retrying(let event):
             status = StatusLine(
                 "\(event.reason): attempt \(event.attempt + 1) in \(ResponseView.seconds(event.delay)) s", .warning)
@@ -142,6 +157,10 @@ extension ConsoleState {
             }
         case .reset:
             return openConfirmation()
+        case .rotateKey:
+            return openConfirmation(.rotateKey)
+        case .terminate:
+            return openConfirmation(.terminate)
         case .nextPane:
             focus = Pane(rawValue: (focus.rawValue + 1) % Pane.allCases.count) ?? .users
         case .previousPane:
@@ -194,14 +213,17 @@ extension ConsoleState {
         }
     }
 
-    mutating func openConfirmation() -> [Effect] {
-        let ids = marked.isEmpty ? (selectedUser.map { [$0.userId] } ?? []) : users.map(\.userId).filter(marked.contains)
+    /// Opens the confirmation: a reset takes the marked users (or the selected one); the
+    /// escalations always take the selected user alone.
+    mutating func openConfirmation(_ action: UserAction = .resetSessions) -> [Effect] {
+        let selected = selectedUser.map { [$0.userId] } ?? []
+        let ids = action != .resetSessions || marked.isEmpty ? selected : users.map(\.userId).filter(marked.contains)
         guard !ids.isEmpty else { return [] }
         let request = nextRequest
         nextRequest += 1
         var reads: [Int: TargetRead] = [:]
         for id in ids { reads[id] = .reading }
-        dialog = .confirmReset(ConfirmReset(request: request, userIds: ids, reads: reads))
+        dialog = .confirmReset(ConfirmReset(request: request, userIds: ids, reads: reads, action: action))
         return [.readTargets(request: request, userIds: ids)]
     }
 
@@ -241,6 +263,13 @@ extension ConsoleState {
             case .pageDown: self.dialog = .help(scroll: scroll + 10)
             case .pageUp: self.dialog = .help(scroll: max(0, scroll - 10))
             default: break
+            }
+            return []
+        case .newKey:
+            // Only a deliberate Enter or Esc closes it; the key is forgotten with it.
+            if key == .enter || key == .escape {
+                self.dialog = nil
+                status = StatusLine("The new key was shown once and is not kept.")
             }
             return []
         case .quitConfirm:
@@ -289,10 +318,16 @@ extension ConsoleState {
                 let targets = readable.map(\.userId)
                 let trimmed = confirm.reason.trimmingCharacters(in: .whitespaces)
                 let reason = trimmed.isEmpty ? nil : trimmed
-                status = StatusLine("Resetting sessions of \(targets.count) user(s)\(glyphs.ellipsis)")
-                response = ResponseView.resetPending(readable, reason: reason, glyphs: glyphs)
+                response = ResponseView.pending(confirm.action, readable, reason: reason, glyphs: glyphs)
                 detailScroll = 0
-                return [.reset(userIds: targets, reason: reason)]
+                switch confirm.action {
+                case .resetSessions:
+                    status = StatusLine("Resetting sessions of \(targets.count) user(s)\(glyphs.ellipsis)")
+                    return [.reset(userIds: targets, reason: reason)]
+                case .rotateKey, .terminate:
+                    status = StatusLine("\(confirm.action.title) for \(targets[0])\(glyphs.ellipsis)")
+                    return [.escalate(confirm.action, userId: targets[0], reason: reason)]
+                }
             case .tab, .backTab:
                 confirm.field = confirm.field == .confirmation ? .reason : .confirmation
             case .backspace:
@@ -303,7 +338,7 @@ extension ConsoleState {
             default:
                 guard let character = key.typed else { break }
                 switch confirm.field {
-                case .confirmation: if confirm.typed.count < 12 { confirm.typed.append(character) }
+                case .confirmation: if confirm.typed.count < confirm.typedLimit { confirm.typed.append(character) }
                 case .reason: if confirm.reason.count < 200 { confirm.reason.append(character) }
                 }
             }

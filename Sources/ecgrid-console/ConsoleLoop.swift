@@ -38,7 +38,7 @@ enum ConsoleLoop {
             Output.error("error: \(failure.description)")
             return ExitStatus.refused
         }
-        if stoppedBy != nil || runner.resetsRunning {
+        if stoppedBy != nil || runner.actionsRunning {
             await runner.stop(grace: .seconds(3))
         } else {
             await runner.stop(grace: .zero)

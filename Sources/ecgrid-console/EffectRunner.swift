@@ -26,8 +26,8 @@ final class EffectRunner: Sendable {
     /// Messages that arrived since the last call.
     func drain() -> [Message] { inbox.drain() }
 
-    /// True while a reset is running.
-    var resetsRunning: Bool { tasks.withLock { $0.keys.contains { $0.hasPrefix("reset-") } } }
+    /// True while a state-changing action is running.
+    var actionsRunning: Bool { tasks.withLock { $0.keys.contains { $0.hasPrefix("action-") } } }
 
     func run(_ effect: Effect) {
         switch effect {
@@ -64,7 +64,7 @@ final class EffectRunner: Sendable {
             cancel("read-\(request)")
         case .reset(let ids, let reason):
             let number = counter.withLock { value in value += 1; return value }
-            start("reset-\(number)") { runner in
+            start("action-\(number)") { runner in
                 var results: [RecordedAction] = []
                 // Up to four at once, results in the order given.
                 for chunk in stride(from: 0, to: ids.count, by: 4).map({ Array(ids[$0..<min($0 + 4, ids.count)]) }) {
@@ -79,6 +79,12 @@ final class EffectRunner: Sendable {
                     results += batch.sorted { $0.0 < $1.0 }.map(\.1)
                 }
                 runner.post(.resetFinished(results))
+            }
+        case .escalate(let action, let id, let reason):
+            let number = counter.withLock { value in value += 1; return value }
+            start("action-\(number)") { runner in
+                let result = await runner.client.performRecorded(action, userId: id, reason: reason, recorder: runner.recorder)
+                runner.post(.escalationFinished(result))
             }
         case .find(let request, let query):
             start("find-\(request)") { runner in
@@ -164,7 +170,7 @@ final class EffectRunner: Sendable {
     func stop(grace: Duration) async {
         let all = tasks.withLock { tasks in defer { tasks = [:] }; return tasks }
         for (_, task) in all { task.cancel() }
-        let resets = all.filter { $0.key.hasPrefix("reset-") }.map(\.value)
+        let resets = all.filter { $0.key.hasPrefix("action-") }.map(\.value)
         await withTaskGroup(of: Void.self) { group in
             group.addTask { for task in resets { await task.value } }
             group.addTask { try? await Task.sleep(for: grace) }

@@ -125,6 +125,54 @@ struct ConsoleEndToEndTests {
         }
     }
 
+    @Test("escalations: K shows the new key once and the old one stops working; T needs the login and terminates")
+    func escalations() async throws {
+        try await withCLISandbox { server, base in
+            let history = historyPath()
+            defer { try? FileManager.default.removeItem(atPath: (history as NSString).deletingLastPathComponent) }
+            let target = 40011
+            let login = try #require(await server.store.user(target)?.login)
+            let oldKey = try #require(await server.store.apiKey(of: target))
+            try await withTmux { tmux in
+                try await tmux.start([CLI.binary.path], environment: consoleEnvironment(base, history: history))
+                try await tmux.waitFor("all loaded")
+                try await tmux.send("/")
+                try await tmux.type(login)
+                try await tmux.send("Enter", "K")
+                try await tmux.waitFor("STOPS WORKING AT ONCE")
+                try await tmux.waitFor("Type the user ID (\(target)) to confirm")
+                try await tmux.type(String(target))
+                try await tmux.send("Enter")
+                try await tmux.waitFor("New API key · \(target)")
+                let newKey = try #require(await server.store.apiKey(of: target))
+                #expect(newKey != oldKey)
+                try await tmux.waitFor(newKey)
+                try await tmux.send("Enter")
+                try await tmux.waitUntilGone(newKey)
+                try await tmux.waitFor("Meaning: a new API key was generated")
+                let text = try String(contentsOfFile: history, encoding: .utf8)
+                #expect(!text.contains(newKey) && !text.contains(oldKey))
+
+                try await tmux.send("T")
+                try await tmux.waitFor("CANNOT BE UNDONE")
+                try await tmux.waitFor("Type the user's login (\(login)) to confirm")
+                try await tmux.type(String(target))
+                try await tmux.send("Enter")
+                try await tmux.waitFor("Does not match: Enter does nothing.")
+                #expect(await server.store.count(method: "DELETE", pathPrefix: "/v2/users/") == 0)
+                for _ in 0..<5 { try await tmux.send("BSpace") }
+                try await tmux.type(login)
+                try await tmux.send("Enter")
+                try await tmux.waitFor("the account is terminated for good")
+                #expect(await server.store.user(target)?.status == .terminated)
+                let records = try HistoryStore(path: history).records()
+                #expect(records.map(\.action) == ["generate-api-key", "generate-api-key", "terminate-user", "terminate-user"])
+                try await tmux.send("q")
+                try await tmux.waitFor("EXITED=0")
+            }
+        }
+    }
+
     @Test("a 429 is retried after Retry-After, shown while it waits, and succeeds")
     func rateLimited() async throws {
         try await withCLISandbox { server, base in

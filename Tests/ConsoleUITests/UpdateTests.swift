@@ -121,7 +121,7 @@ struct UpdateTests {
         var state = loadedState()
         state.press(.character("r"))
         state.update(.targetRead(request: 1, userId: 40001, .failure(Failure(summary: "GET /v2/users/40001 · HTTP 404 · ObjectNotFound", explanation: "Not found."))))
-        #expect(state.screen.contains("User 40001 cannot be reset: Not found."))
+        #expect(state.screen.contains("User 40001 cannot be re-read, so nothing can be sent: Not found."))
         state.type("40001")
         #expect(state.press(.enter).isEmpty)
     }
@@ -142,7 +142,7 @@ struct UpdateTests {
         #expect(text.contains("→ HTTP 200 · 12 ms · 1 attempt"))
         #expect(text.contains("success: true  data: true  errorCode: -"))
         #expect(text.contains("every bearer session is revoked (open 3 → 0)"))
-        #expect(text.contains("rotate the API key"))
+        #expect(text.contains("Next if needed: K new API key, then T"))
         #expect(state.user(40001)?.openSessions == 0)
     }
 
@@ -234,7 +234,7 @@ struct UpdateTests {
         var busy = loadedState()
         busy.actionsInFlight = 1
         #expect(busy.press(.ctrl("c")).isEmpty)
-        #expect(busy.screen.contains("A reset is still in flight"))
+        #expect(busy.screen.contains("An action is still in flight"))
         #expect(busy.press(.character("n")).isEmpty)
         #expect(busy.dialog == nil)
         busy.press(.character("q"))
