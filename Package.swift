@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.24.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         .target(
@@ -39,6 +40,11 @@ let package = Package(
                 "ECGridKit",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ConsoleProfiles",
+            dependencies: ["ECGridKit", .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: strict
         ),
         .target(
@@ -70,6 +76,7 @@ let package = Package(
                 "IncidentLog",
                 "ConsoleUI",
                 "ConsoleTerminal",
+                "ConsoleProfiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -83,6 +90,11 @@ let package = Package(
         .testTarget(
             name: "ConsoleUITests",
             dependencies: ["ConsoleUI", "ECGridKit", "IncidentLog"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ConsoleProfilesTests",
+            dependencies: ["ConsoleProfiles", "ECGridKit"],
             swiftSettings: strict
         ),
         .testTarget(

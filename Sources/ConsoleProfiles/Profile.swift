@@ -1,0 +1,54 @@
+import ECGridKit
+
+/// A named way to reach one ECGrid service: where it is, where its credential comes from,
+/// whether it may change anything, and how the console should look and load on it.
+public struct Profile: Sendable, Equatable {
+    /// Where a profile's API key comes from. Never the key itself: a config file is no place
+    /// for a secret.
+    public enum CredentialSource: Sendable, Equatable, CustomStringConvertible {
+        /// The named environment variable.
+        case environment(String)
+        /// A file holding only the key, readable by its owner alone.
+        case keyFile(String)
+
+        public var description: String {
+            switch self {
+            case .environment(let name): "environment variable \(name)"
+            case .keyFile(let path): "key file \(path)"
+            }
+        }
+    }
+
+    public var name: String
+    /// The banner label (default: the name).
+    public var label: String
+    public var baseURL: String?
+    public var credential: CredentialSource?
+    /// Read-only by default: state-changing keys and commands are refused.
+    public var readOnly: Bool
+    /// A production profile gets a distinct banner, in words. Nil: decided by the host.
+    public var production: Bool?
+    /// Records a page when the console loads users (1 to 1000).
+    public var pageSize: Int?
+    /// Default filters for loading users.
+    public var filters: UserListQuery
+
+    public init(
+        name: String, label: String? = nil, baseURL: String? = nil, credential: CredentialSource? = nil,
+        readOnly: Bool = false, production: Bool? = nil, pageSize: Int? = nil, filters: UserListQuery = UserListQuery()
+    ) {
+        self.name = name
+        self.label = label ?? name
+        self.baseURL = baseURL
+        self.credential = credential
+        self.readOnly = readOnly
+        self.production = production
+        self.pageSize = pageSize
+        self.filters = filters
+    }
+
+    /// True when the profile names any filter.
+    public var hasFilters: Bool {
+        filters.networkId != nil || filters.mailboxId != nil || filters.authLevel != nil || filters.status != nil
+    }
+}
