@@ -137,7 +137,9 @@ public struct ECGridError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidURL:
             return "The base URL cannot be used: give a full URL such as https://rest.ecgrid.io."
         case .missingCredentials:
-            return "No credential: set ECGRID_API_KEY (never pass a key on the command line)."
+            return detail.isEmpty
+                ? "No credential: set ECGRID_API_KEY (never pass a key on the command line)."
+                : "No credential: \(detail) (never pass a key on the command line)."
         case .invalidInput:
             return detail.isEmpty ? "The input was refused." : detail
         case .cancelled:

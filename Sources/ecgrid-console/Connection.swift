@@ -1,3 +1,4 @@
+import ConsoleProfiles
 import ECGridKit
 import ECGridSandbox
 import Foundation
@@ -8,6 +9,8 @@ struct Connection {
     let client: ECGridClient
     let transport: AsyncHTTPTransport
     let sandbox: SandboxServer?
+    /// The profile in use, if any.
+    let profile: Profile?
 
     /// Opens a connection from the options and the environment (`ECGRID_BASE_URL`,
     /// `ECGRID_API_KEY`). The key is read from the environment only, never from arguments.
@@ -18,6 +21,7 @@ struct Connection {
         var sandbox: SandboxServer?
         let base: BaseURL
         let credential: (any CredentialProvider)?
+        let profile = try ProfileChoice.resolve(options, environment: environment)
         if options.sandbox {
             let server = try await SandboxServer.start(SandboxConfiguration(activityInterval: .seconds(2)))
             sandbox = server
@@ -25,9 +29,11 @@ struct Connection {
             credential = StaticCredential(.apiKey(Secret(await server.operatorKey())))
         } else {
             let text = options.baseURL ?? environment["ECGRID_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-                ?? BaseURL.production
+                ?? profile?.baseURL ?? BaseURL.production
             base = try BaseURL(text)
-            let key = environment["ECGRID_API_KEY"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            let fromProfile = try profile.flatMap { try ProfileChoice.credential(of: $0, environment: environment) }
+            let key = fromProfile?.revealed
+                ?? environment["ECGRID_API_KEY"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             if key.isEmpty {
                 if requireCredential { throw ECGridError(.missingCredentials) }
                 credential = nil
@@ -39,7 +45,7 @@ struct Connection {
         let client = ECGridClient(
             baseURL: base, transport: transport, credentials: credential,
             timeout: .milliseconds(Int64(options.timeout * 1000)))
-        return Connection(client: client, transport: transport, sandbox: sandbox)
+        return Connection(client: client, transport: transport, sandbox: sandbox, profile: profile)
     }
 
     func close() async {

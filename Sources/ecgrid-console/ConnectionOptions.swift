@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConsoleProfiles
 import ECGridKit
 
 /// Where to connect and how long to wait: shared by every command that talks to ECGrid.
@@ -11,23 +12,35 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .long, help: "Start an embedded sandbox with demo users and use its demo operator's key.")
     var sandbox = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "A profile of the config file (see `ecgrid-console profiles`).", valueName: "name"))
+    var profile: String?
+
     @Option(name: .long, help: ArgumentHelp("Seconds to wait for each answer.", valueName: "seconds"))
     var timeout: Double = 30
 
     @Flag(name: .customLong("read-only"), help: "Look, never change: state-changing keys and commands are refused.")
     var readOnly = false
 
-    /// Refuses a state-changing command in read-only mode, before anything is read or sent.
+    /// Refuses a state-changing command in read-only mode (`--read-only`, or a profile that
+    /// says so), before anything is read or sent.
     func refuseIfReadOnly(_ command: String) throws {
-        guard readOnly else { return }
-        Output.error("error: read-only mode: '\(command)' changes state and is refused; nothing was sent. "
-            + "Run without --read-only to act.")
+        let profile: Profile?
+        do {
+            profile = try ProfileChoice.resolve(self)
+        } catch {
+            throw fail(error, json: false)
+        }
+        guard readOnly || profile?.readOnly == true else { return }
+        let why = readOnly ? "Run without --read-only to act." : "Profile \(profile?.name ?? "") is read-only: set read_only = false in it, or use another."
+        Output.error("error: read-only mode: '\(command)' changes state and is refused; nothing was sent. " + why)
         throw ExitCode(ExitStatus.refused)
     }
 
     func validate() throws {
         guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds.") }
         if sandbox && baseURL != nil { throw ValidationError("--sandbox and --base-url exclude each other.") }
+        if sandbox && profile != nil { throw ValidationError("--sandbox and --profile exclude each other.") }
     }
 }
 

@@ -9,11 +9,16 @@ import Synchronization
 final class EffectRunner: Sendable {
     let client: ECGridClient
     let recorder: ActionRecorder
+    /// Records a page and filters for loading users (from the profile).
+    let pageSize: Int
+    let filters: UserListQuery
     private let inbox = MessageInbox()
     private let tasks = Mutex<[String: Task<Void, Never>]>([:])
     private let counter = Mutex(0)
 
-    init(client: ECGridClient, recorder: ActionRecorder) {
+    init(client: ECGridClient, recorder: ActionRecorder, pageSize: Int = 100, filters: UserListQuery = UserListQuery()) {
+        self.pageSize = pageSize
+        self.filters = filters
         var client = client
         let inbox = self.inbox
         client.onRetry = { event in inbox.post(.retrying(event)) }
@@ -119,11 +124,18 @@ final class EffectRunner: Sendable {
 
     /// Walks the pages: the first one at once, then four at a time, posting each batch in order.
     func loadUsers(_ generation: Int) async {
-        let pageSize = 100
+        let pageSize = self.pageSize
+        let filters = self.filters
+        func page(_ number: Int) -> UserListQuery {
+            var query = filters
+            query.pageNo = number
+            query.recordsPerPage = pageSize
+            return query
+        }
         var pageNo = 1
         var loaded = 0
         do {
-            let first = try await client.listUsers(UserListQuery(pageNo: 1, recordsPerPage: pageSize)).value
+            let first = try await client.listUsers(page(1)).value
             loaded = 1
             post(.usersLoaded(generation: generation, users: first, pages: 1, done: first.count < pageSize))
             guard first.count == pageSize else { return }
@@ -133,7 +145,7 @@ final class EffectRunner: Sendable {
                 let pages = try await withThrowingTaskGroup(of: (Int, [User]).self) { group in
                     for number in window {
                         group.addTask {
-                            (number, try await self.client.listUsers(UserListQuery(pageNo: number, recordsPerPage: pageSize)).value)
+                            (number, try await self.client.listUsers(page(number)).value)
                         }
                     }
                     return try await group.reduce(into: [Int: [User]]()) { $0[$1.0] = $1.1 }

@@ -1,3 +1,4 @@
+import ConsoleProfiles
 import ArgumentParser
 import ECGridKit
 import Foundation
@@ -117,6 +118,12 @@ struct ErrorJSON: Encodable {
 /// Reports a failure the way every command does: a line on standard error, a JSON object on
 /// standard output with `--json`, and the matching exit status.
 func fail(_ error: any Error, json: Bool) -> ExitCode {
+    if let exit = error as? ExitCode { return exit }
+    if let config = error as? ConfigError {
+        Output.error("error: \(Output.safe(config.description))")
+        if json { Output.json(["error": ["kind": "config", "message": config.description]]) }
+        return ExitCode(ExitStatus.refused)
+    }
     let ecgridError = (error as? ECGridError) ?? ECGridError(.transport, detail: "\(type(of: error))")
     Output.error("error: \(ecgridError.description)")
     if json { Output.json(["error": ErrorJSON(ecgridError)]) }

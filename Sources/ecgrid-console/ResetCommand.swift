@@ -46,7 +46,7 @@ struct ResetCommand: AsyncParsableCommand {
         let results: [ResetResult]
         do {
             results = try await withConnection(connection) { connection in
-                try await perform(list.ids, client: connection.client)
+                try await perform(list.ids, client: connection.client, profile: connection.profile?.name)
             }
         } catch {
             throw fail(error, json: output.json)
@@ -59,7 +59,7 @@ struct ResetCommand: AsyncParsableCommand {
     }
 
     /// Confirms (unless --yes) and resets, returning one result per ID in the order given.
-    func perform(_ ids: [Int], client: ECGridClient) async throws -> [ResetResult] {
+    func perform(_ ids: [Int], client: ECGridClient, profile: String?) async throws -> [ResetResult] {
         if !yes {
             let targets = await ids.concurrentMap(limit: concurrency) { id -> Result<User, ECGridError> in
                 do {
@@ -70,7 +70,7 @@ struct ResetCommand: AsyncParsableCommand {
             }
             try confirm(ids: ids, targets: targets)
         }
-        let recorder = await History.recorder(for: client, sandbox: connection.sandbox)
+        let recorder = await History.recorder(for: client, sandbox: connection.sandbox, profile: profile)
         let reason = self.reason
         let recorded = await ids.concurrentMap(limit: concurrency) { id in
             await client.resetSessionsRecorded(userId: id, reason: reason, recorder: recorder)

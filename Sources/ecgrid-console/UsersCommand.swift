@@ -35,12 +35,15 @@ struct ListUsers: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let filter = UserListQuery(
-            networkId: network, mailboxId: mailbox, authLevel: authLevel.map(AuthLevel.parse),
-            status: status.map(UserStatus.parse))
         do {
             let users = try await withConnection(connection) { connection in
-                try await connection.client.allUsers(filter, pageSize: pageSize, concurrency: concurrency, limit: limit)
+                // The profile's filters apply where no option says otherwise.
+                let defaults = connection.profile?.filters ?? UserListQuery()
+                let filter = UserListQuery(
+                    networkId: network ?? defaults.networkId, mailboxId: mailbox ?? defaults.mailboxId,
+                    authLevel: authLevel.map(AuthLevel.parse) ?? defaults.authLevel,
+                    status: status.map(UserStatus.parse) ?? defaults.status)
+                return try await connection.client.allUsers(filter, pageSize: pageSize, concurrency: concurrency, limit: limit)
             }
             printUsers(users, json: output.json)
             if !output.json { Output.print("\(users.count) user(s)") }
