@@ -9,12 +9,15 @@ public struct Failure: Error, Sendable, Equatable {
     public var explanation: String
     public var httpStatus: Int?
     public var errorCode: String?
+    /// True when the operator's own login session ended or was revoked.
+    public var needsLogin: Bool
 
-    public init(summary: String, explanation: String, httpStatus: Int? = nil, errorCode: String? = nil) {
+    public init(summary: String, explanation: String, httpStatus: Int? = nil, errorCode: String? = nil, needsLogin: Bool = false) {
         self.summary = summary
         self.explanation = explanation
         self.httpStatus = httpStatus
         self.errorCode = errorCode
+        self.needsLogin = needsLogin || errorCode == "InvalidSession"
     }
 
     public init(_ error: any Error) {
@@ -24,7 +27,8 @@ public struct Failure: Error, Sendable, Equatable {
             if let status = error.httpStatus { parts.append("HTTP \(status)") }
             parts.append(error.errorCode ?? error.kind.rawValue)
             self.init(summary: parts.joined(separator: " · "), explanation: error.explanation,
-                      httpStatus: error.httpStatus, errorCode: error.errorCode)
+                      httpStatus: error.httpStatus, errorCode: error.errorCode,
+                      needsLogin: error.kind == .missingCredentials)
         } else {
             self.init(summary: "error", explanation: "\(error)")
         }
@@ -40,12 +44,16 @@ public struct Environment: Sendable, Equatable {
     public var readOnly: Bool
     /// Production shows a distinct banner in words.
     public var isProduction: Bool
+    /// The operator logged in with a password (a bearer session) rather than an API key: when
+    /// the session is revoked the console offers to log in again.
+    public var loginSession: Bool
 
-    public init(label: String, host: String, readOnly: Bool = false, isProduction: Bool = false) {
+    public init(label: String, host: String, readOnly: Bool = false, isProduction: Bool = false, loginSession: Bool = false) {
         self.label = label
         self.host = host
         self.readOnly = readOnly
         self.isProduction = isProduction
+        self.loginSession = loginSession
     }
 }
 
@@ -121,6 +129,26 @@ public enum Dialog: Sendable, Equatable {
     case quitConfirm
     /// A new API key, shown once; closing the dialog forgets it.
     case newKey(NewKey)
+    /// Log in again after the session was revoked.
+    case login(LoginDialog)
+}
+
+/// The log-in-again dialog: the login, the password (never drawn), the attempt in flight.
+public struct LoginDialog: Sendable, Equatable {
+    public enum Field: Sendable { case login, password }
+    public var login: String
+    public var password = ""
+    public var field: Field = .password
+    public var pending: Int?
+    public var failure: Failure?
+    /// Why it opened.
+    public var reason: String
+
+    public init(login: String, reason: String) {
+        self.login = login
+        self.reason = reason
+        if login.isEmpty { field = .login }
+    }
 }
 
 /// The one showing of a newly generated API key.

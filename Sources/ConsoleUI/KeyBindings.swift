@@ -1,7 +1,7 @@
 /// What a key does in the main view.
 public enum Action: String, Sendable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, home, end
-    case filter, find, mark, reset, rotateKey, terminate, nextPane, previousPane, reload, help, quit, cancel
+    case filter, find, mark, reset, rotateKey, terminate, login, nextPane, previousPane, reload, help, quit, cancel
 }
 
 /// One row of the binding table: the keys, the action, its help text, its label in the hint
@@ -55,6 +55,8 @@ public enum KeyBindings {
                     if state.environment.readOnly { return "read-only session: termination is disabled" }
                     return state.selectedUser == nil ? "no user selected" : nil
                 }),
+        Binding([.character("L")], .login, help: "Log in again (a login session that ended or was revoked)",
+                disabled: { state in state.environment.loginSession ? nil : "the console runs on an API key, not a login" }),
         Binding([.tab], .nextPane, help: "Focus the next pane (users, response, history)", hint: "Tab pane"),
         Binding([.backTab], .previousPane, help: "Focus the previous pane"),
         Binding([.function(5), .ctrl("r")], .reload, help: "Reload the user list from the server", hint: "F5 reload"),

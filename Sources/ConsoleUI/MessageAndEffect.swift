@@ -19,6 +19,8 @@ public enum Message: Sendable {
     case retrying(RetryEvent)
     case found(request: Int, query: String, Result<[User], Failure>)
     case historyLoaded(Result<[HistoryEntry], Failure>)
+    /// The answer to logging in again: the operator's user record.
+    case loggedIn(request: Int, Result<User, Failure>)
     /// Earlier runs left actions without an outcome (shown once at start).
     case abandonedActions([HistoryEntry])
 }
@@ -37,5 +39,7 @@ public enum Effect: Sendable, Equatable {
     case find(request: Int, query: String)
     case cancelFind(request: Int)
     case loadHistory
+    /// Log in again (`POST /v2/auth/login`); the password goes no further than that request.
+    case login(request: Int, login: String, password: Secret)
     case quit
 }

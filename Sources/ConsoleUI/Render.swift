@@ -291,6 +291,7 @@ extension ConsoleState {
             case .find(let find): find.pending == nil ? " Enter search   Esc close" : " searching…   Esc cancel"
             case .quitConfirm: " y quit anyway   n / Esc stay"
             case .newKey: " Enter or Esc close (the key is then forgotten)"
+            case .login(let login): login.pending == nil ? " Tab login/password   Enter log in   Esc not now" : " logging in…"
             }
         } else if filterEditing {
             hint = " Filter: \(filter)\(glyphs.horizontal == "─" ? "▏" : "_")   Enter keep   Esc clear   ↑↓ move"
@@ -328,6 +329,21 @@ extension ConsoleState {
                 StyledLine(""),
                 StyledLine("Hand it over by a safe channel. Enter or Esc closes this and forgets the key.", .warning),
             ], width: 76)
+        case .login(let login):
+            let cursor = glyphs.horizontal == "─" ? "▏" : "_"
+            var lines = [StyledLine(login.reason, .warning), StyledLine("")]
+            let loginMarker = login.field == .login ? glyphs.pointer : " "
+            let passwordMarker = login.field == .password ? glyphs.pointer : " "
+            lines.append(StyledLine("\(loginMarker) Login:    \(login.login)\(login.field == .login && login.pending == nil ? cursor : "")", .bold))
+            // The password is never drawn, not even its length.
+            let typed = login.password.isEmpty ? "" : "(typed, hidden)"
+            lines.append(StyledLine("\(passwordMarker) Password: \(typed)\(login.field == .password && login.pending == nil ? cursor : "")", .bold))
+            if login.pending != nil { lines.append(StyledLine("Logging in\(glyphs.ellipsis)", .warning)) }
+            if let failure = login.failure {
+                lines.append(StyledLine(failure.summary, .failure))
+                lines.append(StyledLine(failure.explanation, .failure))
+            }
+            drawPanel(&grid, title: "Log in again", lines: lines, width: 70)
         case .quitConfirm:
             drawPanel(&grid, title: "Quit?", lines: [
                 StyledLine("An action is still in flight. Its outcome will be recorded as unknown if you quit now.", .warning),

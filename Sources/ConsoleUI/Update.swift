@@ -28,6 +28,7 @@ extension ConsoleState {
         case .operatorLoaded(.failure(let failure)):
             operatorFailure = failure
             status = StatusLine("Who am I failed: \(failure.explanation)", .failure)
+            offerLogin(after: failure)
             return []
         case .usersLoaded(let generation, let batch, let pages, let done):
             guard generation == loadGeneration else { return [] }
@@ -42,6 +43,7 @@ extension ConsoleState {
             guard generation == loadGeneration else { return [] }
             load = .failed(failure)
             status = StatusLine("Loading users failed: \(failure.explanation) (F5 retries)", .failure)
+            offerLogin(after: failure)
             return []
         case .targetRead(let request, let userId, let result):
             guard case .confirmReset(var confirm)? = dialog, confirm.request == request else { return [] }
@@ -53,6 +55,7 @@ extension ConsoleState {
                 confirm.reads[userId] = .failed(failure)
             }
             dialog = .confirmReset(confirm)
+            if case .failure(let failure) = result { offerLogin(after: failure) }
             return []
         case .resetFinished(let results):
             actionsInFlight = max(0, actionsInFlight - 1)
@@ -63,6 +66,7 @@ extension ConsoleState {
                 ? StatusLine("Reset done (\(succeeded) of \(results.count)).", .success)
                 : StatusLine("Reset FAILED for \(results.count - succeeded) of \(results.count): see the response.", .failure)
             for id in results.filter(\.outcome.succeeded).map(\.outcome.userId) { marked.remove(id) }
+            if let error = results.compactMap(\.outcome.error).first { offerLogin(after: Failure(error)) }
             return [.loadHistory]
         case .escalationFinished(let result):
             actionsInFlight = max(0, actionsInFlight - 1)
@@ -77,6 +81,7 @@ extension ConsoleState {
                 }
             } else {
                 status = StatusLine("\(outcome.action.title) FAILED for \(outcome.userId): see the response.", .failure)
+                if let error = outcome.error { offerLogin(after: Failure(error)) }
             }
             return [.loadHistory]
         case .retrying(let event):
@@ -105,8 +110,25 @@ extension ConsoleState {
                 find.pending = nil
                 find.failure = failure
                 dialog = .find(find)
+                offerLogin(after: failure)
             }
             return []
+        case .loggedIn(let request, let result):
+            guard case .login(var login)? = dialog, login.pending == request else { return [] }
+            switch result {
+            case .success(let user):
+                dialog = nil
+                operatorUser = user
+                operatorFailure = nil
+                status = StatusLine(
+                    "Logged in again as \(user.login). Nothing was lost: repeat what failed (F5 reloads the list).", .success)
+                return [.loadHistory]
+            case .failure(let failure):
+                login.pending = nil
+                login.failure = failure
+                dialog = .login(login)
+                return []
+            }
         case .historyLoaded(.success(let entries)):
             history = entries
             historyFailure = nil
@@ -157,6 +179,8 @@ extension ConsoleState {
             }
         case .reset:
             return openConfirmation()
+        case .login:
+            openLogin(reason: "Log in again to renew your session.")
         case .rotateKey:
             return openConfirmation(.rotateKey)
         case .terminate:
@@ -265,6 +289,38 @@ extension ConsoleState {
             default: break
             }
             return []
+        case .login(var login):
+            switch key {
+            case .escape:
+                self.dialog = nil
+                status = StatusLine("Not logged in: requests fail until you log in again (L).", .warning)
+                return []
+            case .tab, .backTab:
+                if login.pending == nil { login.field = login.field == .login ? .password : .login }
+            case .enter:
+                guard login.pending == nil, !login.login.isEmpty, !login.password.isEmpty else { break }
+                let request = nextRequest
+                nextRequest += 1
+                login.pending = request
+                login.failure = nil
+                let password = Secret(login.password)
+                login.password = ""
+                self.dialog = .login(login)
+                return [.login(request: request, login: login.login, password: password)]
+            case .backspace:
+                switch login.field {
+                case .login: if !login.login.isEmpty { login.login.removeLast() }
+                case .password: if !login.password.isEmpty { login.password.removeLast() }
+                }
+            default:
+                guard login.pending == nil, let character = key.typed else { break }
+                switch login.field {
+                case .login: if login.login.count < 120 { login.login.append(character) }
+                case .password: if login.password.count < 200 { login.password.append(character) }
+                }
+            }
+            self.dialog = .login(login)
+            return []
         case .newKey:
             // Only a deliberate Enter or Esc closes it; the key is forgotten with it.
             if key == .enter || key == .escape {
@@ -345,5 +401,18 @@ extension ConsoleState {
             self.dialog = .confirmReset(confirm)
             return []
         }
+    }
+
+    /// Opens the log-in dialog when a login session ended or was revoked (never for an API key).
+    mutating func offerLogin(after failure: Failure) {
+        guard environment.loginSession, failure.needsLogin else { return }
+        if case .login? = dialog { return }
+        openLogin(reason: "Your login session ended or was revoked (\(failure.errorCode ?? "401")): someone may have reset "
+            + "your sessions. Log in again to carry on; nothing else is lost.")
+    }
+
+    mutating func openLogin(reason: String) {
+        guard environment.loginSession else { return }
+        dialog = .login(LoginDialog(login: operatorUser?.login ?? "", reason: reason))
     }
 }
