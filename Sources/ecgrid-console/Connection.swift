@@ -31,7 +31,9 @@ struct Connection {
             let text = options.baseURL ?? environment["ECGRID_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
                 ?? profile?.baseURL ?? BaseURL.production
             base = try BaseURL(text)
-            let fromProfile = try profile.flatMap { try ProfileChoice.credential(of: $0, environment: environment) }
+            let fromProfile = requireCredential
+                ? try profile.flatMap { try ProfileChoice.credential(of: $0, environment: environment) }
+                : profile.flatMap { try? ProfileChoice.credential(of: $0, environment: environment) }
             let key = fromProfile?.revealed
                 ?? environment["ECGRID_API_KEY"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             if key.isEmpty {

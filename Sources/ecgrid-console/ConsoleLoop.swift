@@ -16,7 +16,7 @@ enum ConsoleLoop {
     /// The signal that stopped the console, if any.
     static let caught = Mutex<Int32?>(nil)
 
-    static func run(environment: ConsoleUI.Environment, runner: EffectRunner) async -> Int32 {
+    static func run(environment: ConsoleUI.Environment, runner: EffectRunner, status: String? = nil) async -> Int32 {
         let signals = [SIGINT, SIGTERM, SIGHUP]
         for number in signals { signal(number, SIG_IGN) }
         let sources = signals.map { number in
@@ -28,7 +28,7 @@ enum ConsoleLoop {
         defer { sources.forEach { $0.cancel() } }
         let result: Result<Void, TerminalUnavailable> = await withCheckedContinuation { continuation in
             let thread = Thread {
-                continuation.resume(returning: loop(environment: environment, runner: runner))
+                continuation.resume(returning: loop(environment: environment, runner: runner, status: status))
             }
             thread.name = "ecgrid-console UI"
             thread.start()
@@ -51,7 +51,7 @@ enum ConsoleLoop {
         return ExitStatus.success
     }
 
-    static func loop(environment: ConsoleUI.Environment, runner: EffectRunner) -> Result<Void, TerminalUnavailable> {
+    static func loop(environment: ConsoleUI.Environment, runner: EffectRunner, status: String?) -> Result<Void, TerminalUnavailable> {
         let terminal: CursesTerminal
         do {
             terminal = try CursesTerminal()
@@ -64,6 +64,7 @@ enum ConsoleLoop {
         let size = terminal.size
         var state = ConsoleState(width: size.width, height: size.height, environment: environment, ascii: !terminal.utf8)
         for effect in state.start() { runner.run(effect) }
+        if let status { state.status = StatusLine(status, .info) }
         terminal.draw(state.render())
         while !state.quitting {
             if caught.withLock({ $0 }) != nil { break }

@@ -12,11 +12,17 @@ final class EffectRunner: Sendable {
     /// Records a page and filters for loading users (from the profile).
     let pageSize: Int
     let filters: UserListQuery
+    /// The operator's login session, when the console runs on one (not an API key).
+    let session: TokenSession?
     private let inbox = MessageInbox()
     private let tasks = Mutex<[String: Task<Void, Never>]>([:])
     private let counter = Mutex(0)
 
-    init(client: ECGridClient, recorder: ActionRecorder, pageSize: Int = 100, filters: UserListQuery = UserListQuery()) {
+    init(
+        client: ECGridClient, recorder: ActionRecorder, pageSize: Int = 100, filters: UserListQuery = UserListQuery(),
+        session: TokenSession? = nil
+    ) {
+        self.session = session
         self.pageSize = pageSize
         self.filters = filters
         var client = client
@@ -84,6 +90,18 @@ final class EffectRunner: Sendable {
                     results += batch.sorted { $0.0 < $1.0 }.map(\.1)
                 }
                 runner.post(.resetFinished(results))
+            }
+        case .login(let request, let login, let password):
+            start("login-\(request)") { runner in
+                do {
+                    guard let session = runner.session else { throw ECGridError(.missingCredentials) }
+                    try await session.renew(login: login, password: password, using: runner.client)
+                    let me = try await runner.client.me().value
+                    runner.recorder.setAPIUser(me)
+                    runner.post(.loggedIn(request: request, .success(me)))
+                } catch {
+                    runner.post(.loggedIn(request: request, .failure(Failure(error))))
+                }
             }
         case .escalate(let action, let id, let reason):
             let number = counter.withLock { value in value += 1; return value }

@@ -173,6 +173,50 @@ struct ConsoleEndToEndTests {
         }
     }
 
+    @Test("login: password not echoed, session context shown; revoked mid-run, the console offers to log in again; logout on exit")
+    func loginSession() async throws {
+        try await withCLISandbox(users: 40) { server, base in
+            let history = historyPath()
+            defer { try? FileManager.default.removeItem(atPath: (history as NSString).deletingLastPathComponent) }
+            var environment = consoleEnvironment(base, history: history)
+            environment["ECGRID_API_KEY"] = nil
+            let password = SandboxAccounts.password(for: SandboxAccounts.operatorID)
+            try await withTmux { tmux in
+                try await tmux.start([CLI.binary.path, "login", "--login", SandboxAccounts.operatorLogin], environment: environment)
+                try await tmux.waitFor("Password for sandbox.operator:")
+                try await tmux.type(password)
+                #expect(!(try await tmux.screen()).contains(password))
+                try await tmux.send("Enter")
+                let screen = try await tmux.waitFor("all loaded")
+                #expect(screen.contains("sandbox.operator (TechOps)"))
+                #expect(screen.contains("Logged in as sandbox.operator (TechOps)"))
+                #expect(await server.store.liveSessionCount(SandboxAccounts.operatorID) == 1)
+
+                // Someone resets the operator's own sessions.
+                let transport = AsyncHTTPTransport()
+                let admin = ECGridClient(baseURL: try BaseURL(server.baseURL), transport: transport,
+                                         credentials: StaticCredential(.apiKey(Secret(await server.operatorKey()))))
+                _ = try await admin.resetSessions(userId: SandboxAccounts.operatorID)
+                await transport.shutdown()
+                try await tmux.send("F5")
+                try await tmux.waitFor("Log in again")
+                try await tmux.waitFor("ended or was revoked (InvalidSession)")
+                try await tmux.type(password)
+                #expect(!(try await tmux.screen()).contains(password))
+                try await tmux.send("Enter")
+                try await tmux.waitFor("Logged in again as sandbox.operator")
+                try await tmux.send("F5")
+                try await tmux.waitFor("40 users loaded · all loaded")
+                try await tmux.send("q")
+                let end = try await tmux.waitFor("EXITED=0")
+                #expect(end.contains("Logged out."))
+                #expect(!end.contains(password))
+                #expect(await server.store.liveSessionCount(SandboxAccounts.operatorID) == 0)
+                #expect(await server.store.count(method: "POST", pathPrefix: "/v2/auth/logout") == 1)
+            }
+        }
+    }
+
     @Test("a 429 is retried after Retry-After, shown while it waits, and succeeds")
     func rateLimited() async throws {
         try await withCLISandbox { server, base in

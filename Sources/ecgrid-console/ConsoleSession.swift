@@ -1,0 +1,40 @@
+import ConsoleUI
+import ECGridKit
+import IncidentLog
+
+/// Runs the full-screen console on an open connection: the history recorder, the effect
+/// runner, the environment the header shows, and the loop. Returns the exit status.
+enum ConsoleSession {
+    static func run(
+        _ opened: Connection, options: ConnectionOptions, session: TokenSession? = nil, status: String? = nil
+    ) async -> Int32 {
+        let store = History.store(sandbox: options.sandbox)
+        let profile = opened.profile
+        let recorder = ActionRecorder(
+            store: store, operator: .local(), profile: profile?.name, baseURL: opened.client.baseURL.description,
+            syslog: History.syslog)
+        let runner = EffectRunner(
+            client: opened.client, recorder: recorder, pageSize: profile?.pageSize ?? 100,
+            filters: profile?.filters ?? UserListQuery(), session: session)
+        do {
+            let abandoned = try store.closeAbandonedIntents()
+            if !abandoned.isEmpty { runner.post(.abandonedActions(abandoned)) }
+        } catch {
+            runner.post(.historyLoaded(.failure(Failure(summary: "history", explanation: "\(error)"))))
+        }
+        let base = opened.client.baseURL
+        let isProduction = profile?.production ?? (base.host == "rest.ecgrid.io")
+        let label: String
+        if options.sandbox {
+            label = "SANDBOX"
+        } else if let profile {
+            label = profile.label == profile.name ? "profile \(profile.name)" : "\(profile.label) (profile \(profile.name))"
+        } else {
+            label = isProduction ? "ECGrid" : "custom server"
+        }
+        let environment = ConsoleUI.Environment(
+            label: label, host: base.hostAndPort, readOnly: options.readOnly || profile?.readOnly == true,
+            isProduction: isProduction, loginSession: session != nil)
+        return await ConsoleLoop.run(environment: environment, runner: runner, status: status)
+    }
+}
