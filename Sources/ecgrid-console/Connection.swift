@@ -36,7 +36,10 @@ struct Connection {
                 : profile.flatMap { try? ProfileChoice.credential(of: $0, environment: environment) }
             let key = fromProfile?.revealed
                 ?? environment["ECGRID_API_KEY"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            if key.isEmpty {
+            if key.isEmpty, let tokenFile = environment["ECGRID_TOKEN_FILE"], !tokenFile.isEmpty {
+                // A session saved by `login --save-token` (owner-only file).
+                credential = StaticCredential(.bearer(try KeyFile.read(tokenFile)))
+            } else if key.isEmpty {
                 if requireCredential { throw ECGridError(.missingCredentials) }
                 credential = nil
             } else {

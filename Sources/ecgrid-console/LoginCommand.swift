@@ -16,7 +16,8 @@ struct LoginCommand: AsyncParsableCommand {
             Asks for the login and the password (not echoed) at the terminal, obtains a session \
             (POST /v2/auth/login), shows its context (POST /v2/auth/session), refreshes it before it \
             expires and logs out when the console closes. Nothing is written to disk unless you \
-            give --save-token FILE (then only that file, mode 0600). If the session is revoked while \
+            give --save-token FILE (then only that file, mode 0600, and the session is left open for \
+            commands run with ECGRID_TOKEN_FILE=FILE). If the session is revoked while \
             the console runs, it says so and offers to log in again without losing its state.
             """)
 
@@ -50,8 +51,13 @@ struct LoginCommand: AsyncParsableCommand {
             await opened.close()
             throw error
         }
-        await session.logout(using: client)
-        Output.error("Logged out.")
+        if let saveToken {
+            Output.error("The session stays open for \(saveToken) until it expires (ECGRID_TOKEN_FILE=\(saveToken) uses it). "
+                + "Delete the file when done; a reset of your sessions ends it at once.")
+        } else {
+            await session.logout(using: client)
+            Output.error("Logged out.")
+        }
         await opened.close()
         if status != ExitStatus.success { throw ExitCode(status) }
     }

@@ -217,6 +217,44 @@ struct ConsoleEndToEndTests {
         }
     }
 
+    @Test("login --save-token writes the token to a 0600 file only, leaves that session open, and ECGRID_TOKEN_FILE uses it")
+    func savedToken() async throws {
+        try await withCLISandbox(users: 30) { server, base in
+            let history = historyPath()
+            let directory = (history as NSString).deletingLastPathComponent
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let tokenFile = directory + "/session.token"
+            var environment = consoleEnvironment(base, history: history)
+            environment["ECGRID_API_KEY"] = nil
+            try await withTmux { tmux in
+                try await tmux.start(
+                    [CLI.binary.path, "login", "--login", SandboxAccounts.operatorLogin, "--save-token", tokenFile],
+                    environment: environment)
+                try await tmux.waitFor("Password for sandbox.operator:")
+                try await tmux.type(SandboxAccounts.password(for: SandboxAccounts.operatorID))
+                try await tmux.send("Enter")
+                try await tmux.waitFor("all loaded")
+                try await tmux.send("q")
+                let end = try await tmux.waitFor("EXITED=0")
+                #expect(end.contains("The session stays open for"))
+            }
+            let attributes = try FileManager.default.attributesOfItem(atPath: tokenFile)
+            #expect((attributes[.posixPermissions] as? Int) == 0o600)
+            let token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(!token.isEmpty)
+            #expect(await server.store.liveSessionCount(SandboxAccounts.operatorID) == 1)
+            var script = base
+            script["ECGRID_API_KEY"] = nil
+            script["ECGRID_TOKEN_FILE"] = tokenFile
+            let whoami = try await CLI.run(["whoami"], environment: script)
+            #expect(whoami.status == 0)
+            #expect(whoami.stdout.contains(SandboxAccounts.operatorLogin))
+            #expect(!whoami.stdout.contains(token) && !whoami.stderr.contains(token))
+            if let text = try? String(contentsOfFile: history, encoding: .utf8) { #expect(!text.contains(token)) }
+        }
+    }
+
     @Test("a 429 is retried after Retry-After, shown while it waits, and succeeds")
     func rateLimited() async throws {
         try await withCLISandbox { server, base in
