@@ -386,7 +386,7 @@ extension ConsoleState {
             lines += entry(binding.keyLabel, help, style)
         }
         lines.append(StyledLine(""))
-        lines.append(StyledLine("In the reset confirmation", .bold))
+        lines.append(StyledLine("In a confirmation (reset, new key, terminate)", .bold))
         for (key, help) in KeyBindings.dialogHelp { lines += entry(key, help, .plain) }
         lines.append(StyledLine(""))
         lines.append(StyledLine("A reset revokes every bearer (JWT) session of the user; API keys keep working.", .dim))
