@@ -213,7 +213,7 @@ public struct ConsoleState: Sendable {
 
     /// Loaded users in server order, and a lower-cased search key for each.
     public private(set) var users: [User] = []
-    private(set) var searchKeys: [String] = []
+    private(set) var searchKeys: [SearchKey] = []
     var positions: [Int: Int] = [:]
     public var load: LoadState = .loading(pages: 0)
     public var loadGeneration = 0
@@ -268,11 +268,11 @@ public struct ConsoleState: Sendable {
         for user in incoming {
             if let position = positions[user.userId] {
                 users[position] = user
-                searchKeys[position] = Self.searchKey(user)
+                searchKeys[position] = SearchKey(user)
             } else {
                 positions[user.userId] = users.count
                 users.append(user)
-                searchKeys.append(Self.searchKey(user))
+                searchKeys.append(SearchKey(user))
                 appended = true
             }
         }
@@ -289,18 +289,13 @@ public struct ConsoleState: Sendable {
         scroll = 0
     }
 
-    static func searchKey(_ user: User) -> String {
-        [String(user.userId), user.login, user.firstName ?? "", user.lastName ?? "", user.displayName, user.email ?? ""]
-            .joined(separator: "\u{1F}").lowercased()
-    }
-
     /// Recomputes `visible` after the filter or the list changed; narrows incrementally when
     /// the new filter extends the old one.
     mutating func refilter(keeping selectedID: Int?, previousFilter: String? = nil) {
-        let needle = filter.lowercased()
+        let needle = SearchKey.needle(filter)
         if needle.isEmpty {
             visible = Array(users.indices)
-        } else if let previous = previousFilter?.lowercased(), !previous.isEmpty, needle.hasPrefix(previous) {
+        } else if let previous = previousFilter.map(SearchKey.needle), !previous.isEmpty, needle.starts(with: previous) {
             visible = visible.filter { searchKeys[$0].contains(needle) }
         } else {
             visible = users.indices.filter { searchKeys[$0].contains(needle) }

@@ -312,3 +312,22 @@ struct UpdateTests {
         }
     }
 }
+
+@Suite("The / filter's byte search")
+struct FilterSearchTests {
+    @Test("matches anywhere, case-insensitively, across repeated first bytes and wide characters", arguments: [
+        ("aab", [40002]), ("AAAB", [40002]), ("伟", [40003]), ("王", [40003]), ("MAIL.EXAMPLE", [40001, 40002, 40003]),
+        ("40003", [40003]), ("b.x", [40002]), ("zzz", []), ("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", []),
+    ] as [(String, [Int])])
+    func search(filter: String, expected: [Int]) {
+        let users = [
+            User(userId: 40001, login: "plain", email: "p@mail.example", firstName: "Pat", lastName: "Doe"),
+            User(userId: 40002, login: "xaaab.x", email: "x@mail.example", firstName: "Aaab", lastName: "Smith"),
+            User(userId: 40003, login: "wei", email: "w@mail.example", firstName: "伟", lastName: "王"),
+        ]
+        var state = loadedState(users: users)
+        state.press(.character("/"))
+        state.type(filter)
+        #expect(state.visible.map { state.users[$0].userId } == expected)
+    }
+}
