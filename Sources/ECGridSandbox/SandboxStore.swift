@@ -31,6 +31,10 @@ public actor SandboxStore {
 
     private var users: [Int: SandboxUser] = [:]
     private var orderedIDs: [Int] = []
+    /// The IDs a caller sees through one set of list filters, in order: computed once, so a page
+    /// costs its own size rather than a walk over every user before it. Cleared whenever a
+    /// change could alter who is listed (terminate, role).
+    private var listCache: [ListCacheKey: [Int]] = [:]
     private var keyIndex: [String: Int] = [:]
     private var sessions: [String: Session] = [:]
     private var sessionsByUser: [Int: Set<String>] = [:]
@@ -344,23 +348,26 @@ public actor SandboxStore {
         }
         let level = body.authLevel.map(AuthLevel.parse)
         let status = body.status.map(UserStatus.parse)
-        var skipped = 0
-        var page: [WireUser] = []
-        let skip = (pageNo - 1) * perPage
-        for id in orderedIDs {
-            guard let user = users[id]?.record, canSee(caller.record, user) else { continue }
-            if let network = body.networkId, user.networkId != network { continue }
-            if let mailbox = body.mailboxId, user.mailboxId != mailbox { continue }
-            if let level, user.authLevel != level { continue }
-            if let status, user.status != status { continue }
-            if skipped < skip {
-                skipped += 1
-                continue
+        let key = ListCacheKey(
+            caller: caller.record.userId, networkId: body.networkId, mailboxId: body.mailboxId, authLevel: level,
+            status: status)
+        let listed: [Int]
+        if let cached = listCache[key] {
+            listed = cached
+        } else {
+            listed = orderedIDs.filter { id in
+                guard let user = users[id]?.record, canSee(caller.record, user) else { return false }
+                if let network = body.networkId, user.networkId != network { return false }
+                if let mailbox = body.mailboxId, user.mailboxId != mailbox { return false }
+                if let level, user.authLevel != level { return false }
+                if let status, user.status != status { return false }
+                return true
             }
-            if let record = wire(id) { page.append(record) }
-            if page.count == perPage { break }
+            listCache[key] = listed
         }
-        return .ok(page)
+        let skip = (pageNo - 1) * perPage
+        guard skip < listed.count else { return .ok([WireUser]()) }
+        return .ok(listed[skip..<min(skip + perPage, listed.count)].compactMap { wire($0) })
     }
 
     private func byName(_ caller: SandboxUser, _ raw: [UInt8]) -> SandboxReply {
@@ -414,6 +421,7 @@ public actor SandboxStore {
             keyIndex.removeValue(forKey: target.apiKey)
             users[id]?.record.status = .terminated
             users[id]?.record.modified = ECGridDate(Date())
+            listCache = [:]
             return .ok(true)
         }
     }
@@ -436,7 +444,17 @@ public actor SandboxStore {
             if let network = body.networkId { users[body.userId]?.record.networkId = network }
             if let mailbox = body.mailboxId { users[body.userId]?.record.mailboxId = mailbox }
             users[body.userId]?.record.modified = ECGridDate(Date())
+            listCache = [:]
             return wire(body.userId).map { .ok($0) } ?? .fail(404, "ObjectNotFound", "User was not found.")
         }
     }
+}
+
+/// Who lists and through which filters: the key of the sandbox's list cache.
+struct ListCacheKey: Hashable {
+    var caller: Int
+    var networkId: Int?
+    var mailboxId: Int?
+    var authLevel: AuthLevel?
+    var status: UserStatus?
 }

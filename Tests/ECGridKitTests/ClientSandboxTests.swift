@@ -235,3 +235,22 @@ struct ClientSandboxTests {
         }
     }
 }
+
+@Suite("The sandbox's list stays right as users change")
+struct SandboxListTests {
+    @Test("a status filter follows a termination; pages stay in order without gaps or repeats")
+    func listFollowsChanges() async throws {
+        try await withSandbox(users: 120) { _, client in
+            let active = try await client.allUsers(UserListQuery(status: .active), pageSize: 7, concurrency: 3)
+            let ids = active.map(\.userId)
+            #expect(ids == ids.sorted() && Set(ids).count == ids.count)
+            let target = try #require(active.first { $0.userId >= SandboxAccounts.firstGeneratedID && $0.authLevel?.isAtLeast(.techOps) == false })
+            #expect(try await client.terminate(userId: target.userId).value)
+            let after = try await client.allUsers(UserListQuery(status: .active), pageSize: 7, concurrency: 3)
+            #expect(after.count == active.count - 1)
+            #expect(!after.contains { $0.userId == target.userId })
+            let all = try await client.allUsers(UserListQuery(), pageSize: 50, concurrency: 2)
+            #expect(all.first { $0.userId == target.userId }?.status == .terminated)
+        }
+    }
+}
