@@ -41,7 +41,8 @@ extension ResponseView {
                 let error = outcome.error
                 let code = [error?.httpStatus.map { "HTTP \($0)" }, error?.errorCode ?? error?.kind.rawValue].compactMap { $0 }
                     .joined(separator: " ")
-                lines.append(StyledLine("x \(who)  \(outcome.sent ? "" : "NOT SENT  ")\(code): \(error?.explanation ?? "failed")", .failure))
+                let word = !outcome.sent ? "NOT SENT  " : outcome.outcomeUnknown ? "OUTCOME UNKNOWN  " : ""
+                lines.append(StyledLine("x \(who)  \(word)\(code): \(error?.explanation ?? "failed")", .failure))
             }
             if let failure = result.historyFailure { lines.append(StyledLine("  ! \(failure)", .warning)) }
         }
@@ -84,6 +85,11 @@ extension ResponseView {
             }
         } else if let error = outcome.error {
             if !outcome.sent { lines.append(StyledLine("NOT SENT.", .failure)) }
+            if outcome.outcomeUnknown {
+                lines.append(StyledLine(
+                    "OUTCOME UNKNOWN: the request reached the server and no usable answer came back; it may have "
+                        + "acted. Re-read the user (f, its ID) before repeating.", .warning))
+            }
             if outcome.exchange == nil {
                 lines.append(StyledLine([error.request, error.httpStatus.map { "HTTP \($0)" }, error.errorCode ?? error.kind.rawValue]
                     .compactMap { $0 }.joined(separator: " \(glyphs.dot) "), .failure))

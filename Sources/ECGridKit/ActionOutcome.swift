@@ -33,6 +33,16 @@ public struct ActionOutcome: Sendable {
         self.newKey = newKey
     }
 
+    /// True when the request went out and no usable answer came back (or the server failed):
+    /// the server may or may not have acted, and the operator must check before repeating.
+    public var outcomeUnknown: Bool { sent && !succeeded && (error?.mayHaveActed ?? false) }
+
+    /// The outcome in one word, as the history and `--json` name it: `succeeded`, `failed`,
+    /// `unknown` or `not-sent`.
+    public var outcomeWord: String {
+        succeeded ? "succeeded" : !sent ? "not-sent" : outcomeUnknown ? "unknown" : "failed"
+    }
+
     /// Live sessions before → after, when the server reports them.
     public var sessionsBefore: Int? { before?.openSessions }
     public var sessionsAfter: Int? { after?.openSessions }

@@ -75,6 +75,22 @@ public struct ECGridError: Error, Sendable, Equatable, CustomStringConvertible {
             || kind == .missingCredentials || kind == .invalidInput || kind == .tlsFailure
     }
 
+    /// True when a request that went out may still have been acted on: no usable answer came
+    /// back (time-out, dropped connection, an unreadable or foreign body), or the server failed
+    /// (5xx). For a state-changing request the outcome is then unknown, and the operator must
+    /// check before repeating it.
+    public var mayHaveActed: Bool {
+        switch kind {
+        case .timeout, .connectionDropped, .cancelled, .transport, .malformedBody, .emptyBody, .bodyTooLarge,
+            .unexpectedStatus:
+            return true
+        case .api:
+            return (httpStatus ?? 0) >= 500
+        default:
+            return false
+        }
+    }
+
     /// The envelope as the server sent it, for the record of the exchange.
     public var exchange: ExchangeRecord {
         ExchangeRecord(

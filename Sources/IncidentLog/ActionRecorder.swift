@@ -77,7 +77,7 @@ extension OutcomeDetails {
             status = .succeeded
         } else if !outcome.sent {
             status = .notSent
-        } else if let error, [.timeout, .connectionDropped, .cancelled, .transport].contains(error.kind) {
+        } else if outcome.outcomeUnknown {
             status = .unknown
         } else {
             status = .failed
@@ -114,9 +114,12 @@ public struct RecordedAction: Sendable {
 extension ECGridClient {
     /// Performs one action on one user with the history written ahead: re-read the target,
     /// append and flush the intent (if that fails, nothing is sent), send the request, append
-    /// the outcome.
+    /// the outcome. When the re-read fails, nothing is sent, and the attempt is still recorded
+    /// (an intent with the ID alone and a `not-sent` outcome saying why), so the history shows
+    /// every action an operator tried.
     public func performRecorded(_ action: UserAction, userId: Int, reason: String?, recorder: ActionRecorder) async -> RecordedAction {
         let intent = Mutex<HistoryRecord?>(nil)
+        let historyRefused = Mutex(false)
         let retries = Mutex<[RetryEvent]>([])
         var client = self
         let label = action.request(userId: userId)
@@ -130,10 +133,21 @@ extension ECGridClient {
                 let record = try recorder.intent(action: action.historyName, target: TargetSnapshot(user), reason: reason)
                 intent.withLock { $0 = record }
             } catch {
+                historyRefused.withLock { $0 = true }
                 throw ECGridError(.invalidInput, detail: "The history could not be written, so nothing was sent: \(error)")
             }
         }
         var result = RecordedAction(outcome: outcome, intent: intent.withLock { $0 })
+        if result.intent == nil, !outcome.sent, !historyRefused.withLock({ $0 }) {
+            // The re-read failed: record the attempt, with what is known of the target.
+            let target = outcome.before.map(TargetSnapshot.init) ?? TargetSnapshot(userId: userId)
+            do {
+                result.intent = try recorder.intent(action: action.historyName, target: target, reason: reason)
+            } catch {
+                result.historyFailure = "The attempt could not be written to the history: \(error)"
+                return result
+            }
+        }
         if let record = result.intent {
             do {
                 try recorder.outcome(of: record, OutcomeDetails(outcome, retries: retries.withLock { $0 }))

@@ -83,8 +83,13 @@ struct Escalation {
         guard outcome.succeeded else {
             let error = outcome.error
             let code = [error?.httpStatus.map { "HTTP \($0)" }, error?.errorCode].compactMap { $0 }.joined(separator: " ")
-            Output.print("\(action.verb) \(who): FAILED\(code.isEmpty ? "" : " (\(code))")\(outcome.sent ? "" : "; nothing was sent")")
+            let word = outcome.outcomeUnknown ? "OUTCOME UNKNOWN" : "FAILED"
+            Output.print("\(action.verb) \(who): \(word)\(code.isEmpty ? "" : " (\(code))")\(outcome.sent ? "" : "; nothing was sent")")
             if let error { Output.print("  " + Output.safe(error.explanation)) }
+            if outcome.outcomeUnknown {
+                Output.print("  The request reached the server and no usable answer came back: it may have acted. "
+                    + "Check with 'ecgrid-console users show \(outcome.userId)' before repeating it.")
+            }
             return
         }
         let exchange = outcome.exchange
@@ -109,6 +114,8 @@ struct EscalationReport: Encodable {
     var login: String?
     var succeeded: Bool
     var sent: Bool
+    /// `succeeded`, `failed`, `unknown` (sent, no usable answer: check) or `not-sent`.
+    var outcome: String
     var httpStatus: Int?
     var errorCode: String?
     var message: String?
@@ -128,6 +135,7 @@ struct EscalationReport: Encodable {
         login = outcome.before?.login
         succeeded = outcome.succeeded
         sent = outcome.sent
+        self.outcome = outcome.outcomeWord
         httpStatus = outcome.exchange?.httpStatus ?? outcome.error?.httpStatus
         errorCode = outcome.error?.errorCode
         message = outcome.exchange?.message ?? outcome.error?.serverMessage

@@ -131,7 +131,7 @@ struct ResetCommand: AsyncParsableCommand {
             return
         }
         let rows = results.map { result -> [String] in
-            [String(result.userId), result.login ?? "-", result.succeeded ? "reset" : "FAILED",
+            [String(result.userId), result.login ?? "-", result.resultWord,
              result.httpStatus.map(String.init) ?? "-",
              "\(result.sessionsBefore.map(String.init) ?? "?") → \(result.sessionsAfter.map(String.init) ?? "?")",
              result.latencyMs.map { "\($0) ms" } ?? "-", result.attempts.map(String.init) ?? "-",
@@ -150,6 +150,8 @@ struct ResetResult: Encodable {
     var login: String?
     var succeeded: Bool
     var sent: Bool
+    /// `succeeded`, `failed`, `unknown` (sent, no usable answer: check) or `not-sent`.
+    var outcome: String
     var httpStatus: Int?
     var errorCode: String?
     var message: String?
@@ -172,6 +174,7 @@ struct ResetResult: Encodable {
         login = outcome.before?.login
         succeeded = outcome.succeeded
         sent = outcome.sent
+        self.outcome = outcome.outcomeWord
         httpStatus = outcome.exchange?.httpStatus ?? outcome.error?.httpStatus
         errorCode = outcome.error?.errorCode
         message = outcome.exchange?.message ?? outcome.error?.serverMessage
@@ -181,6 +184,18 @@ struct ResetResult: Encodable {
         latencyMs = outcome.exchange?.latencyMs
         attempts = outcome.exchange?.attempts
         self.reason = reason
+    }
+}
+
+extension ResetResult {
+    /// The RESULT column: what happened, in a word an operator can act on.
+    var resultWord: String {
+        switch outcome {
+        case "succeeded": "reset"
+        case "unknown": "UNKNOWN"
+        case "not-sent": "NOT SENT"
+        default: "FAILED"
+        }
     }
 }
 
