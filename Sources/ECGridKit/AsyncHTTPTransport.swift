@@ -111,7 +111,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
             return ECGridError(.connectionRefused, detail: "connection refused")
         }
         if typeName.contains("SocketAddressError") || text.contains("getaddrinfo") || text.contains("dnsA")
-            || text.contains("unknown(host")
+            || text.contains("unknown(host") || text.contains("DNS error") || text.contains("UnknownHost")
         {
             return ECGridError(.hostNotFound, detail: "name did not resolve")
         }

@@ -216,10 +216,10 @@ public struct ECGridClient: Sendable {
                 let response = try await transport.send(request)
                 retryAfter = response.header("Retry-After").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
                     .map { Duration.seconds(max(0, $0)) }
-                let decoded: Value? = try Self.decode(response, label: label)
+                let (decoded, message): (Value?, String?) = try Self.decode(response, label: label)
                 let exchange = ExchangeRecord(
                     request: label, httpStatus: response.status, success: true, errorCode: nil,
-                    message: Self.envelopeMessage(response.body), dataSummary: secretPayload ? "<redacted>" : Self.summary(of: decoded),
+                    message: message, dataSummary: secretPayload ? "<redacted>" : Self.summary(of: decoded),
                     latencyMs: elapsed(), attempts: attempt)
                 logger.debug("\(label) → \(response.status) in \(exchange.latencyMs) ms, \(attempt) attempt(s)")
                 return ECGridResponse(value: decoded, exchange: exchange)
@@ -237,7 +237,7 @@ public struct ECGridClient: Sendable {
             let delay = (failure.kind == .cancelled || Task.isCancelled) ? nil
                 : retryPolicy.delay(after: failure, attempt: attempt, stateChanging: stateChanging, retryAfter: retryAfter)
             guard let delay else {
-                logger.debug("\(label) failed: \(failure.kind.rawValue) \(failure.httpStatus.map(String.init) ?? "")")
+                logger.debug("\(label) failed: \(failure.kind.rawValue) \(failure.httpStatus.map(String.init) ?? "") \(failure.detail)")
                 throw failure
             }
             let reason = [failure.httpStatus.map { "HTTP \($0)" }, failure.errorCode ?? failure.kind.rawValue]
@@ -253,8 +253,10 @@ public struct ECGridClient: Sendable {
         }
     }
 
-    /// Reads the envelope: the payload on success, an `ECGridError` for everything else.
-    static func decode<Value: Decodable & Sendable>(_ response: TransportResponse, label: String) throws -> Value? {
+    /// Reads the envelope: the payload and the envelope's message on success, an `ECGridError`
+    /// for everything else. A good answer is parsed once; only a bad one is looked at again to
+    /// say what is wrong with it.
+    static func decode<Value: Decodable & Sendable>(_ response: TransportResponse, label: String) throws -> (Value?, String?) {
         let status = response.status
         let ok = (200..<300).contains(status)
         let body = response.body
@@ -263,8 +265,13 @@ public struct ECGridClient: Sendable {
                 ? ECGridError(.emptyBody, httpStatus: status, detail: "empty body")
                 : ECGridError(.unexpectedStatus, httpStatus: status, detail: "empty body")
         }
-        let data = Data(body)
+        // Bytes that are not UTF-8 (a name stored in another encoding) become U+FFFD rather
+        // than costing the whole page: the record is kept and shown with the damage visible.
+        let data = String(validating: body, as: UTF8.self) == nil ? Data(String(decoding: body, as: UTF8.self).utf8) : Data(body)
         let decoder = JSONDecoder()
+        if ok, let envelope = try? decoder.decode(Envelope<Value>.self, from: data), envelope.success {
+            return (envelope.data, envelope.message.flatMap { $0.isEmpty ? nil : $0 })
+        }
         guard let bare = try? decoder.decode(BareEnvelope.self, from: data) else {
             let kind: ECGridError.Kind = ok ? .malformedBody : .unexpectedStatus
             let contentType = response.header("Content-Type") ?? "no content type"
@@ -277,15 +284,11 @@ public struct ECGridClient: Sendable {
                 detail: ok ? "success false" : "error envelope")
         }
         do {
-            return try decoder.decode(Envelope<Value>.self, from: data).data
+            let envelope = try decoder.decode(Envelope<Value>.self, from: data)
+            return (envelope.data, envelope.message.flatMap { $0.isEmpty ? nil : $0 })
         } catch {
             throw ECGridError(.malformedBody, httpStatus: status, detail: "data is not the expected shape: \(Self.describe(error))")
         }
-    }
-
-    static func envelopeMessage(_ body: [UInt8]) -> String? {
-        guard let bare = try? JSONDecoder().decode(BareEnvelope.self, from: Data(body)) else { return nil }
-        return bare.message.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     static func describe(_ error: any Error) -> String {
