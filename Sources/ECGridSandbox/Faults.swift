@@ -23,9 +23,14 @@ public enum FaultKind: String, Codable, Sendable, CaseIterable {
     /// The request waits `delayMs` (default 10 s) before it is acted on, then succeeds:
     /// latency for some paths only, to catch an action in flight.
     case slow
+    /// The request is not acted on; the answer is `status` with the bytes of `bodyBase64`,
+    /// exactly (invalid UTF-8, hostile text, any shape): for hostile-data and fuzz tests.
+    case canned
 
     /// True when the request is refused before the sandbox acts on it.
-    public var refusesBeforeActing: Bool { self == .rateLimited || self == .serverError || self == .unavailable }
+    public var refusesBeforeActing: Bool {
+        self == .rateLimited || self == .serverError || self == .unavailable || self == .canned
+    }
 }
 
 /// One switchable fault: which requests it hits and how often.
@@ -33,6 +38,8 @@ public struct FaultRule: Codable, Sendable, Equatable {
     public var kind: FaultKind
     /// Hit requests whose path starts with this (nil: every API request).
     public var pathPrefix: String?
+    /// Hit only requests with this method, `GET`, `POST` or `DELETE` (nil: any).
+    public var method: String?
     /// Hit this many matching requests, then retire (nil: no limit).
     public var count: Int?
     /// Hit a matching request with this probability (nil: always).
@@ -41,25 +48,39 @@ public struct FaultRule: Codable, Sendable, Equatable {
     public var retryAfter: Int?
     /// Milliseconds a `slow` request waits (nil: 10,000).
     public var delayMs: Int?
+    /// HTTP status of a `canned` answer (nil: 200).
+    public var status: Int?
+    /// The body of a `canned` answer, base64 (nil: empty).
+    public var bodyBase64: String?
 
     public init(
-        kind: FaultKind, pathPrefix: String? = nil, count: Int? = nil, probability: Double? = nil, retryAfter: Int? = nil,
-        delayMs: Int? = nil
+        kind: FaultKind, pathPrefix: String? = nil, method: String? = nil, count: Int? = nil, probability: Double? = nil,
+        retryAfter: Int? = nil, delayMs: Int? = nil, status: Int? = nil, body: [UInt8]? = nil
     ) {
         self.kind = kind
         self.pathPrefix = pathPrefix
+        self.method = method
         self.count = count
         self.probability = probability
         self.retryAfter = retryAfter
         self.delayMs = delayMs
+        self.status = status
+        self.bodyBase64 = body.map { Data($0).base64EncodedString() }
     }
 
-    /// Parses `KIND[:PROBABILITY][@PATH-PREFIX]`, for example `503:0.1` or `429@/v2/users/reset`.
+    /// Parses `KIND[:PROBABILITY][@[METHOD ]PATH-PREFIX]`, for example `503:0.1`,
+    /// `429@/v2/users/reset` or `drop@DELETE /v2/users/`.
     public init?(parsing text: String) {
         var rest = Substring(text)
         var prefix: String?
+        var method: String?
         if let at = rest.firstIndex(of: "@") {
-            prefix = String(rest[rest.index(after: at)...])
+            var target = rest[rest.index(after: at)...]
+            if let space = target.firstIndex(of: " ") {
+                method = target[..<space].uppercased()
+                target = target[target.index(after: space)...]
+            }
+            prefix = String(target)
             rest = rest[..<at]
         }
         var probability: Double?
@@ -68,8 +89,8 @@ public struct FaultRule: Codable, Sendable, Equatable {
             probability = value
             rest = rest[..<colon]
         }
-        guard let kind = FaultKind(rawValue: String(rest)) else { return nil }
-        self.init(kind: kind, pathPrefix: prefix, probability: probability)
+        guard let kind = FaultKind(rawValue: String(rest)), kind != .canned else { return nil }
+        self.init(kind: kind, pathPrefix: prefix, method: method, probability: probability)
     }
 }
 
@@ -93,6 +114,9 @@ struct FaultDecision: Sendable {
     var latency: Duration = .zero
     var fault: FaultKind?
     var retryAfter: Int = 1
+    /// The answer of a `canned` fault.
+    var cannedStatus = 200
+    var cannedBody: [UInt8] = []
 }
 
 /// Holds the switches and decides, request by request, which fault (if any) applies.
@@ -113,7 +137,7 @@ actor FaultInjector {
         lastRefill = .now
     }
 
-    func decide(path: String) -> FaultDecision {
+    func decide(method: String, path: String) -> FaultDecision {
         var decision = FaultDecision(latency: .milliseconds(settings.latencyMs))
         if let perSecond = settings.rateLimitPerSecond, perSecond > 0 {
             let now = ContinuousClock.now
@@ -132,6 +156,7 @@ actor FaultInjector {
         for index in settings.rules.indices {
             let rule = settings.rules[index]
             if let prefix = rule.pathPrefix, !path.hasPrefix(prefix) { continue }
+            if let wanted = rule.method, wanted.uppercased() != method.uppercased() { continue }
             if let count = rule.count, count <= 0 { continue }
             if let probability = rule.probability, Double.random(in: 0..<1, using: &random) >= probability { continue }
             if let count = rule.count { settings.rules[index].count = count - 1 }
@@ -141,6 +166,10 @@ actor FaultInjector {
             }
             decision.fault = rule.kind
             decision.retryAfter = rule.retryAfter ?? 1
+            if rule.kind == .canned {
+                decision.cannedStatus = rule.status ?? 200
+                decision.cannedBody = rule.bodyBase64.flatMap { Data(base64Encoded: $0) }.map(Array.init) ?? []
+            }
             break
         }
         settings.rules.removeAll { ($0.count ?? 1) <= 0 }

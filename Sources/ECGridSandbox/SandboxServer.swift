@@ -129,8 +129,12 @@ public final class SandboxServer: Sendable {
         }
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
-        let decision = await injector.decide(path: path)
+        let decision = await injector.decide(method: request.method.rawValue, path: path)
         if decision.latency > .zero { try? await Task.sleep(for: decision.latency) }
+        if decision.fault == .canned {
+            await store.record(request.method.rawValue, path, decision.cannedStatus)
+            return make(SandboxReply(status: decision.cannedStatus, body: decision.cannedBody))
+        }
         if let fault = decision.fault, fault.refusesBeforeActing {
             await store.record(request.method.rawValue, path, Int(fault.rawValue) ?? 500)
             let status = Int(fault.rawValue) ?? 500
@@ -169,7 +173,7 @@ public final class SandboxServer: Sendable {
                     if sent > 0 { try await writer.write(ByteBuffer(bytes: full.prefix(sent))) }
                     throw SandboxDroppedConnection()
                 })
-        case .rateLimited, .serverError, .unavailable, .slow:
+        case .rateLimited, .serverError, .unavailable, .slow, .canned:
             return make(reply)
         }
     }
