@@ -6,19 +6,22 @@ import Synchronization
 
 /// Runs the console's effects off the UI loop (API calls, history reads and writes) and hands
 /// their answers back as messages. Each effect is a task that can be cancelled by key.
-final class EffectRunner: Sendable {
-    let client: ECGridClient
-    let recorder: ActionRecorder
+///
+/// The terminal loop and the tests' headless console drive it the same way: `run` each effect
+/// `update` returns, and feed what `drain` gives back into `update`.
+public final class EffectRunner: Sendable {
+    public let client: ECGridClient
+    public let recorder: ActionRecorder
     /// Records a page and filters for loading users (from the profile).
-    let pageSize: Int
-    let filters: UserListQuery
+    public let pageSize: Int
+    public let filters: UserListQuery
     /// The operator's login session, when the console runs on one (not an API key).
-    let session: TokenSession?
+    public let session: TokenSession?
     private let inbox = MessageInbox()
     private let tasks = Mutex<[String: Task<Void, Never>]>([:])
     private let counter = Mutex(0)
 
-    init(
+    public init(
         client: ECGridClient, recorder: ActionRecorder, pageSize: Int = 100, filters: UserListQuery = UserListQuery(),
         session: TokenSession? = nil
     ) {
@@ -32,15 +35,17 @@ final class EffectRunner: Sendable {
         self.recorder = recorder
     }
 
-    func post(_ message: Message) { inbox.post(message) }
+    /// Queues a message for the UI loop.
+    public func post(_ message: Message) { inbox.post(message) }
 
     /// Messages that arrived since the last call.
-    func drain() -> [Message] { inbox.drain() }
+    public func drain() -> [Message] { inbox.drain() }
 
     /// True while a state-changing action is running.
-    var actionsRunning: Bool { tasks.withLock { $0.keys.contains { $0.hasPrefix("action-") } } }
+    public var actionsRunning: Bool { tasks.withLock { $0.keys.contains { $0.hasPrefix("action-") } } }
 
-    func run(_ effect: Effect) {
+    /// Starts an effect; its answer comes back through `drain`.
+    public func run(_ effect: Effect) {
         switch effect {
         case .loadOperator:
             start("operator") { runner in
@@ -185,11 +190,14 @@ final class EffectRunner: Sendable {
     }
 
     private func start(_ key: String, _ body: @escaping @Sendable (EffectRunner) async -> Void) {
-        let task = Task { [self] in
-            await body(self)
-            _ = tasks.withLock { $0.removeValue(forKey: key) }
+        // The task is created and registered under the lock, so a task that finishes at once
+        // cannot remove its entry before it is added (which would leave an action "running").
+        tasks.withLock { tasks in
+            tasks[key] = Task { [self] in
+                await body(self)
+                _ = self.tasks.withLock { $0.removeValue(forKey: key) }
+            }
         }
-        tasks.withLock { $0[key] = task }
     }
 
     private func cancel(_ key: String) {
@@ -197,7 +205,7 @@ final class EffectRunner: Sendable {
     }
 
     /// Cancels everything; waits up to `grace` for resets to record their outcome.
-    func stop(grace: Duration) async {
+    public func stop(grace: Duration) async {
         let all = tasks.withLock { tasks in defer { tasks = [:] }; return tasks }
         for (_, task) in all { task.cancel() }
         let resets = all.filter { $0.key.hasPrefix("action-") }.map(\.value)

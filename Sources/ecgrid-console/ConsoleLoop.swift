@@ -1,3 +1,4 @@
+import ConsoleRuntime
 import ConsoleTerminal
 import ConsoleUI
 import Foundation
