@@ -113,6 +113,21 @@ public struct ConfirmReset: Sendable, Equatable {
     public var canConfirm: Bool { !readsPending && !readable.isEmpty && !expected.isEmpty && typed == expected }
 }
 
+/// A user's whole record as read from the server (Enter), shown in the detail pane. It stays
+/// until another is read, so moving the selection changes nothing there: a move costs the
+/// terminal two short runs of cells, not a pane.
+public struct RecordView: Sendable, Equatable {
+    public var request: Int
+    public var userId: Int
+    public var read: TargetRead
+
+    public init(request: Int, userId: Int, read: TargetRead) {
+        self.request = request
+        self.userId = userId
+        self.read = read
+    }
+}
+
 /// The find-on-server dialog.
 public struct FindDialog: Sendable, Equatable {
     public var query = ""
@@ -211,9 +226,9 @@ public struct ConsoleState: Sendable {
     public var operatorUser: User?
     public var operatorFailure: Failure?
 
-    /// Loaded users in server order, and a lower-cased search key for each.
-    public private(set) var users: [User] = []
-    private(set) var searchKeys: [SearchKey] = []
+    /// Loaded users in server order, as the list keeps them, and what `/` searches in them.
+    public private(set) var users: [ListedUser] = []
+    private(set) var search = SearchIndex()
     var positions: [Int: Int] = [:]
     public var load: LoadState = .loading(pages: 0)
     public var loadGeneration = 0
@@ -233,6 +248,8 @@ public struct ConsoleState: Sendable {
     public var focus: Pane = .users
     public var dialog: Dialog?
     public var response: ResponseView?
+    /// The record read with Enter, if any.
+    public var record: RecordView?
     public var detailScroll = 0
 
     public var history: [HistoryEntry] = []
@@ -253,11 +270,12 @@ public struct ConsoleState: Sendable {
     }
 
     /// The selected user, if any.
-    public var selectedUser: User? {
+    public var selectedUser: ListedUser? {
         visible.indices.contains(selection) ? users[visible[selection]] : nil
     }
 
-    public func user(_ id: Int) -> User? { positions[id].map { users[$0] } }
+    /// A loaded user by ID, with the fields the list keeps.
+    public func user(_ id: Int) -> User? { positions[id].map { users[$0].user } }
 
     // MARK: Changing the list
 
@@ -265,14 +283,16 @@ public struct ConsoleState: Sendable {
     mutating func merge(_ incoming: [User]) {
         let selectedID = selectedUser?.userId
         var appended = false
-        for user in incoming {
+        for record in incoming {
+            let user = ListedUser(record)
             if let position = positions[user.userId] {
+                guard users[position] != user else { continue }
                 users[position] = user
-                searchKeys[position] = SearchKey(user)
+                search.replace(at: position, with: user)
             } else {
                 positions[user.userId] = users.count
                 users.append(user)
-                searchKeys.append(SearchKey(user))
+                search.append(user)
                 appended = true
             }
         }
@@ -282,7 +302,7 @@ public struct ConsoleState: Sendable {
     /// Forgets every loaded user (before a reload).
     mutating func clearUsers() {
         users = []
-        searchKeys = []
+        search.removeAll()
         positions = [:]
         visible = []
         selection = 0
@@ -292,13 +312,13 @@ public struct ConsoleState: Sendable {
     /// Recomputes `visible` after the filter or the list changed; narrows incrementally when
     /// the new filter extends the old one.
     mutating func refilter(keeping selectedID: Int?, previousFilter: String? = nil) {
-        let needle = SearchKey.needle(filter)
+        let needle = SearchIndex.needle(filter)
         if needle.isEmpty {
             visible = Array(users.indices)
-        } else if let previous = previousFilter.map(SearchKey.needle), !previous.isEmpty, needle.starts(with: previous) {
-            visible = visible.filter { searchKeys[$0].contains(needle) }
+        } else if let previous = previousFilter.map(SearchIndex.needle), !previous.isEmpty, needle.starts(with: previous) {
+            visible = visible.filter { search.contains($0, needle) }
         } else {
-            visible = users.indices.filter { searchKeys[$0].contains(needle) }
+            visible = users.indices.filter { search.contains($0, needle) }
         }
         if let selectedID, let position = positions[selectedID], let index = visible.firstIndex(of: position) {
             selection = index

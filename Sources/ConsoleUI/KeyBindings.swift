@@ -1,7 +1,7 @@
 /// What a key does in the main view.
 public enum Action: String, Sendable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, home, end
-    case filter, find, mark, reset, rotateKey, terminate, login, nextPane, previousPane, reload, help, quit, cancel
+    case filter, find, record, mark, reset, rotateKey, terminate, login, nextPane, previousPane, reload, help, quit, cancel
 }
 
 /// One row of the binding table: the keys, the action, its help text, its label in the hint
@@ -38,6 +38,8 @@ public enum KeyBindings {
         Binding([.end], .end, help: "Last row"),
         Binding([.character("/")], .filter, help: "Filter loaded users by ID, login, name or email as you type; Enter keeps it, Esc clears it", hint: "/ filter"),
         Binding([.character("f")], .find, help: "Find on the server: digits look up a user ID, anything else a login", hint: "f find"),
+        Binding([.enter], .record, help: "Read the selected user from the server and show the whole record", hint: "Enter record",
+                disabled: { state in state.selectedUser == nil ? "no user selected" : nil }),
         Binding([.character(" ")], .mark, help: "Mark or unmark the selected user (for a bulk reset)", hint: "Space mark"),
         Binding([.character("r")], .reset, help: "Reset the sessions of the marked users, or of the selected one", hint: "r reset",
                 disabled: { state in
@@ -66,7 +68,7 @@ public enum KeyBindings {
     ]
 
     /// Hints left out of a hint bar too narrow for all of them, in this order.
-    public static let hintsDroppedFirst: [Action] = [.moveUp, .nextPane, .reload, .mark]
+    public static let hintsDroppedFirst: [Action] = [.moveUp, .record, .nextPane, .reload, .mark]
 
     /// Keys in dialogs, for the help screen.
     public static let dialogHelp: [(String, String)] = [

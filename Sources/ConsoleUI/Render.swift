@@ -169,35 +169,65 @@ extension ConsoleState {
             let cells = [mark, String(user.userId), user.login, user.displayName, user.place,
                          user.authLevel?.rawValue ?? "-", user.status?.rawValue ?? "-", user.openSessions.map(String.init) ?? "-"]
             let y = firstRow + offset
-            if selected { grid.fill(x: x0, y: y, count: inner, style: .selected) }
-            var style: Style = selected ? .selected : .plain
-            if !selected, user.status == .terminated || user.status == .suspended { style = .dim }
+            let style: Style = user.status == .terminated || user.status == .suspended ? .dim : .plain
             row(cells, y: y, style: style)
+            // The pointer, ID and login of the selected row stand out; the rest of the row is left
+            // as it is, so a move rewrites two short runs of cells, not two whole rows.
+            if selected { grid.restyle(x: x0, y: y, count: columns[0] + columns[1] + 1 + columns[2], style: .selected) }
         }
     }
 
     func drawDetail(_ grid: inout Grid, _ rect: Rect) {
-        drawBox(&grid, rect, title: response == nil ? "Selected user" : "Response and selected user", focused: focus == .detail)
+        let title = response == nil ? "User record" : record == nil ? "Response" : "Response and user record"
+        drawBox(&grid, rect, title: title, focused: focus == .detail)
         let inner = rect.width - 4
         var lines: [StyledLine] = []
         if let response {
             lines.append(StyledLine(response.title, .title))
             lines.append(contentsOf: response.lines)
-            lines.append(StyledLine("Selected user", .title))
         }
-        if let user = selectedUser {
-            lines.append(StyledLine("\(user.userId)  \(user.login)", .bold))
-            lines.append(StyledLine("\(user.displayName)" + (user.email.map { "  <\($0)>" } ?? "")))
-            lines.append(StyledLine("net/mbx \(user.place) \(glyphs.dot) \(user.authLevel?.rawValue ?? "-") \(glyphs.dot) "
-                + "\(user.status?.rawValue ?? "-") \(glyphs.dot) sessions \(user.openSessions.map(String.init) ?? "?")"))
-        } else {
-            lines.append(StyledLine("No user selected.", .dim))
+        if let record {
+            if response != nil { lines.append(StyledLine("")) }
+            lines.append(contentsOf: recordLines(record))
+        } else if response == nil {
+            lines.append(StyledLine("Enter reads the selected user from the server and shows the whole record here.", .dim))
+            lines.append(StyledLine("r resets its sessions (Space marks several users) \(glyphs.dot) K new API key \(glyphs.dot) "
+                + "T terminate \(glyphs.dot) ? every key", .dim))
         }
         let wrapped = lines.flatMap { line in Self.wrap(line.text, width: inner).map { StyledLine($0, line.style) } }
         let rows = rect.height - 2
         let start = max(0, min(detailScroll, max(0, wrapped.count - rows)))
         for (offset, line) in wrapped.dropFirst(start).prefix(rows).enumerated() {
             grid.put(line.text, x: rect.x + 2, y: rect.y + 1 + offset, style: line.style, limit: inner)
+        }
+    }
+
+    /// The lines of a record read with Enter.
+    func recordLines(_ record: RecordView) -> [StyledLine] {
+        switch record.read {
+        case .reading:
+            return [StyledLine("User \(record.userId): reading from the server\(glyphs.ellipsis)", .warning)]
+        case .failed(let failure):
+            return [StyledLine("User \(record.userId): \(failure.summary)", .failure), StyledLine(failure.explanation, .failure)]
+        case .read(let user):
+            var lines = [StyledLine("User \(user.userId) \(glyphs.dot) \(user.login) \(glyphs.dot) as the server has it", .title)]
+            func field(_ name: String, _ value: String?) {
+                guard let value, !value.isEmpty else { return }
+                lines.append(StyledLine(name.padding(toLength: 10, withPad: " ", startingAt: 0) + value))
+            }
+            field("Name", user.displayName)
+            field("Email", user.email)
+            field("Company", user.company)
+            field("Phone", user.phone)
+            field("Net/mbx", "\(user.place) \(glyphs.dot) \(user.authLevel?.rawValue ?? "-") \(glyphs.dot) \(user.status?.rawValue ?? "-")")
+            var sessions = "\(user.openSessions.map(String.init) ?? "?") open"
+            if let locked = user.lockoutStatus { sessions += " \(glyphs.dot) \(locked ? "LOCKED OUT" : "not locked out")" }
+            if let timeOut = user.timeOut { sessions += " \(glyphs.dot) time-out \(timeOut) s" }
+            field("Sessions", sessions)
+            field("Created", user.created?.text)
+            field("Last login", user.lastLogin?.text)
+            field("Modified", user.modified?.text)
+            return lines
         }
     }
 

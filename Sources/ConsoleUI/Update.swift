@@ -45,6 +45,16 @@ extension ConsoleState {
             status = StatusLine("Loading users failed: \(failure.explanation) (F5 retries)", .failure)
             offerLogin(after: failure)
             return []
+        case .targetRead(let request, _, let result) where record?.request == request:
+            switch result {
+            case .success(let user):
+                record?.read = .read(user)
+                merge([user])
+            case .failure(let failure):
+                record?.read = .failed(failure)
+                offerLogin(after: failure)
+            }
+            return []
         case .targetRead(let request, let userId, let result):
             guard case .confirmReset(var confirm)? = dialog, confirm.request == request else { return [] }
             switch result {
@@ -60,6 +70,7 @@ extension ConsoleState {
         case .resetFinished(let results):
             actionsInFlight = max(0, actionsInFlight - 1)
             merge(results.compactMap { $0.outcome.after ?? $0.outcome.before })
+            refreshRecord(results.map(\.outcome))
             response = ResponseView.reset(results, glyphs: glyphs)
             let succeeded = results.filter(\.outcome.succeeded).count
             status = succeeded == results.count
@@ -72,6 +83,7 @@ extension ConsoleState {
             actionsInFlight = max(0, actionsInFlight - 1)
             let outcome = result.outcome
             merge([outcome.after ?? outcome.before].compactMap { $0 })
+            refreshRecord([outcome])
             response = ResponseView.single(result, glyphs: glyphs)
             detailScroll = 0
             if outcome.succeeded {
@@ -172,6 +184,14 @@ extension ConsoleState {
             focus = .users
         case .find:
             dialog = .find(FindDialog())
+        case .record:
+            guard let user = selectedUser else { return [] }
+            let request = nextRequest
+            nextRequest += 1
+            let previous = record?.request
+            record = RecordView(request: request, userId: user.userId, read: .reading)
+            detailScroll = 0
+            return (previous.map { [Effect.cancelRead(request: $0)] } ?? []) + [.readTargets(request: request, userIds: [user.userId])]
         case .mark:
             if let user = selectedUser {
                 if marked.remove(user.userId) == nil { marked.insert(user.userId) }
@@ -219,6 +239,14 @@ extension ConsoleState {
             }
         }
         return []
+    }
+
+    /// After an action, the record shown (if it is one of the targets) becomes the re-read one.
+    mutating func refreshRecord(_ outcomes: [ActionOutcome]) {
+        guard let shown = record, let outcome = outcomes.first(where: { $0.userId == shown.userId }),
+              let fresh = outcome.after ?? outcome.before
+        else { return }
+        record?.read = .read(fresh)
     }
 
     mutating func move(by delta: Int) {

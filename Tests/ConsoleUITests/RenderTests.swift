@@ -16,10 +16,14 @@ struct RenderTests {
         #expect(lines[2].hasPrefix("┌─ ▶ Users"))
         #expect(lines[3].contains("ID LOGIN"))
         #expect(lines[4].contains("▶") && lines[4].contains("40001"))
-        #expect(grid.text.contains("Selected user"))
+        #expect(grid.text.contains("User record"))
+        #expect(grid.text.contains("Enter reads the selected user"))
         #expect(grid.text.contains("History (0)"))
-        #expect(lines[height - 1].contains("/ filter  f find  Space mark  r reset  Tab pane  F5 reload  ? help  q quit"))
+        for hint in ["/ filter", "f find", "Space mark", "r reset", "Tab pane", "F5 reload", "? help", "q quit"] {
+            #expect(lines[height - 1].contains(hint))
+        }
         #expect(lines[height - 1].contains("↑↓ move") == (width >= 100))
+        #expect(lines[height - 1].contains("Enter record") == (width >= 100))
     }
 
     @Test("hostile names reach the grid inert; wide names keep the columns aligned")

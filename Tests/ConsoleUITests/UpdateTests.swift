@@ -218,7 +218,7 @@ struct UpdateTests {
         state.update(.historyLoaded(.success([])))
         state.press(.tab)
         #expect(state.focus == .detail)
-        #expect(state.screen.contains("▶ Selected user"))
+        #expect(state.screen.contains("▶ User record"))
         state.press(.tab)
         #expect(state.focus == .history)
         state.press(.down)

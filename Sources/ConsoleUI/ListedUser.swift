@@ -1,0 +1,52 @@
+import ECGridKit
+
+/// A user as the list keeps it: only what the users pane shows and `/` searches, packed small,
+/// so 100,000 loaded users stay within a few tens of megabytes. The full record is always read
+/// from the server when it matters (Enter, the confirmation dialog).
+public struct ListedUser: Sendable, Equatable, Identifiable {
+    public let userId: Int
+    public let login: String
+    /// "First Last", or the login when the server sent no name.
+    public let displayName: String
+    public let email: String?
+    public let authLevel: AuthLevel?
+    public let status: UserStatus?
+    // Numbers that fit 32 bits are kept in 32 bits; `Int32.min` stands for "not sent".
+    private let network: Int32
+    private let mailbox: Int32
+    private let sessions: Int32
+
+    public init(_ user: User) {
+        userId = user.userId
+        login = user.login
+        displayName = user.displayName
+        email = user.email
+        authLevel = user.authLevel
+        status = user.status
+        network = Self.pack(user.networkId)
+        mailbox = Self.pack(user.mailboxId)
+        sessions = Self.pack(user.openSessions)
+    }
+
+    public var id: Int { userId }
+    public var networkId: Int? { Self.unpack(network) }
+    public var mailboxId: Int? { Self.unpack(mailbox) }
+    /// Count of live bearer sessions, when the server reports it.
+    public var openSessions: Int? { Self.unpack(sessions) }
+
+    /// `network/mailbox`, with `-` for what is unknown.
+    public var place: String { "\(networkId.map(String.init) ?? "-")/\(mailboxId.map(String.init) ?? "-")" }
+
+    /// The record as a `User`, with the fields the list keeps.
+    public var user: User {
+        User(userId: userId, login: login, email: email, firstName: displayName == login ? nil : displayName,
+             networkId: networkId, mailboxId: mailboxId, authLevel: authLevel, status: status, openSessions: openSessions)
+    }
+
+    private static func pack(_ value: Int?) -> Int32 {
+        guard let value, let small = Int32(exactly: value), small != .min else { return .min }
+        return small
+    }
+
+    private static func unpack(_ value: Int32) -> Int? { value == .min ? nil : Int(value) }
+}
