@@ -22,6 +22,12 @@ struct ECGridConsoleCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
+    /// Sets up logging (to a file, or nowhere) before anything creates a logger, then runs.
+    static func main() async {
+        Logs.bootstrap()
+        await main(nil)
+    }
+
     func run() async throws {
         do {
             try CursesTerminal.preflight()
