@@ -39,25 +39,53 @@ enum Output {
     static func json(_ value: some Encodable) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value), let text = String(data: data, encoding: .utf8) else {
+        guard let data = try? encoder.encode(value) else {
             error("error: could not encode the JSON output")
             return
         }
-        var escaped = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            if scalar.value >= 0x7F, !TerminalText.isSafe(scalar) {
-                for unit in String(scalar).utf16 {
-                    let hex = String(unit, radix: 16)
-                    escaped.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
-                }
-            } else {
-                escaped.append(scalar)
-            }
-        }
-        print(String(escaped))
+        var out = escapeUnsafe(Array(data))
+        out.append(10)
+        write(out)
     }
 
-    /// An aligned table. Cells are sanitised and cut to their column's width.
+    /// Rewrites every scalar that is not safe for a terminal as `\uXXXX` (UTF-16 units), working
+    /// on the bytes: ASCII, nearly all of JSON, is copied as it is.
+    static func escapeUnsafe(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 16)
+        let hex = Array("0123456789abcdef".utf8)
+        var index = 0
+        while index < bytes.count {
+            let lead = bytes[index]
+            if lead < 0x80 {
+                out.append(lead)
+                index += 1
+                continue
+            }
+            let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+            let end = min(bytes.count, index + length)
+            let sequence = bytes[index..<end]
+            guard let text = String(validating: sequence, as: UTF8.self), let scalar = text.unicodeScalars.first,
+                  text.unicodeScalars.count == 1
+            else {
+                out.append(contentsOf: sequence)
+                index = end
+                continue
+            }
+            if TerminalText.isSafe(scalar) {
+                out.append(contentsOf: sequence)
+            } else {
+                for unit in String(scalar).utf16 {
+                    out.append(contentsOf: [92, 117])  // \u
+                    for shift in stride(from: 12, through: 0, by: -4) { out.append(hex[Int((unit >> UInt16(shift)) & 0xF)]) }
+                }
+            }
+            index = end
+        }
+        return out
+    }
+
+    /// An aligned table. Cells are sanitised and cut to their column's width. Written at once.
     static func table(_ headers: [String], _ rows: [[String]], rightAligned: Set<Int> = [], maxWidths: [Int: Int] = [:]) {
         let safeRows = rows.map { $0.map(safe) }
         var widths = headers.map { TerminalText.width($0) }
@@ -66,13 +94,34 @@ enum Output {
                 widths[index] = max(widths[index], min(TerminalText.width(cell), maxWidths[index] ?? 40))
             }
         }
-        func render(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in
+        var out: [UInt8] = []
+        func render(_ cells: [String]) {
+            var line = cells.enumerated().map { index, cell in
                 TerminalText.fit(cell, to: widths[index], ascii: !utf8, alignRight: rightAligned.contains(index))
-            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            }.joined(separator: "  ")
+            while line.last == " " { line.removeLast() }
+            out.append(contentsOf: line.utf8)
+            out.append(10)
         }
-        print(render(headers))
-        for row in safeRows { print(render(row)) }
+        render(headers)
+        for row in safeRows { render(row) }
+        write(out)
+    }
+
+    /// Writes bytes to standard output, all of them, in large writes.
+    static func write(_ bytes: [UInt8]) {
+        var offset = 0
+        bytes.withUnsafeBufferPointer { buffer in
+            while offset < buffer.count {
+                let chunk = min(1 << 20, buffer.count - offset)
+                let written = Glibc.write(STDOUT_FILENO, buffer.baseAddress.map { $0 + offset }, chunk)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
     }
 
     /// True when the file descriptor is a terminal.
