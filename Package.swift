@@ -18,12 +18,14 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "4.0.0"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.24.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        // Tests only: a self-signed certificate for the HTTPS server that the client must refuse.
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.15.0"),
     ],
     targets: [
         .target(
@@ -52,6 +54,11 @@ let package = Package(
             dependencies: ["ECGridKit", "IncidentLog"],
             swiftSettings: strict
         ),
+        .target(
+            name: "ConsoleRuntime",
+            dependencies: ["ConsoleUI", "ECGridKit", "IncidentLog"],
+            swiftSettings: strict
+        ),
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
         .target(
             name: "ConsoleTerminal",
@@ -75,6 +82,7 @@ let package = Package(
                 "ECGridSandbox",
                 "IncidentLog",
                 "ConsoleUI",
+                "ConsoleRuntime",
                 "ConsoleTerminal",
                 "ConsoleProfiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -104,7 +112,13 @@ let package = Package(
         ),
         .testTarget(
             name: "CommandLineTests",
-            dependencies: ["ECGridKit", "ECGridSandbox", "IncidentLog", "ecgrid-console"],
+            dependencies: [
+                "ECGridKit", "ECGridSandbox", "IncidentLog", "ConsoleUI", "ConsoleRuntime", "ecgrid-console",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
     ]

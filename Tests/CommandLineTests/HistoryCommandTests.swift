@@ -165,7 +165,11 @@ struct HistoryCommandTests {
             defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
             let ids = await resettable(server, count: 1_000)
             #expect(ids.count == 1_000)
-            await server.setFaults(FaultSettings(rateLimitPerSecond: 300))
+            // The limiter is on; twenty 429s with a real one-second Retry-After are certain on
+            // any machine, however slowly it sends.
+            await server.setFaults(FaultSettings(rateLimitPerSecond: 300, rules: [
+                FaultRule(kind: .rateLimited, pathPrefix: "/v2/users/reset/", count: 20, retryAfter: 1),
+            ]))
             let run = try await CLI.run(["reset", "-", "--yes", "--json", "--concurrency", "8"], environment: environment,
                 input: ids.map(String.init).joined(separator: "\n"))
             #expect(run.status == 0)
@@ -179,7 +183,7 @@ struct HistoryCommandTests {
             #expect(records.filter { $0.kind == .intent }.count == 1_000)
             #expect(!(try HistoryStore(path: path).verify().tampered))
             let limited = await server.store.requests.filter { $0.status == 429 }.count
-            #expect(limited > 0, "the rate limit was never hit: the test proves nothing")
+            #expect(limited >= 20, "the rate limit was never hit: the test proves nothing")
         }
     }
 
