@@ -227,7 +227,7 @@ public struct ConsoleState: Sendable {
     public var operatorFailure: Failure?
 
     /// Loaded users in server order, as the list keeps them, and what `/` searches in them.
-    public private(set) var users: [ListedUser] = []
+    public private(set) var users = UserTable()
     private(set) var search = SearchIndex()
     var positions: [Int: Int] = [:]
     public var load: LoadState = .loading(pages: 0)
@@ -287,7 +287,7 @@ public struct ConsoleState: Sendable {
             let user = ListedUser(record)
             if let position = positions[user.userId] {
                 guard users[position] != user else { continue }
-                users[position] = user
+                users.replace(at: position, with: user)
                 search.replace(at: position, with: user)
             } else {
                 positions[user.userId] = users.count
@@ -301,7 +301,7 @@ public struct ConsoleState: Sendable {
 
     /// Forgets every loaded user (before a reload).
     mutating func clearUsers() {
-        users = []
+        users.removeAll()
         search.removeAll()
         positions = [:]
         visible = []

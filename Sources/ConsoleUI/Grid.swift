@@ -73,7 +73,11 @@ public struct Grid: Sendable, Equatable {
     public mutating func put(_ text: String, x: Int, y: Int, style: Style = .plain, limit: Int? = nil) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let end = min(width, x + (limit ?? width))
-        let safe = ascii ? TerminalText.sanitizeASCII(text) : TerminalText.sanitize(text)
+        // Every character drawn takes at least one column (once sanitised), so a prefix a little
+        // longer than the room is all that can show: a 10,000-character name costs its cell run.
+        let room = max(0, end - x) + 64
+        let shown = text.utf8.count <= room ? text : String(text.prefix(room))
+        let safe = ascii ? TerminalText.sanitizeASCII(shown) : TerminalText.sanitize(shown)
         var column = x
         for character in safe {
             let w = min(2, TerminalText.width(String(character)))

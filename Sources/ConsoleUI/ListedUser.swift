@@ -1,8 +1,8 @@
 import ECGridKit
 
-/// A user as the list keeps it: only what the users pane shows and `/` searches, packed small,
-/// so 100,000 loaded users stay within a few tens of megabytes. The full record is always read
-/// from the server when it matters (Enter, the confirmation dialog).
+/// A user as the list shows it: only what the users pane shows and `/` searches. `UserTable`
+/// keeps these packed and makes them on demand; the full record is always read from the server
+/// when it matters (Enter, the confirmation dialog).
 public struct ListedUser: Sendable, Equatable, Identifiable {
     public let userId: Int
     public let login: String
@@ -12,20 +12,30 @@ public struct ListedUser: Sendable, Equatable, Identifiable {
     public let authLevel: AuthLevel?
     public let status: UserStatus?
     // Numbers that fit 32 bits are kept in 32 bits; `Int32.min` stands for "not sent".
-    private let network: Int32
-    private let mailbox: Int32
-    private let sessions: Int32
+    let network: Int32
+    let mailbox: Int32
+    let sessions: Int32
 
     public init(_ user: User) {
-        userId = user.userId
-        login = user.login
-        displayName = user.displayName
-        email = user.email
-        authLevel = user.authLevel
-        status = user.status
-        network = Self.pack(user.networkId)
-        mailbox = Self.pack(user.mailboxId)
-        sessions = Self.pack(user.openSessions)
+        self.init(
+            userId: user.userId, login: user.login, displayName: user.displayName, email: user.email,
+            authLevel: user.authLevel, status: user.status, network: Self.pack(user.networkId),
+            mailbox: Self.pack(user.mailboxId), sessions: Self.pack(user.openSessions))
+    }
+
+    init(
+        userId: Int, login: String, displayName: String, email: String?, authLevel: AuthLevel?, status: UserStatus?,
+        network: Int32, mailbox: Int32, sessions: Int32
+    ) {
+        self.userId = userId
+        self.login = login
+        self.displayName = displayName
+        self.email = email
+        self.authLevel = authLevel
+        self.status = status
+        self.network = network
+        self.mailbox = mailbox
+        self.sessions = sessions
     }
 
     public var id: Int { userId }
@@ -43,10 +53,10 @@ public struct ListedUser: Sendable, Equatable, Identifiable {
              networkId: networkId, mailboxId: mailboxId, authLevel: authLevel, status: status, openSessions: openSessions)
     }
 
-    private static func pack(_ value: Int?) -> Int32 {
+    static func pack(_ value: Int?) -> Int32 {
         guard let value, let small = Int32(exactly: value), small != .min else { return .min }
         return small
     }
 
-    private static func unpack(_ value: Int32) -> Int? { value == .min ? nil : Int(value) }
+    static func unpack(_ value: Int32) -> Int? { value == .min ? nil : Int(value) }
 }

@@ -123,7 +123,7 @@ extension ConsoleState {
     }
 
     /// Column widths of the users pane for an inner width.
-    static func userColumns(_ inner: Int) -> [Int] {
+    public static func userColumns(_ inner: Int) -> [Int] {
         // pointer+mark, ID, login, name, net/mbx, AuthLevel, status, sessions
         let fixed = 2 + 6 + 9 + 12 + 13 + 4 + 7
         let flexible = max(10, inner - fixed)
@@ -194,12 +194,28 @@ extension ConsoleState {
             lines.append(StyledLine("r resets its sessions (Space marks several users) \(glyphs.dot) K new API key \(glyphs.dot) "
                 + "T terminate \(glyphs.dot) ? every key", .dim))
         }
-        let wrapped = lines.flatMap { line in Self.wrap(line.text, width: inner).map { StyledLine($0, line.style) } }
+        // Sanitised before wrapping, so what escape sequences become is wrapped too, not cut off.
+        let wrapped = lines.flatMap { line in
+            Self.wrap(Self.shown(line.text, ascii: grid.ascii), width: inner).map { StyledLine($0, line.style) }
+        }
         let rows = rect.height - 2
         let start = max(0, min(detailScroll, max(0, wrapped.count - rows)))
         for (offset, line) in wrapped.dropFirst(start).prefix(rows).enumerated() {
             grid.put(line.text, x: rect.x + 2, y: rect.y + 1 + offset, style: line.style, limit: inner)
         }
+    }
+
+    /// Text from outside as a pane shows it: sanitised, and at most 600 characters, with a note
+    /// of how many more there were.
+    static func shown(_ text: String, ascii: Bool) -> String {
+        let limit = 600
+        var head = text
+        var note = ""
+        if text.utf8.count > limit, text.count > limit {
+            head = String(text.prefix(limit))
+            note = " … (\(grouped(text.count - limit)) more characters)"
+        }
+        return (ascii ? TerminalText.sanitizeASCII(head) : TerminalText.sanitize(head)) + (ascii ? note.replacingOccurrences(of: "…", with: "...") : note)
     }
 
     /// The lines of a record read with Enter.

@@ -107,7 +107,7 @@ extension ConsoleState {
             case .success(let found) where !found.isEmpty:
                 merge(found)
                 dialog = nil
-                if !filter.isEmpty, !found.contains(where: { user in visible.contains { users[$0].userId == user.userId } }) {
+                if !filter.isEmpty, !found.contains(where: { user in visible.contains { users.ids[$0] == user.userId } }) {
                     filter = ""
                     refilter(keeping: nil)
                 }
@@ -269,7 +269,7 @@ extension ConsoleState {
     /// escalations always take the selected user alone.
     mutating func openConfirmation(_ action: UserAction = .resetSessions) -> [Effect] {
         let selected = selectedUser.map { [$0.userId] } ?? []
-        let ids = action != .resetSessions || marked.isEmpty ? selected : users.map(\.userId).filter(marked.contains)
+        let ids = action != .resetSessions || marked.isEmpty ? selected : users.ids.filter(marked.contains)
         guard !ids.isEmpty else { return [] }
         let request = nextRequest
         nextRequest += 1
