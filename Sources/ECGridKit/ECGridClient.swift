@@ -268,6 +268,9 @@ public struct ECGridClient: Sendable {
         // Bytes that are not UTF-8 (a name stored in another encoding) become U+FFFD rather
         // than costing the whole page: the record is kept and shown with the damage visible.
         let data = String(validating: body, as: UTF8.self) == nil ? Data(String(decoding: body, as: UTF8.self).utf8) : Data(body)
+        if ok, Value.self == [User].self, let page = UserPageParser.parse(Array(data)), let users = page.users as? Value {
+            return (users, page.message)
+        }
         let decoder = JSONDecoder()
         if ok, let envelope = try? decoder.decode(Envelope<Value>.self, from: data), envelope.success {
             return (envelope.data, envelope.message.flatMap { $0.isEmpty ? nil : $0 })
