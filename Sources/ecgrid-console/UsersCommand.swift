@@ -21,6 +21,7 @@ struct ListUsers: AsyncParsableCommand {
     @Option(help: "Stop after this many users.") var limit: Int?
     @Option(name: .customLong("page-size"), help: "Records asked for per page (1 to 1000).") var pageSize = 100
     @Option(help: "Pages asked for at once (1 to 16).") var concurrency = 4
+    @Flag(help: "Print only how many users there are (with --json: {\"count\": N}).") var count = false
 
     func validate() throws {
         guard (1...1000).contains(pageSize) else { throw ValidationError("--page-size must be 1 to 1000.") }
@@ -44,6 +45,10 @@ struct ListUsers: AsyncParsableCommand {
                     authLevel: authLevel.map(AuthLevel.parse) ?? defaults.authLevel,
                     status: status.map(UserStatus.parse) ?? defaults.status)
                 return try await connection.client.allUsers(filter, pageSize: pageSize, concurrency: concurrency, limit: limit)
+            }
+            if count {
+                output.json ? Output.json(["count": users.count]) : Output.print(String(users.count))
+                return
             }
             printUsers(users, json: output.json)
             if !output.json { Output.print("\(users.count) user(s)") }
