@@ -303,7 +303,7 @@ struct ConsoleEndToEndTests {
                 while (try? HistoryStore(path: history).records().count) ?? 0 < 1, ContinuousClock.now < deadline {
                     try await Task.sleep(for: .milliseconds(20))
                 }
-                let pid = try #require(try await consolePID(tmux))
+                let pid = try #require(try await tmux.consolePID())
                 kill(pid, signal)
                 let screen = try await tmux.waitFor("EXITED=")
                 #expect(screen.contains("EXITED=\(128 + signal)"))
@@ -348,27 +348,5 @@ struct ConsoleEndToEndTests {
                 try await tmux.waitFor("EXITED=0")
             }
         }
-    }
-
-    /// Pids of running processes whose command line contains `text`.
-    func processesWithArgument(containing text: String) -> [String] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.filter { entry in
-            guard Int32(entry) != nil, let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { return false }
-            return String(decoding: data, as: UTF8.self).contains(text)
-        }
-    }
-
-    /// The console's pid: the child of the pane's shell.
-    func consolePID(_ tmux: Tmux) async throws -> Int32? {
-        guard let shell = try await tmux.panePID() else { return nil }
-        let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
-        var pids = children.split(separator: " ").compactMap { Int32($0) }
-        while let pid = pids.first {
-            let command = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
-            if command.hasPrefix("ecgrid-console") { return pid }
-            pids.removeFirst()
-        }
-        return nil
     }
 }

@@ -78,6 +78,10 @@ enum MatrixFault: String, CaseIterable, Sendable {
         }
     }
 
+    /// The client's time-out: short where the time-out is the fault (the server holds the
+    /// request 4 s), generous elsewhere, so a busy machine never turns another fault into one.
+    var clientTimeout: String { self == .timeout ? "1.5" : "20" }
+
     /// The error the client must report.
     var kind: ECGridError.Kind? {
         switch self {

@@ -53,7 +53,7 @@ struct FaultMatrixTests {
                     await server.setFaults(FaultSettings(rules: [rule]))
                 }
             }
-            let arguments = operation.arguments(target.userId, login: target.login) + ["--timeout", "1.5"]
+            let arguments = operation.arguments(target.userId, login: target.login) + ["--timeout", fault.clientTimeout]
             let run = try await CLI.runCommand(prefix + [CLI.binary.path] + arguments, environment: environment, input: "")
             let expected = MatrixExpectation(operation, fault, console: false)
             var problems: [String] = []
@@ -113,7 +113,8 @@ struct FaultMatrixTests {
             }
             let client = ECGridClient(
                 baseURL: try BaseURL(server.baseURL), transport: seam ?? transport,
-                credentials: StaticCredential(.apiKey(Secret(await server.operatorKey()))), timeout: .milliseconds(1_500))
+                credentials: StaticCredential(.apiKey(Secret(await server.operatorKey()))),
+                timeout: .milliseconds(Int64((Double(fault.clientTimeout) ?? 10) * 1000)))
             let rule = fault.rule(method: aimed.method, path: aimed.path)
             if operation == .list, let rule { await server.setFaults(FaultSettings(rules: [rule])) }
             let headless = HeadlessConsole(client: client, history: directory + "/history.jsonl")

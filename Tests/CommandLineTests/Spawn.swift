@@ -79,7 +79,7 @@ enum Spawn {
     /// Closes every descriptor above 2 in the child: glibc's closefrom action when the C
     /// library has it (it is not in the Swift overlay, so it is looked up by name), else one
     /// close action for each descriptor open now (glibc ignores those closed meanwhile).
-    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+    static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
         if let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "posix_spawn_file_actions_addclosefrom_np") {
             let closeFrom = unsafeBitCast(symbol, to: CloseFrom.self)
             if closeFrom(&actions, 3) == 0 { return }

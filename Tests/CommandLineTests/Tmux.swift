@@ -23,6 +23,35 @@ struct Tmux {
         guard run.status == 0 else { throw Spawn.Failure(description: "tmux new-session failed: \(run.stderr)") }
     }
 
+    /// Starts `command` like `start`, with every byte it writes to the terminal copied to
+    /// `capture` (`pipe-pane`) from its very first one: the pane waits for a line before it
+    /// runs the command, and gets it once the copy is running.
+    func startCaptured(
+        _ command: [String], environment: [String: String], capture: String, width: Int = 100, height: Int = 30
+    ) async throws {
+        var serverEnvironment = ["PATH": "/usr/bin:/bin", "SHELL": "/bin/sh"]
+        serverEnvironment.merge(environment) { $1 }
+        let term = environment["TERM"] ?? "xterm-256color"
+        let quoted = command.map { "'\($0)'" }.joined(separator: " ")
+        let shell = "read gate; TERM='\(term)' \(quoted); echo \"EXITED=$?\"; sleep 600"
+        let run = try await Spawn.run(
+            ["/usr/bin/tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", session,
+             "-x", String(width), "-y", String(height), shell],
+            environment: serverEnvironment)
+        guard run.status == 0 else { throw Spawn.Failure(description: "tmux new-session failed: \(run.stderr)") }
+        try await tmux(["pipe-pane", "-o", "-t", session, "cat > '\(capture)'"])
+        try await send("Enter")
+    }
+
+    /// The local modes of the pane's terminal, as `stty` reads them: after the program ends,
+    /// curses must have put echo and canonical input back.
+    func terminalModes() async throws -> (echo: Bool, canonical: Bool) {
+        let tty = try await tmux(["display-message", "-p", "-t", session, "#{pane_tty}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let modes = try await Spawn.run(["/bin/stty", "-F", tty, "-a"], environment: ["PATH": "/usr/bin:/bin"])
+        let words = Set(modes.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
+        return (words.contains("echo"), words.contains("icanon"))
+    }
+
     @discardableResult
     func tmux(_ arguments: [String]) async throws -> String {
         let run = try await Spawn.run(["/usr/bin/tmux", "-L", socket] + arguments, environment: ["PATH": "/usr/bin:/bin"])
@@ -100,5 +129,29 @@ func withTmux<T>(_ body: (Tmux) async throws -> T) async throws -> T {
     } catch {
         await tmux.kill()
         throw error
+    }
+}
+
+extension Tmux {
+    /// The console's pid: the child of the pane's shell.
+    func consolePID() async throws -> Int32? {
+        guard let shell = try await panePID() else { return nil }
+        let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
+        var pids = children.split(separator: " ").compactMap { Int32($0) }
+        while let pid = pids.first {
+            let command = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
+            if command.hasPrefix("ecgrid-console") { return pid }
+            pids.removeFirst()
+        }
+        return nil
+    }
+}
+
+/// Pids of running processes whose command line contains `text`.
+func processesWithArgument(containing text: String) -> [String] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.filter { entry in
+        guard Int32(entry) != nil, let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { return false }
+        return String(decoding: data, as: UTF8.self).contains(text)
     }
 }
