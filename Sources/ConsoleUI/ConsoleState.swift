@@ -283,12 +283,15 @@ public struct ConsoleState: Sendable {
     mutating func merge(_ incoming: [User]) {
         let selectedID = selectedUser?.userId
         var appended = false
+        var changed = false
+        let firstNew = users.count
         for record in incoming {
             let user = ListedUser(record)
             if let position = positions[user.userId] {
                 guard users[position] != user else { continue }
                 users.replace(at: position, with: user)
                 search.replace(at: position, with: user)
+                changed = true
             } else {
                 positions[user.userId] = users.count
                 users.append(user)
@@ -296,7 +299,16 @@ public struct ConsoleState: Sendable {
                 appended = true
             }
         }
-        if appended || !filter.isEmpty { refilter(keeping: selectedID) }
+        if changed, !filter.isEmpty {
+            // A record changed: it may match the filter now, or no longer.
+            refilter(keeping: selectedID)
+        } else if appended {
+            // New users go at the end: only they need testing, and the selection stays put.
+            let needle = SearchIndex.needle(filter)
+            visible.append(contentsOf: (firstNew..<users.count).filter { needle.isEmpty || search.contains($0, needle) })
+            if selectedID == nil { selection = 0 }
+            keepSelectionVisible()
+        }
     }
 
     /// Forgets every loaded user (before a reload).

@@ -71,12 +71,13 @@ enum ConsoleLoop {
             if caught.withLock({ $0 }) != nil { break }
             var changed = false
             if let event = terminal.next() {
-                changed = true
                 let message: Message = switch event {
                 case .key(let key): .key(key)
                 case .resize(let width, let height): .resize(width: width, height: height)
                 }
                 for effect in state.update(message) { runner.run(effect) }
+                // The key's effect goes to the screen first; what arrived from the network meanwhile follows.
+                terminal.draw(state.render())
             }
             for message in runner.drain() {
                 changed = true

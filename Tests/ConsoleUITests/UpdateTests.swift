@@ -330,4 +330,27 @@ struct FilterSearchTests {
         state.type(filter)
         #expect(state.visible.map { state.users[$0].userId } == expected)
     }
+
+    @Test("users streaming in under a filter: new matches are added in order, the selection stays on its user")
+    func streamingUnderFilter() {
+        var state = loadedState(users: sampleUsers(30))
+        state.press(.character("/"))
+        state.type("user.2")
+        state.press(.enter, .down)
+        let selected = state.selectedUser?.userId
+        let before = state.visible.map { state.users[$0].userId }
+        let more = (0..<40).map { index in
+            User(userId: 41_000 + index, login: index % 2 == 0 ? "user.2\(index)" : "other.\(index)", authLevel: .networkUser)
+        }
+        state.update(.usersLoaded(generation: state.loadGeneration, users: more, pages: 2, done: false))
+        let after = state.visible.map { state.users[$0].userId }
+        #expect(Array(after.prefix(before.count)) == before)
+        #expect(Array(after.dropFirst(before.count)) == more.filter { $0.login.hasPrefix("user.2") }.map(\.userId))
+        #expect(state.selectedUser?.userId == selected)
+        // A changed record that stops matching leaves the filtered list.
+        var renamed = more[0]
+        renamed.login = "renamed"
+        state.update(.usersLoaded(generation: state.loadGeneration, users: [renamed], pages: 3, done: true))
+        #expect(!state.visible.map { state.users[$0].userId }.contains(renamed.userId))
+    }
 }
