@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -34,8 +35,19 @@ public struct HistoryStore: Sendable {
 
     /// SHA-256 of a line (without its newline), in hex.
     public static func hash(_ line: some Collection<UInt8>) -> String {
-        SHA256.hash(data: Array(line)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Array(line)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
+
+    /// The tail this process saw after its own last append, by file: when the file (same device,
+    /// inode and size) has not changed since, the next append need not read it back.
+    private static let tails = Mutex<[String: (file: FileIdentity, tail: Tail)]>([:])
 
     // MARK: Appending
 
@@ -79,7 +91,9 @@ public struct HistoryStore: Sendable {
 
     @discardableResult
     func appendLocked(_ descriptor: Int32, _ make: (Int, String) -> HistoryRecord) throws -> HistoryRecord {
-        let tail = try Tail.read(descriptor, path: path)
+        let before = FileIdentity(descriptor)
+        let known = Self.tails.withLock { $0[path] }.flatMap { cached in before != nil && cached.file == before ? cached.tail : nil }
+        let tail = try known ?? Tail.read(descriptor, path: path)
         let record = make((tail.lastSeq ?? 0) + 1, tail.lastLineHash ?? Self.genesis)
         var stamped = record
         if let torn = tail.tornOffset { stamped.recoveredTornLineAt = torn }
@@ -87,9 +101,20 @@ public struct HistoryStore: Sendable {
         var bytes: [UInt8] = tail.tornOffset == nil ? [] : [10]
         bytes += line
         bytes.append(10)
-        try writeAll(descriptor, bytes)
-        guard fsync(descriptor) == 0 else { throw HistoryError.system(path, "flush to disk") }
-        try writeTip(seq: stamped.seq, hash: Self.hash(line))
+        do {
+            try writeAll(descriptor, bytes)
+        } catch {
+            Self.tails.withLock { $0[path] = nil }
+            throw error
+        }
+        guard fsync(descriptor) == 0 else {
+            Self.tails.withLock { $0[path] = nil }
+            throw HistoryError.system(path, "flush to disk")
+        }
+        let lineHash = Self.hash(line)
+        let after = Tail(lastLineHash: lineHash, lastSeq: stamped.seq, tornOffset: nil)
+        Self.tails.withLock { $0[path] = FileIdentity(descriptor).map { ($0, after) } }
+        try writeTip(seq: stamped.seq, hash: lineHash)
         return stamped
     }
 
@@ -201,6 +226,26 @@ public struct HistoryLine: Sendable {
 
 /// The end of the file, as an append needs it: the last complete line's hash, the last
 /// sequence number, and where a torn last line starts.
+/// What tells one state of the history file from another without reading it: device, inode,
+/// size and modification time (to the nanosecond).
+struct FileIdentity: Equatable, Sendable {
+    var device: UInt
+    var inode: UInt
+    var size: Int
+    var seconds: Int
+    var nanoseconds: Int
+
+    init?(_ descriptor: Int32) {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return nil }
+        device = UInt(status.st_dev)
+        inode = UInt(status.st_ino)
+        size = Int(status.st_size)
+        seconds = Int(status.st_mtim.tv_sec)
+        nanoseconds = Int(status.st_mtim.tv_nsec)
+    }
+}
+
 struct Tail {
     var lastLineHash: String?
     var lastSeq: Int?
@@ -212,7 +257,7 @@ struct Tail {
         let size = Int(status.st_size)
         guard size > 0 else { return Tail() }
         // Read backwards in chunks until two complete lines (or the start) are in view.
-        var chunkSize = 64 * 1024
+        var chunkSize = 8 * 1024
         while true {
             let start = max(0, size - chunkSize)
             let wanted = size - start
