@@ -49,7 +49,7 @@ public final class CursesTerminal {
         keypad(window, true)
         set_escdelay(25)
         curs_set(0)
-        wtimeout(window, 30)
+        wtimeout(window, 0)
         var useColors = has_colors() && (environment["NO_COLOR"] ?? "").isEmpty
         if useColors {
             useColors = start_color() == ecg_ok()
@@ -81,7 +81,15 @@ public final class CursesTerminal {
     /// Columns and rows now.
     public var size: (width: Int, height: Int) { (Int(getmaxx(window)), Int(getmaxy(window))) }
 
-    /// The next event, or nil after the time-out (30 ms).
+    /// Sleeps until a key arrives, `descriptor` becomes readable, a signal interrupts, or
+    /// `milliseconds` pass.
+    public func waitForInput(alsoWatching descriptor: Int32, milliseconds: Int32) {
+        var watched = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)]
+        if descriptor >= 0 { watched.append(pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)) }
+        _ = poll(&watched, nfds_t(watched.count), milliseconds)
+    }
+
+    /// The next event already typed, or nil when there is none.
     public func next() -> TerminalEvent? {
         var code: Int32 = 0
         let result = ecg_get_key(window, &code)

@@ -22,7 +22,10 @@ enum ConsoleLoop {
         for number in signals { signal(number, SIG_IGN) }
         let sources = signals.map { number in
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { caught.withLock { if $0 == nil { $0 = number } } }
+            source.setEventHandler {
+                caught.withLock { if $0 == nil { $0 = number } }
+                runner.wake()
+            }
             source.resume()
             return source
         }
@@ -69,16 +72,21 @@ enum ConsoleLoop {
         terminal.draw(state.render())
         while !state.quitting {
             if caught.withLock({ $0 }) != nil { break }
+            // Asleep until a key, an answer (the runner's wake pipe) or a signal; the time-out
+            // only bounds how late a resize that reached another thread is noticed.
+            terminal.waitForInput(alsoWatching: runner.wakeDescriptor, milliseconds: 100)
             var changed = false
-            if let event = terminal.next() {
+            var keyed = false
+            while !state.quitting, let event = terminal.next() {
+                keyed = true
                 let message: Message = switch event {
                 case .key(let key): .key(key)
                 case .resize(let width, let height): .resize(width: width, height: height)
                 }
                 for effect in state.update(message) { runner.run(effect) }
-                // The key's effect goes to the screen first; what arrived from the network meanwhile follows.
-                terminal.draw(state.render())
             }
+            // The keys' effect goes to the screen first; what arrived from the network meanwhile follows.
+            if keyed { terminal.draw(state.render()) }
             for message in runner.drain() {
                 changed = true
                 for effect in state.update(message) { runner.run(effect) }
