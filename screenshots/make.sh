@@ -74,6 +74,9 @@ keys /
 typed "brennan"
 wait_for "match"
 keys Enter
+# Enter again reads the selected user from the server into the record pane.
+keys Enter
+wait_for "as the server has it"
 shot 02-filter
 
 keys r
