@@ -233,6 +233,7 @@ public struct ECGridClient: Sendable {
             failure.attempts = attempt
             failure.latencyMs = elapsed()
             failure.request = label
+            failure.stateChanging = stateChanging
             if failure.httpStatus == 401, let credentials { await credentials.rejected(failure) }
             let delay = (failure.kind == .cancelled || Task.isCancelled) ? nil
                 : retryPolicy.delay(after: failure, attempt: attempt, stateChanging: stateChanging, retryAfter: retryAfter)

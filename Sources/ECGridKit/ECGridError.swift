@@ -54,6 +54,9 @@ public struct ECGridError: Error, Sendable, Equatable, CustomStringConvertible {
     public var latencyMs: Int?
     /// The request this error belongs to, for example `GET /v2/users/42`.
     public var request: String?
+    /// True when the request could change something (a reset, a new key, a termination): then
+    /// a lost answer leaves the outcome unknown, and the explanation says to check.
+    public var stateChanging = false
 
     public init(
         _ kind: Kind, httpStatus: Int? = nil, errorCode: String? = nil, serverMessage: String? = nil,
@@ -98,8 +101,15 @@ public struct ECGridError: Error, Sendable, Equatable, CustomStringConvertible {
             message: serverMessage, dataSummary: nil, latencyMs: latencyMs ?? 0, attempts: attempts)
     }
 
-    /// One line for a person: what happened and what to do.
+    /// One line for a person: what happened and what to do. After a state-changing request
+    /// whose answer was lost, it says that the action may have happened.
     public var explanation: String {
+        guard stateChanging, mayHaveActed else { return situation }
+        return situation + " The action may or may not have happened; check before repeating it."
+    }
+
+    /// What happened, whatever the request was.
+    private var situation: String {
         switch kind {
         case .api:
             switch (httpStatus, errorCode) {
@@ -120,8 +130,8 @@ public struct ECGridError: Error, Sendable, Equatable, CustomStringConvertible {
             case (_, "RateLimitExceeded"?), (429?, _):
                 return "Rate limit exceeded and retries ran out: wait a minute and try again."
             case (500?, _), (503?, _), (_, "InternalError"?):
-                return "The ECGrid server failed (\(httpStatus.map(String.init) ?? "error")) after \(attempts) "
-                    + "attempt(s): the action may or may not have happened; check before repeating it."
+                return "The ECGrid server failed (\(httpStatus.map(String.init) ?? "error")) after \(attempts) attempt(s)."
+                    + (stateChanging ? "" : " Try again in a moment.")
             case (401?, _):
                 return "Not authenticated: check the credential."
             default:
@@ -137,13 +147,11 @@ public struct ECGridError: Error, Sendable, Equatable, CustomStringConvertible {
         case .bodyTooLarge:
             return "The server's answer is larger than the client accepts; it was not read."
         case .timeout:
-            return "No answer in time: the server or the network is slow. A state-changing action may or may not "
-                + "have happened; check before repeating it."
+            return "No answer in time: the server or the network is slow."
         case .connectionRefused:
             return "Connection refused: nothing listens at the base URL. Check it, and your VPN or tunnel."
         case .connectionDropped:
-            return "The connection dropped before the answer was complete. A state-changing action may or may not "
-                + "have happened; check before repeating it."
+            return "The connection dropped before the answer was complete."
         case .hostNotFound:
             return "The host name does not resolve: check the base URL and DNS."
         case .tlsFailure:

@@ -141,6 +141,12 @@ struct ResetCommand: AsyncParsableCommand {
             rightAligned: [0, 3, 5, 6], maxWidths: [1: 24, 7: 90])
         Output.print("\(succeeded) of \(results.count) reset, \(results.count - succeeded) failed."
             + (reason.map { " Reason: \(Output.safe($0))" } ?? ""))
+        let unknown = results.filter { $0.outcome == "unknown" }.map { String($0.userId) }
+        if !unknown.isEmpty {
+            Output.print("OUTCOME UNKNOWN for \(unknown.joined(separator: ", ")): the request went out and no usable answer "
+                + "came back, so the action may or may not have happened; check with 'ecgrid-console users show ID' "
+                + "before repeating it.")
+        }
     }
 }
 
