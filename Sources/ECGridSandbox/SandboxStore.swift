@@ -366,8 +366,8 @@ public actor SandboxStore {
             listCache[key] = listed
         }
         let skip = (pageNo - 1) * perPage
-        guard skip < listed.count else { return .ok([WireUser]()) }
-        return .ok(listed[skip..<min(skip + perPage, listed.count)].compactMap { wire($0) })
+        guard skip < listed.count else { return SandboxReply(status: 200, body: WireUserWriter.envelope([])) }
+        return SandboxReply(status: 200, body: WireUserWriter.envelope(listed[skip..<min(skip + perPage, listed.count)].compactMap { wire($0) }))
     }
 
     private func byName(_ caller: SandboxUser, _ raw: [UInt8]) -> SandboxReply {
@@ -382,7 +382,7 @@ public actor SandboxStore {
             else { return nil }
             return wire(id)
         }
-        return .ok(matches)
+        return SandboxReply(status: 200, body: WireUserWriter.envelope(matches))
     }
 
     private func reset(_ caller: SandboxUser, _ id: Int) -> SandboxReply {
