@@ -30,28 +30,32 @@ enum UserPageParser {
             var success: Bool?
             var users: [User]?
             var message: String?
-            var seen = Set<String>()
+            var seen: UInt32 = 0
             if consume(UInt8(ascii: "}")) { return nil }
             repeat {
-                guard let key = string(), seen.insert(key).inserted, consume(UInt8(ascii: ":")) else { return nil }
+                guard let match = fieldKey(Self.envelopeKeys), consume(UInt8(ascii: ":")) else { return nil }
+                guard case .known(let key, let bit) = match else {
+                    guard skipValue(depth: 0) else { return nil }
+                    continue
+                }
+                guard seen & bit == 0 else { return nil }
+                seen |= bit
                 switch key {
-                case "success":
+                case .success:
                     guard let flag = bool() else { return nil }
                     success = flag
-                case "data":
+                case .data:
                     if null() { users = [] } else {
                         guard let list = userArray() else { return nil }
                         users = list
                     }
-                case "message":
+                case .message:
                     if !null() {
                         guard let text = string() else { return nil }
                         message = text
                     }
-                case "errorCode":
+                case .errorCode:
                     if !null() { guard string() != nil else { return nil } }
-                default:
-                    guard skipValue(depth: 0) else { return nil }
                 }
             } while consume(UInt8(ascii: ","))
             guard consume(UInt8(ascii: "}")), atEnd(), success == true, let users else { return nil }
@@ -69,50 +73,57 @@ enum UserPageParser {
             return consume(UInt8(ascii: "]")) ? users : nil
         }
 
-        // swiftlint:disable:next cyclomatic_complexity
         mutating func user() -> User? {
             guard consume(UInt8(ascii: "{")) else { return nil }
             var user = User(userId: 0, login: "")
             var userId: Int?
             var login: String?
             var loginName: String?
-            var seen = Set<String>()
+            var seen: UInt32 = 0
             if !consume(UInt8(ascii: "}")) {
                 repeat {
-                    guard let key = string(), seen.insert(key).inserted, consume(UInt8(ascii: ":")) else { return nil }
+                    guard let match = fieldKey(Self.userKeys), consume(UInt8(ascii: ":")) else { return nil }
+                    guard case .known(let key, let bit) = match else {
+                        guard skipValue(depth: 0) else { return nil }
+                        continue
+                    }
+                    guard seen & bit == 0 else { return nil }
+                    seen |= bit
                     switch key {
-                    case "userId": guard lenientInt(&userId) else { return nil }
-                    case "login": guard lenientString(&login) else { return nil }
-                    case "loginName": guard lenientString(&loginName) else { return nil }
-                    case "email": guard lenientString(&user.email) else { return nil }
-                    case "firstName": guard lenientString(&user.firstName) else { return nil }
-                    case "lastName": guard lenientString(&user.lastName) else { return nil }
-                    case "company": guard lenientString(&user.company) else { return nil }
-                    case "phone": guard lenientString(&user.phone) else { return nil }
-                    case "networkId": guard lenientInt(&user.networkId) else { return nil }
-                    case "mailboxId": guard lenientInt(&user.mailboxId) else { return nil }
-                    case "openSessions": guard lenientInt(&user.openSessions) else { return nil }
-                    case "timeOut": guard lenientInt(&user.timeOut) else { return nil }
-                    case "authLevel":
+                    case .userId: guard lenientInt(&userId) else { return nil }
+                    case .login: guard lenientString(&login) else { return nil }
+                    case .loginName: guard lenientString(&loginName) else { return nil }
+                    case .email: guard lenientString(&user.email) else { return nil }
+                    case .firstName: guard lenientString(&user.firstName) else { return nil }
+                    case .lastName: guard lenientString(&user.lastName) else { return nil }
+                    case .company: guard lenientString(&user.company) else { return nil }
+                    case .phone: guard lenientString(&user.phone) else { return nil }
+                    case .networkId: guard lenientInt(&user.networkId) else { return nil }
+                    case .mailboxId: guard lenientInt(&user.mailboxId) else { return nil }
+                    case .openSessions: guard lenientInt(&user.openSessions) else { return nil }
+                    case .timeOut: guard lenientInt(&user.timeOut) else { return nil }
+                    case .authLevel:
                         var text: String?
                         guard strictString(&text) else { return nil }
                         user.authLevel = text.map(AuthLevel.init(rawValue:))
-                    case "status":
+                    case .status:
                         var text: String?
                         guard strictString(&text) else { return nil }
                         user.status = text.map(UserStatus.init(rawValue:))
-                    case "created", "lastLogin", "modified":
+                    case .created, .lastLogin, .modified:
                         var text: String?
                         guard strictString(&text) else { return nil }
                         let date = text.flatMap(ECGridDate.init(parsing:))
-                        if key == "created" { user.created = date } else if key == "lastLogin" { user.lastLogin = date } else { user.modified = date }
-                    case "lockoutStatus":
+                        switch key {
+                        case .created: user.created = date
+                        case .lastLogin: user.lastLogin = date
+                        default: user.modified = date
+                        }
+                    case .lockoutStatus:
                         if !null() {
                             guard let flag = bool() else { return nil }
                             user.lockoutStatus = flag
                         }
-                    default:
-                        guard skipValue(depth: 0) else { return nil }
                     }
                 } while consume(UInt8(ascii: ","))
                 guard consume(UInt8(ascii: "}")) else { return nil }
@@ -121,6 +132,53 @@ enum UserPageParser {
             user.userId = userId
             user.login = login ?? loginName ?? ""
             return user
+        }
+
+        // MARK: Keys
+
+        enum EnvelopeKey: CaseIterable { case success, data, message, errorCode }
+        enum UserKey: CaseIterable {
+            case userId, login, loginName, email, firstName, lastName, company, phone, networkId, mailboxId
+            case openSessions, timeOut, authLevel, status, created, lastLogin, modified, lockoutStatus
+        }
+
+        enum KeyMatch<Key> {
+            /// A known key and its bit, for finding duplicates.
+            case known(Key, bit: UInt32)
+            /// A key the client does not know: its value is skipped.
+            case unknown
+        }
+
+        static let envelopeKeys = table(EnvelopeKey.allCases)
+        static let userKeys = table(UserKey.allCases)
+
+        static func table<Key>(_ keys: [Key]) -> [(bytes: [UInt8], key: Key)] {
+            keys.map { (Array(String(describing: $0).utf8), $0) }
+        }
+
+        /// The next key, matched against `known` by its bytes (no string is made); nil when the
+        /// key has an escape or a control character in it (the fast path ends there).
+        mutating func fieldKey<Key>(_ known: [(bytes: [UInt8], key: Key)]) -> KeyMatch<Key>? {
+            skipSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+            let start = index + 1
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
+                if bytes[end] == UInt8(ascii: "\\") || bytes[end] < 0x20 { return nil }
+                end += 1
+            }
+            guard end < bytes.count else { return nil }
+            index = end + 1
+            let length = end - start
+            for (position, entry) in known.enumerated() where entry.bytes.count == length {
+                var same = true
+                for offset in 0..<length where bytes[start + offset] != entry.bytes[offset] {
+                    same = false
+                    break
+                }
+                if same { return .known(entry.key, bit: UInt32(1) << UInt32(position)) }
+            }
+            return .unknown
         }
 
         // MARK: Values
