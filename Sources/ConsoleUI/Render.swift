@@ -264,7 +264,13 @@ extension ConsoleState {
         let detailWidth = max(1, inner - 2)
         func height(_ index: Int) -> Int { 1 + min(2, Self.wrap(historyDetail(history[index]), width: detailWidth).count) }
         var start = max(0, min(historyScroll, history.count - 1))
-        var used = (start..<history.count).reduce(0) { $0 + height($1) }
+        // Heights from `start` on, only until the pane is full: a history of thousands of
+        // entries costs a frame what it shows, not a wrap of every entry.
+        var used = 0
+        for index in start..<history.count {
+            used += height(index)
+            if used > rows { break }
+        }
         while start > 0, used + height(start - 1) <= rows {
             start -= 1
             used += height(start)
