@@ -108,7 +108,27 @@ extension HistoryStore {
     /// says so for good; the closed entries are returned for the operator to check.
     public func closeAbandonedIntents() throws -> [HistoryEntry] {
         try withLockedFile { descriptor in
-            let entries = HistoryEntry.entries(from: try lines())
+            // Every command runs this at start: records are paired by their heads, read from the
+            // bytes, and only intents left open are decoded, so a long history costs a scan, not
+            // a decode of every record.
+            var lines = HistoryLine.split(try contents(), decode: false)
+            var open: [String: Int] = [:]
+            let decoder = JSONDecoder()
+            for index in lines.indices {
+                var head = lines[index].head
+                if head == nil {
+                    lines[index].record = try? decoder.decode(HistoryRecord.self, from: Data(lines[index].bytes))
+                    head = lines[index].record.map { ($0.kind, $0.actionId) }
+                }
+                guard let head else { continue }
+                open[head.actionId] = head.kind == .intent ? index : nil
+            }
+            let candidates = open.values.sorted().map { index in
+                var line = lines[index]
+                if line.record == nil { line.record = try? decoder.decode(HistoryRecord.self, from: Data(line.bytes)) }
+                return line
+            }
+            let entries = HistoryEntry.entries(from: candidates)
             let abandoned = entries.filter { $0.status == "unknown" && $0.result == nil }
             for entry in abandoned {
                 try appendLocked(descriptor) { seq, prev in

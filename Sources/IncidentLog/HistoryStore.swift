@@ -206,7 +206,8 @@ public struct HistoryLine: Sendable {
     /// The record, when the line parses as one.
     public var record: HistoryRecord?
 
-    static func split(_ data: [UInt8]) -> [HistoryLine] {
+    /// The lines of the file; each record decoded unless `decode` is false.
+    static func split(_ data: [UInt8], decode: Bool = true) -> [HistoryLine] {
         var lines: [HistoryLine] = []
         var start = 0
         var number = 0
@@ -216,16 +217,45 @@ public struct HistoryLine: Sendable {
             let end = data[start...].firstIndex(of: 10)
             let stop = end ?? data.count
             let bytes = Array(data[start..<stop])
-            let record = try? decoder.decode(HistoryRecord.self, from: Data(bytes))
+            let record = decode ? try? decoder.decode(HistoryRecord.self, from: Data(bytes)) : nil
             lines.append(HistoryLine(number: number, offset: start, bytes: bytes, complete: end != nil, record: record))
             start = stop + 1
         }
         return lines
     }
+
+    /// The kind and action ID of the line's record, read from its bytes without decoding it:
+    /// the store writes keys sorted and compact, and a quote inside a string is always
+    /// escaped, so the first `"actionId":"` and `"kind":"` are the record's own. Nil when the
+    /// line is not in that shape (then decode it).
+    var head: (kind: HistoryRecord.Kind, actionId: String)? {
+        guard let id = Self.value(after: Self.actionIdKey, in: bytes), let kind = Self.value(after: Self.kindKey, in: bytes),
+              let parsed = HistoryRecord.Kind(rawValue: kind)
+        else { return nil }
+        return (parsed, id)
+    }
+
+    private static let actionIdKey = Array(#""actionId":""#.utf8)
+    private static let kindKey = Array(#""kind":""#.utf8)
+
+    /// The plain string value after the first `key` (no escapes in it), or nil.
+    private static func value(after key: [UInt8], in bytes: [UInt8]) -> String? {
+        guard bytes.count > key.count else { return nil }
+        var index = 0
+        while index <= bytes.count - key.count {
+            if bytes[index] == key[0], Array(bytes[index..<(index + key.count)]) == key {
+                let start = index + key.count
+                guard let end = bytes[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+                let value = bytes[start..<end]
+                guard !value.contains(UInt8(ascii: "\\")) else { return nil }
+                return String(decoding: value, as: UTF8.self)
+            }
+            index += 1
+        }
+        return nil
+    }
 }
 
-/// The end of the file, as an append needs it: the last complete line's hash, the last
-/// sequence number, and where a torn last line starts.
 /// What tells one state of the history file from another without reading it: device, inode,
 /// size and modification time (to the nanosecond).
 struct FileIdentity: Equatable, Sendable {
@@ -246,6 +276,8 @@ struct FileIdentity: Equatable, Sendable {
     }
 }
 
+/// The end of the file, as an append needs it: the last complete line's hash, the last
+/// sequence number, and where a torn last line starts.
 struct Tail {
     var lastLineHash: String?
     var lastSeq: Int?
