@@ -229,7 +229,7 @@ extension ConsoleState {
             var lines = [StyledLine("User \(user.userId) \(glyphs.dot) \(user.login) \(glyphs.dot) as the server has it", .title)]
             func field(_ name: String, _ value: String?) {
                 guard let value, !value.isEmpty else { return }
-                lines.append(StyledLine(name.padding(toLength: 10, withPad: " ", startingAt: 0) + value))
+                lines.append(StyledLine(name.padding(toLength: 12, withPad: " ", startingAt: 0) + value))
             }
             field("Name", user.displayName)
             field("Email", user.email)
