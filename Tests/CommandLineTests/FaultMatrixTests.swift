@@ -17,25 +17,41 @@ struct FaultMatrixTests {
 
     @Test("command line: 6 operations × 11 faults")
     func commandLine() async throws {
-        let figures = Mutex(ReliabilityFigures("fault matrix, command line"))
-        await forEachConcurrently(Self.cells, limit: 6) { operation, fault in
-            let problems: [String]
+        await Self.runMatrix("fault matrix, command line", Self.commandLineCell)
+    }
+
+    /// Runs every cell, six at a time, and prints the figures.
+    static func runMatrix(
+        _ area: String, _ cell: @escaping @Sendable (MatrixOperation, MatrixFault) async throws -> CellResult
+    ) async {
+        let figures = Mutex(ReliabilityFigures(area))
+        await forEachConcurrently(cells, limit: 6) { operation, fault in
+            var result = CellResult()
             do {
-                problems = try await Self.commandLineCell(operation, fault)
+                result = try await cell(operation, fault)
             } catch {
-                problems = ["\(error)"]
+                result.problems = ["\(error)"]
             }
-            figures.withLock { $0.record("\(operation.rawValue) × \(fault.rawValue)", problems: problems) }
+            figures.withLock {
+                $0.record("\(operation.rawValue) × \(fault.rawValue)", problems: result.problems)
+                $0.recordsLost += result.lost
+            }
         }
         figures.withLock { $0.report() }
     }
 
-    static func commandLineCell(_ operation: MatrixOperation, _ fault: MatrixFault) async throws -> [String] {
+    /// What one cell found: its problems, and history records that should be there and are not.
+    struct CellResult {
+        var problems: [String] = []
+        var lost = 0
+    }
+
+    static func commandLineCell(_ operation: MatrixOperation, _ fault: MatrixFault) async throws -> CellResult {
         if fault == .unresolvable, !networkNamespaceAvailable {
-            return []  // Covered through the transport seam in the console's half; needs root here.
+            return CellResult()  // Covered through the transport seam in the console's half; needs root here.
         }
         return try await withCLISandbox { server, base in
-            guard let target = await actionableUser(server) else { return ["no user to act on"] }
+            guard let target = await actionableUser(server) else { return CellResult(problems: ["no user to act on"]) }
             let aimed = operation.target(target.userId)
             let directory = NSTemporaryDirectory() + "ecgrid-matrix-\(UUID().uuidString)"
             defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -72,9 +88,11 @@ struct FaultMatrixTests {
                 if seen != wanted { problems.append("the server saw \(seen) \(aimed.method) \(aimed.path), expected \(wanted)") }
             }
             let records = (try? HistoryStore(path: directory + "/history.jsonl").records()) ?? []
+            var lost = 0
             if let outcome = expected.outcome {
                 let intents = records.filter { $0.kind == .intent && $0.action == operation.historyName }
                 let outcomes = records.filter { $0.kind == .outcome && $0.action == operation.historyName }
+                lost = max(0, 1 - intents.count) + max(0, 1 - outcomes.count)
                 if intents.count != 1 || outcomes.count != 1 {
                     problems.append("history holds \(intents.count) intent(s) and \(outcomes.count) outcome(s), expected 1 and 1")
                 } else if outcomes[0].result?.status != outcome {
@@ -83,26 +101,16 @@ struct FaultMatrixTests {
             } else if !records.isEmpty {
                 problems.append("a read wrote \(records.count) history record(s)")
             }
-            return problems
+            return CellResult(problems: problems, lost: lost)
         }
     }
 
     @Test("console: 6 operations × 11 faults, through its state, update and effect runner")
     func console() async throws {
-        let figures = Mutex(ReliabilityFigures("fault matrix, console"))
-        await forEachConcurrently(Self.cells, limit: 6) { operation, fault in
-            let problems: [String]
-            do {
-                problems = try await Self.consoleCell(operation, fault)
-            } catch {
-                problems = ["\(error)"]
-            }
-            figures.withLock { $0.record("\(operation.rawValue) × \(fault.rawValue)", problems: problems) }
-        }
-        figures.withLock { $0.report() }
+        await Self.runMatrix("fault matrix, console", Self.consoleCell)
     }
 
-    static func consoleCell(_ operation: MatrixOperation, _ fault: MatrixFault) async throws -> [String] {
+    static func consoleCell(_ operation: MatrixOperation, _ fault: MatrixFault) async throws -> CellResult {
         let server = try await SandboxServer.start(SandboxConfiguration(userCount: 300))
         let transport = AsyncHTTPTransport()
         let directory = NSTemporaryDirectory() + "ecgrid-matrix-\(UUID().uuidString)"
@@ -135,17 +143,20 @@ struct FaultMatrixTests {
             if let seam, operation.stateChanging, fault == .unresolvable, seam.attempts.count != 1 {
                 found.append("a name that does not resolve was tried \(seam.attempts.count) times, expected once")
             }
+            var lost = 0
             if operation.stateChanging, let outcome = expected.outcome {
                 let records = (try? HistoryStore(path: directory + "/history.jsonl").records()) ?? []
+                let intents = records.filter { $0.kind == .intent && $0.action == operation.historyName }
                 let outcomes = records.filter { $0.kind == .outcome && $0.action == operation.historyName }
-                if outcomes.count != 1 || outcomes.first?.result?.status != outcome {
-                    found.append("history outcomes \(outcomes.map { $0.result?.status.rawValue ?? "-" }), expected [\(outcome.rawValue)]")
+                lost = max(0, 1 - intents.count) + max(0, 1 - outcomes.count)
+                if intents.count != 1 || outcomes.count != 1 || outcomes.first?.result?.status != outcome {
+                    found.append("history: \(intents.count) intent(s), outcomes \(outcomes.map { $0.result?.status.rawValue ?? "-" }), expected 1 and [\(outcome.rawValue)]")
                 }
             }
             await headless.stop()
             await transport.shutdown()
             await server.stop()
-            return found
+            return CellResult(problems: found, lost: lost)
         } catch {
             await console?.stop()
             await transport.shutdown()

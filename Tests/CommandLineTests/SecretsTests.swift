@@ -28,6 +28,20 @@ struct SecretsTests {
         return found
     }
 
+    /// Filters to `id`, resets it with the typed ID, reads the answer and quits, as an operator would.
+    func resetInConsole(_ tmux: Tmux, _ id: String) async throws {
+        try await tmux.send("/")
+        try await tmux.type(id)
+        try await tmux.waitFor("1–1 of 1")
+        try await tmux.send("Enter", "r")
+        try await tmux.waitFor("Type the user ID")
+        try await tmux.type(id)
+        try await tmux.send("Enter")
+        try await tmux.waitFor("→ HTTP 200")
+        try await tmux.send("q")
+        try await tmux.waitFor("EXITED=0")
+    }
+
     /// The bytes a pane wrote, once the copy holds the shell's EXITED line (written after them).
     func capturedBytes(_ path: String) async throws -> [UInt8] {
         let deadline = ContinuousClock.now + .seconds(10)
@@ -89,16 +103,7 @@ struct SecretsTests {
                 try await tmux.startCaptured([CLI.binary.path], environment: environment, capture: capture)
                 try await tmux.waitFor("all loaded")
                 argumentLeaks += processesWithArgument(containing: key)
-                try await tmux.send("/")
-                try await tmux.type(targets[2])
-                try await tmux.waitFor("1–1 of 1")
-                try await tmux.send("Enter", "r")
-                try await tmux.waitFor("Type the user ID")
-                try await tmux.type(targets[2])
-                try await tmux.send("Enter")
-                try await tmux.waitFor("→ HTTP 200")
-                try await tmux.send("q")
-                try await tmux.waitFor("EXITED=0")
+                try await resetInConsole(tmux, targets[2])
                 return try await capturedBytes(capture)
             }))
 
@@ -113,16 +118,7 @@ struct SecretsTests {
                 try await tmux.send("Enter")
                 try await tmux.waitFor("all loaded")
                 argumentLeaks += processesWithArgument(containing: password)
-                try await tmux.send("/")
-                try await tmux.type(targets[3])
-                try await tmux.waitFor("1–1 of 1")
-                try await tmux.send("Enter", "r")
-                try await tmux.waitFor("Type the user ID")
-                try await tmux.type(targets[3])
-                try await tmux.send("Enter")
-                try await tmux.waitFor("→ HTTP 200")
-                try await tmux.send("q")
-                try await tmux.waitFor("EXITED=0")
+                try await resetInConsole(tmux, targets[3])
                 return try await capturedBytes(capture)
             }))
             #expect(await server.store.count(method: "POST", pathPrefix: "/v2/auth/login") >= 1)

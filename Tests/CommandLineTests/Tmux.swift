@@ -11,16 +11,7 @@ struct Tmux {
     /// all no credential, ever appears in a process's arguments; only TERM is set on the pane's
     /// command line, because tmux would otherwise impose its own.
     func start(_ command: [String], environment: [String: String], width: Int = 100, height: Int = 30) async throws {
-        var serverEnvironment = ["PATH": "/usr/bin:/bin", "SHELL": "/bin/sh"]
-        serverEnvironment.merge(environment) { $1 }
-        let term = environment["TERM"] ?? "xterm-256color"
-        let quoted = command.map { "'\($0)'" }.joined(separator: " ")
-        let shell = "TERM='\(term)' \(quoted); echo \"EXITED=$?\"; sleep 600"
-        let run = try await Spawn.run(
-            ["/usr/bin/tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", session,
-             "-x", String(width), "-y", String(height), shell],
-            environment: serverEnvironment)
-        guard run.status == 0 else { throw Spawn.Failure(description: "tmux new-session failed: \(run.stderr)") }
+        try await launch(command, environment: environment, width: width, height: height, gated: false)
     }
 
     /// Starts `command` like `start`, with every byte it writes to the terminal copied to
@@ -29,18 +20,22 @@ struct Tmux {
     func startCaptured(
         _ command: [String], environment: [String: String], capture: String, width: Int = 100, height: Int = 30
     ) async throws {
+        try await launch(command, environment: environment, width: width, height: height, gated: true)
+        try await tmux(["pipe-pane", "-o", "-t", session, "cat > '\(capture)'"])
+        try await send("Enter")
+    }
+
+    private func launch(_ command: [String], environment: [String: String], width: Int, height: Int, gated: Bool) async throws {
         var serverEnvironment = ["PATH": "/usr/bin:/bin", "SHELL": "/bin/sh"]
         serverEnvironment.merge(environment) { $1 }
         let term = environment["TERM"] ?? "xterm-256color"
         let quoted = command.map { "'\($0)'" }.joined(separator: " ")
-        let shell = "read gate; TERM='\(term)' \(quoted); echo \"EXITED=$?\"; sleep 600"
+        let shell = (gated ? "read gate; " : "") + "TERM='\(term)' \(quoted); echo \"EXITED=$?\"; sleep 600"
         let run = try await Spawn.run(
             ["/usr/bin/tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", session,
              "-x", String(width), "-y", String(height), shell],
             environment: serverEnvironment)
         guard run.status == 0 else { throw Spawn.Failure(description: "tmux new-session failed: \(run.stderr)") }
-        try await tmux(["pipe-pane", "-o", "-t", session, "cat > '\(capture)'"])
-        try await send("Enter")
     }
 
     /// The local modes of the pane's terminal, as `stty` reads them: after the program ends,
