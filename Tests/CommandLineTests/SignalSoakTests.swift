@@ -140,7 +140,7 @@ struct SignalSoakTests {
             kill(pid, signal)
             let screen: String
             do {
-                screen = try await tmux.waitFor("EXITED=", timeout: .seconds(20))
+                screen = try await tmux.waitFor("EXITED=", timeout: .seconds(20), joined: signal == SIGKILL)
             } catch {
                 let state = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8))?
                     .split(separator: "\n").first { $0.hasPrefix("State:") } ?? "gone"

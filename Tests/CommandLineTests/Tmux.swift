@@ -65,13 +65,17 @@ struct Tmux {
 
     func screen() async throws -> String { try await tmux(["capture-pane", "-p", "-t", session]) }
 
+    /// The screen with lines the terminal wrapped joined again: after a SIGKILL left the
+    /// console's screen up, the shell's EXITED line may wrap at the right edge.
+    func joinedScreen() async throws -> String { try await tmux(["capture-pane", "-p", "-J", "-t", session]) }
+
     /// Waits until the screen shows `text` (and returns it), or fails after `timeout`.
     @discardableResult
-    func waitFor(_ text: String, timeout: Duration = .seconds(15)) async throws -> String {
+    func waitFor(_ text: String, timeout: Duration = .seconds(15), joined: Bool = false) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         var last = ""
         while ContinuousClock.now < deadline {
-            last = try await screen()
+            last = joined ? try await joinedScreen() : try await screen()
             if last.contains(text) { return last }
             try await Task.sleep(for: .milliseconds(40))
         }
