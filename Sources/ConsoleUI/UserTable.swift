@@ -17,12 +17,11 @@ public struct UserTable: RandomAccessCollection, Sendable {
     private var statuses: [UInt16] = []
     private var words: [String] = [""]
     private var codes: [String: UInt16] = [:]
-    /// Start of each user's texts in `text`, and the lengths of login, name and email (email
-    /// `UInt32.max`: not sent), four a user.
-    private var spans: [UInt32] = []
-    private var text: [UInt8] = []
-    /// Bytes of texts that were replaced.
-    private var garbage = 0
+    /// Each user's login, name and email end to end, and the lengths of login and name (email
+    /// is the rest; `hasEmail` says whether the server sent one).
+    private var texts = ByteRuns()
+    private var textLengths: [UInt32] = []
+    private var hasEmail: [Bool] = []
 
     public init() {}
 
@@ -30,21 +29,18 @@ public struct UserTable: RandomAccessCollection, Sendable {
     public var endIndex: Int { ids.count }
 
     public subscript(position: Int) -> ListedUser {
-        let span = position * 4
-        let start = Int(spans[span])
-        let loginEnd = start + Int(spans[span + 1])
-        let nameEnd = loginEnd + Int(spans[span + 2])
-        let emailLength = spans[span + 3]
+        let loginEnd = Int(textLengths[position * 2])
+        let nameEnd = loginEnd + Int(textLengths[position * 2 + 1])
         let number = position * 3
-        return text.withUnsafeBufferPointer { bytes in
-            func string(_ from: Int, _ to: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self) }
-            return ListedUser(
-                userId: ids[position], login: string(start, loginEnd), displayName: string(loginEnd, nameEnd),
-                email: emailLength == .max ? nil : string(nameEnd, nameEnd + Int(emailLength)),
-                authLevel: levels[position] == 0 ? nil : AuthLevel(rawValue: words[Int(levels[position])]),
-                status: statuses[position] == 0 ? nil : UserStatus(rawValue: words[Int(statuses[position])]),
-                network: numbers[number], mailbox: numbers[number + 1], sessions: numbers[number + 2])
+        let (login, name, email) = texts.withRun(position) { run in
+            (String(decoding: run[0..<loginEnd], as: UTF8.self), String(decoding: run[loginEnd..<nameEnd], as: UTF8.self),
+             hasEmail[position] ? String(decoding: run[nameEnd...], as: UTF8.self) : nil)
         }
+        return ListedUser(
+            userId: ids[position], login: login, displayName: name, email: email,
+            authLevel: levels[position] == 0 ? nil : AuthLevel(rawValue: words[Int(levels[position])]),
+            status: statuses[position] == 0 ? nil : UserStatus(rawValue: words[Int(statuses[position])]),
+            network: numbers[number], mailbox: numbers[number + 1], sessions: numbers[number + 2])
     }
 
     /// Adds a user at the end.
@@ -53,36 +49,30 @@ public struct UserTable: RandomAccessCollection, Sendable {
         numbers.append(contentsOf: [user.network, user.mailbox, user.sessions])
         levels.append(code(user.authLevel?.rawValue))
         statuses.append(code(user.status?.rawValue))
-        spans.append(contentsOf: store(user))
+        texts.append(Self.run(user))
+        textLengths.append(contentsOf: [UInt32(user.login.utf8.count), UInt32(user.displayName.utf8.count)])
+        hasEmail.append(user.email != nil)
     }
 
     /// Replaces the user at `position` (its record changed).
     mutating func replace(at position: Int, with user: ListedUser) {
-        let span = position * 4
-        garbage += Int(spans[span + 1]) + Int(spans[span + 2]) + (spans[span + 3] == .max ? 0 : Int(spans[span + 3]))
-        let stored = store(user)
-        for offset in 0..<4 { spans[span + offset] = stored[offset] }
+        texts.replace(at: position, with: Self.run(user))
+        textLengths[position * 2] = UInt32(user.login.utf8.count)
+        textLengths[position * 2 + 1] = UInt32(user.displayName.utf8.count)
+        hasEmail[position] = user.email != nil
         let number = position * 3
         numbers[number] = user.network
         numbers[number + 1] = user.mailbox
         numbers[number + 2] = user.sessions
         levels[position] = code(user.authLevel?.rawValue)
         statuses[position] = code(user.status?.rawValue)
-        if garbage > text.count / 2 { compact() }
     }
 
     mutating func removeAll() { self = UserTable() }
 
-    /// Appends the texts of a user; returns its span.
-    private mutating func store(_ user: ListedUser) -> [UInt32] {
-        let start = UInt32(text.count)
-        let login = Array(user.login.utf8)
-        let name = Array(user.displayName.utf8)
-        let email = user.email.map { Array($0.utf8) }
-        text.append(contentsOf: login)
-        text.append(contentsOf: name)
-        if let email { text.append(contentsOf: email) }
-        return [start, UInt32(login.count), UInt32(name.count), email.map { UInt32($0.count) } ?? .max]
+    /// A user's texts end to end.
+    private static func run(_ user: ListedUser) -> [UInt8] {
+        Array(user.login.utf8) + Array(user.displayName.utf8) + Array((user.email ?? "").utf8)
     }
 
     /// The code of an AuthLevel or status text. Servers send a handful; past 65,000 distinct
@@ -95,20 +85,5 @@ public struct UserTable: RandomAccessCollection, Sendable {
         words.append(words.count == Int(UInt16.max) - 1 ? "(many values)" : word)
         codes[word] = new
         return new
-    }
-
-    /// Rewrites the text buffer without replaced texts.
-    private mutating func compact() {
-        var fresh: [UInt8] = []
-        fresh.reserveCapacity(text.count - garbage)
-        for position in ids.indices {
-            let span = position * 4
-            let start = Int(spans[span])
-            let length = Int(spans[span + 1]) + Int(spans[span + 2]) + (spans[span + 3] == .max ? 0 : Int(spans[span + 3]))
-            spans[span] = UInt32(fresh.count)
-            fresh.append(contentsOf: text[start..<(start + length)])
-        }
-        text = fresh
-        garbage = 0
     }
 }

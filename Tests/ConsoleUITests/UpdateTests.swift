@@ -353,4 +353,23 @@ struct FilterSearchTests {
         state.update(.usersLoaded(generation: state.loadGeneration, users: [renamed], pages: 3, done: true))
         #expect(!state.visible.map { state.users[$0].userId }.contains(renamed.userId))
     }
+
+    @Test("records changed again and again keep their texts and stay searchable (replaced texts are compacted away)")
+    func repeatedChanges() {
+        var state = loadedState(users: sampleUsers(10))
+        for round in 0..<40 {
+            let renamed = sampleUsers(10).map { user in
+                var copy = user
+                copy.login = "r\(round)." + String(repeating: "x", count: round % 7) + user.login
+                copy.email = round % 3 == 0 ? nil : "\(round)@x.example"
+                return copy
+            }
+            state.update(.usersLoaded(generation: state.loadGeneration, users: renamed, pages: 1, done: true))
+            #expect(state.users.map(\.login) == renamed.map(\.login))
+            #expect(state.users.map(\.email) == renamed.map(\.email))
+        }
+        state.press(.character("/"))
+        state.type("r39.xxxx")
+        #expect(state.visible.count == 10)
+    }
 }
