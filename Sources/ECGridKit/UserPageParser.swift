@@ -33,13 +33,8 @@ enum UserPageParser {
             var seen: UInt32 = 0
             if consume(UInt8(ascii: "}")) { return nil }
             repeat {
-                guard let match = fieldKey(Self.envelopeKeys), consume(UInt8(ascii: ":")) else { return nil }
-                guard case .known(let key, let bit) = match else {
-                    guard skipValue(depth: 0) else { return nil }
-                    continue
-                }
-                guard seen & bit == 0 else { return nil }
-                seen |= bit
+                guard let member = nextMember(Self.envelopeKeys, seen: &seen) else { return nil }
+                guard let key = member else { continue }
                 switch key {
                 case .success:
                     guard let flag = bool() else { return nil }
@@ -82,13 +77,8 @@ enum UserPageParser {
             var seen: UInt32 = 0
             if !consume(UInt8(ascii: "}")) {
                 repeat {
-                    guard let match = fieldKey(Self.userKeys), consume(UInt8(ascii: ":")) else { return nil }
-                    guard case .known(let key, let bit) = match else {
-                        guard skipValue(depth: 0) else { return nil }
-                        continue
-                    }
-                    guard seen & bit == 0 else { return nil }
-                    seen |= bit
+                    guard let member = nextMember(Self.userKeys, seen: &seen) else { return nil }
+                    guard let key = member else { continue }
                     switch key {
                     case .userId: guard lenientInt(&userId) else { return nil }
                     case .login: guard lenientString(&login) else { return nil }
@@ -170,15 +160,31 @@ enum UserPageParser {
             guard end < bytes.count else { return nil }
             index = end + 1
             let length = end - start
-            for (position, entry) in known.enumerated() where entry.bytes.count == length {
-                var same = true
-                for offset in 0..<length where bytes[start + offset] != entry.bytes[offset] {
-                    same = false
-                    break
+            guard length > 0 else { return .unknown }
+            let first = bytes[start]
+            for position in known.indices {
+                let candidate = known[position].bytes
+                guard candidate.count == length, candidate[0] == first else { continue }
+                let same = candidate.withUnsafeBufferPointer { wanted in
+                    guard let mine = bytes.baseAddress, let theirs = wanted.baseAddress else { return false }
+                    return memcmp(theirs, mine + start, length) == 0
                 }
-                if same { return .known(entry.key, bit: UInt32(1) << UInt32(position)) }
+                if same { return .known(known[position].key, bit: UInt32(1) << UInt32(position)) }
             }
             return .unknown
+        }
+
+        /// The next member of an object up to its value: the known key (its value next), nil
+        /// for an unknown key (its value already skipped), or nil-nil to fall back (a bad key,
+        /// no colon, a known key seen twice, a value that cannot be skipped).
+        mutating func nextMember<Key>(_ known: [(bytes: [UInt8], key: Key)], seen: inout UInt32) -> Key?? {
+            guard let match = fieldKey(known), consume(UInt8(ascii: ":")) else { return nil }
+            guard case .known(let key, let bit) = match else {
+                return skipValue(depth: 0) ? .some(nil) : nil
+            }
+            guard seen & bit == 0 else { return nil }
+            seen |= bit
+            return .some(key)
         }
 
         // MARK: Values
