@@ -1,3 +1,4 @@
+import ECGridKit
 import Foundation
 import Logging
 import Synchronization
@@ -59,22 +60,9 @@ struct FileLogHandler: LogHandler {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         let fields = merged.isEmpty ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        let time = ECGridLogTime.now()
+        let time = ECGridDate(Date()).text
         // Newlines in a message would forge log lines: they are escaped.
         let message = "\(event.message)".replacingOccurrences(of: "\n", with: "\\n")
         file.write("\(time) \(event.level) \(label): \(message)\(fields)")
-    }
-}
-
-/// UTC timestamps for log lines.
-enum ECGridLogTime {
-    static func now() -> String {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        var parts = tm()
-        var seconds = time.tv_sec
-        gmtime_r(&seconds, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(time.tv_nsec / 1_000_000))
     }
 }
