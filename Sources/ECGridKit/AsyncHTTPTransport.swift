@@ -2,23 +2,51 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
+import NIOSSL
 
-/// The production transport, on AsyncHTTPClient: TLS verified against the system's trust
-/// store, no redirects followed (a redirect could carry the credential to another host),
+/// The production transport, on AsyncHTTPClient: TLS 1.2 or later, certificate and host name
+/// always verified against the system's trust store (plus one CA the operator names, never
+/// fewer checks), no redirects followed (a redirect could carry the credential to another host),
 /// connection reuse, and no silent connection retries (the client's retry policy decides).
+///
+/// Whether a failed request was sent is decided from what the transport did, not from the
+/// error's name: AsyncHTTPClient tells the delegate when the request head was written to the
+/// connection. Every failure before that is "not sent"; every failure after it, whatever its
+/// type (a TLS record that fails to decrypt, a close without close_notify, a reset, a time-out),
+/// leaves the request sent and its outcome to be checked.
 public final class AsyncHTTPTransport: HTTPTransport {
     private let client: HTTPClient
+    /// The one event loop that runs both the connection and the delegate, so the delegate
+    /// learns that the head was written in the same tick that wrote it: no failure can be
+    /// reported in between.
+    private let eventLoop: any EventLoop
 
-    /// - Parameter maxConnectionsPerHost: concurrent connections kept to one host.
-    public init(maxConnectionsPerHost: Int = 8) {
+    /// - Parameters:
+    ///   - maxConnectionsPerHost: concurrent connections kept to one host.
+    ///   - trust: an extra CA to trust besides the system's (the sandbox's, a company CA).
+    public init(maxConnectionsPerHost: Int = 8, trust: TrustedCA? = nil) {
         var configuration = HTTPClient.Configuration()
+        configuration.tlsConfiguration = Self.tlsConfiguration(trust: trust)
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnectionsPerHost)
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout = .init(connect: .seconds(10))
         configuration.httpVersion = .automatic
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let group = MultiThreadedEventLoopGroup.singleton
+        eventLoop = group.next()
+        client = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: configuration)
+    }
+
+    /// The TLS policy: TLS 1.2 at least, full certificate and host name verification, the
+    /// system's roots plus `trust`. Nothing in the environment can weaken it.
+    static func tlsConfiguration(trust: TrustedCA?) -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
+        tls.certificateVerification = .fullVerification
+        if let trust { tls.additionalTrustRoots = [.certificates(trust.certificates)] }
+        return tls
     }
 
     /// Closes every connection. Call once, when no request is in flight.
@@ -34,36 +62,37 @@ public final class AsyncHTTPTransport: HTTPTransport {
     }
 
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
-        var outgoing = HTTPClientRequest(url: request.url)
-        outgoing.method = HTTPMethod(rawValue: request.method)
-        for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
-        if let body = request.body {
-            outgoing.body = .bytes(ByteBuffer(bytes: body))
-        }
-        let timeout = TimeAmount.nanoseconds(Int64(request.timeout.components.seconds) * 1_000_000_000
-            + request.timeout.components.attoseconds / 1_000_000_000)
+        let outgoing: HTTPClient.Request
         do {
-            let response = try await client.execute(outgoing, timeout: timeout)
-            if let declared = response.headers.first(name: "content-length").flatMap(Int.init),
-                declared > request.maxBodyBytes
-            {
-                throw ECGridError(.bodyTooLarge, httpStatus: Int(response.status.code),
-                    detail: "declared \(declared) bytes, limit \(request.maxBodyBytes)")
-            }
-            var buffer = try await response.body.collect(upTo: request.maxBodyBytes)
-            let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
-            return TransportResponse(
-                status: Int(response.status.code),
-                headers: response.headers.map { (name: $0.name, value: $0.value) },
-                body: bytes)
-        } catch let error as ECGridError {
-            throw error
+            var headers = HTTPHeaders()
+            for header in request.headers { headers.add(name: header.name, value: header.value) }
+            outgoing = try HTTPClient.Request(
+                url: request.url, method: HTTPMethod(rawValue: request.method), headers: headers,
+                body: request.body.map { .bytes($0) })
         } catch {
-            throw Self.map(error, timeout: request.timeout)
+            throw ECGridError(.invalidURL, detail: "the transport cannot use this URL")
+        }
+        let delegate = ExchangeDelegate(maxBodyBytes: request.maxBodyBytes)
+        let nanoseconds = Int64(request.timeout.components.seconds) * 1_000_000_000
+            + request.timeout.components.attoseconds / 1_000_000_000
+        let task = client.execute(
+            request: outgoing, delegate: delegate, eventLoop: .delegateAndChannel(on: eventLoop),
+            deadline: .now() + .nanoseconds(nanoseconds))
+        do {
+            return try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
+        } catch {
+            var failure = (error as? ECGridError) ?? Self.map(error, timeout: request.timeout)
+            failure.requestSent = delegate.headSent
+            throw failure
         }
     }
 
-    /// Turns AsyncHTTPClient and SwiftNIO errors into `ECGridError`s.
+    /// Turns AsyncHTTPClient, SwiftNIO and TLS errors into `ECGridError` kinds. Whether the
+    /// request was sent is not decided here: the caller sets it from the delegate.
     static func map(_ error: any Error, timeout: Duration) -> ECGridError {
         if error is CancellationError { return ECGridError(.cancelled, detail: "cancelled") }
         if let httpError = error as? HTTPClientError {
@@ -71,15 +100,26 @@ public final class AsyncHTTPTransport: HTTPTransport {
             case .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .tlsHandshakeTimeout,
                 .getConnectionFromPoolTimeout:
                 return ECGridError(.timeout, detail: "no answer within \(timeout)")
-            case .remoteConnectionClosed, .bodyLengthMismatch, .uncleanShutdown:
-                return ECGridError(.connectionDropped, detail: "\(httpError)")
+            case .remoteConnectionClosed, .bodyLengthMismatch:
+                return ECGridError(.connectionDropped, detail: "the connection closed mid-answer")
+            case .uncleanShutdown:
+                return ECGridError(.tlsFailure, detail: "the server closed the connection without TLS close_notify")
             case .cancelled:
                 return ECGridError(.cancelled, detail: "cancelled")
             case .invalidURL, .emptyHost, .emptyScheme:
-                return ECGridError(.invalidURL, detail: "\(httpError)")
+                return ECGridError(.invalidURL, detail: "the transport cannot use this URL")
             default:
                 break
             }
+        }
+        if let tlsError = error as? NIOSSLError {
+            return ECGridError(.tlsFailure, detail: TLSFailureReason.words(for: tlsError))
+        }
+        if let boringError = error as? BoringSSLError {
+            return ECGridError(.tlsFailure, detail: TLSFailureReason.words(forLibraryText: String(describing: boringError)))
+        }
+        if let extra = error as? NIOSSLExtraError {
+            return ECGridError(.tlsFailure, detail: TLSFailureReason.words(for: extra))
         }
         if let parserError = error as? HTTPParserError {
             // The stream ended mid-message: the peer closed the connection.
@@ -90,6 +130,12 @@ public final class AsyncHTTPTransport: HTTPTransport {
         }
         if error is NIOTooManyBytesError {
             return ECGridError(.bodyTooLarge, detail: "body over the size limit")
+        }
+        if let connectError = error as? NIOConnectionError {
+            if connectError.connectionErrors.isEmpty, connectError.dnsAError != nil || connectError.dnsAAAAError != nil {
+                return ECGridError(.hostNotFound, detail: "name did not resolve")
+            }
+            return ECGridError(.connectionRefused, detail: "connection refused")
         }
         if let ioError = error as? IOError {
             switch ioError.errnoCode {
@@ -102,9 +148,6 @@ public final class AsyncHTTPTransport: HTTPTransport {
         }
         let typeName = String(reflecting: type(of: error))
         let text = String(describing: error)
-        if typeName.contains("NIOSSL") || typeName.contains("BoringSSL") || text.contains("handshake") {
-            return ECGridError(.tlsFailure, detail: String(text.prefix(200)))
-        }
         if text.contains("connectionRefused") || text.contains("ECONNREFUSED") || text.contains("Connection refused")
             || text.contains("errno: 111")
         {

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The root of an ECGrid API, checked before any request: `https://` to any host, plain
 /// `http://` only to loopback (127.0.0.0/8, ::1, localhost). User information, queries and
 /// fragments are refused: a credential in a URL would show in logs and process lists.
@@ -31,6 +35,15 @@ public struct BaseURL: Sendable, Equatable, CustomStringConvertible {
         }
         var host = rawHost.lowercased()
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard Self.isUsableHost(host) else {
+            throw ECGridError(.invalidURL, detail: "the host is not a DNS name, an IPv4 address or an IPv6 address")
+        }
+        if let port = components.port, !(1...65_535).contains(port) {
+            throw ECGridError(.invalidURL, detail: "port \(port) is not between 1 and 65535")
+        }
+        if components.port == nil, Self.hasEmptyPort(trimmed) {
+            throw ECGridError(.invalidURL, detail: "the port after ':' is missing")
+        }
         scheme = rawScheme
         self.host = host
         port = components.port
@@ -40,6 +53,41 @@ public struct BaseURL: Sendable, Equatable, CustomStringConvertible {
         if scheme == "http" && !isLoopback {
             throw ECGridError(.insecureURL, detail: "http:// to \(host)")
         }
+    }
+
+    /// A host the network stack can be given as it is: a DNS name of letters, digits and
+    /// hyphens (labels of 1 to 63, 253 in all), a dotted IPv4 address, or an IPv6 address
+    /// without a zone.
+    static func isUsableHost(_ host: String) -> Bool {
+        guard !host.isEmpty, host.utf8.count <= 253 else { return false }
+        if host.contains(":") {
+            var address = in6_addr()
+            return host.utf8.allSatisfy { $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") || isHexDigit($0) }
+                && inet_pton(AF_INET6, host, &address) == 1
+        }
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        if labels.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }) {
+            var address = in_addr()
+            return labels.count == 4 && inet_pton(AF_INET, host, &address) == 1
+        }
+        return labels.allSatisfy { label in
+            let bytes = Array(label.utf8)
+            guard (1...63).contains(bytes.count), bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-") else {
+                return false
+            }
+            return bytes.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: "-") }
+        }
+    }
+
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        (byte >= 48 && byte <= 57) || (byte >= 97 && byte <= 102)
+    }
+
+    /// True for `scheme://host:` or `scheme://host:/path`: a colon with no port after it.
+    private static func hasEmptyPort(_ text: String) -> Bool {
+        guard let schemeEnd = text.range(of: "://") else { return false }
+        let authority = text[schemeEnd.upperBound...].prefix { $0 != "/" }
+        return authority.hasSuffix(":")
     }
 
     /// True for 127.0.0.0/8, ::1 and localhost.

@@ -197,6 +197,8 @@ public struct ECGridClient: Sendable {
             attempt += 1
             var retryAfter: Duration?
             var failure: ECGridError
+            // Until the transport has the request, nothing can have left this machine.
+            var handedToTransport = false
             do {
                 try Task.checkCancellation()
                 var headers: [(name: String, value: String)] = [
@@ -213,6 +215,7 @@ public struct ECGridClient: Sendable {
                 let request = TransportRequest(
                     method: method, url: baseURL.url(path), headers: headers, body: encodedBody ?? (method == "POST" ? [] : nil),
                     timeout: timeout, maxBodyBytes: maxBodyBytes)
+                handedToTransport = true
                 let response = try await transport.send(request)
                 retryAfter = response.header("Retry-After").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
                     .map { Duration.seconds(max(0, $0)) }
@@ -230,12 +233,13 @@ public struct ECGridClient: Sendable {
             } catch {
                 failure = ECGridError(.transport, detail: String(describing: type(of: error)))
             }
+            if !handedToTransport { failure.requestSent = false }
             failure.attempts = attempt
             failure.latencyMs = elapsed()
             failure.request = label
             failure.stateChanging = stateChanging
             if failure.httpStatus == 401, let credentials { await credentials.rejected(failure) }
-            let delay = (failure.kind == .cancelled || Task.isCancelled) ? nil
+            let delay = Task.isCancelled ? nil
                 : retryPolicy.delay(after: failure, attempt: attempt, stateChanging: stateChanging, retryAfter: retryAfter)
             guard let delay else {
                 logger.debug("\(label) failed: \(failure.kind.rawValue) \(failure.httpStatus.map(String.init) ?? "") \(failure.detail)")

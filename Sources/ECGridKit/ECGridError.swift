@@ -57,6 +57,11 @@ public struct ECGridError: Error, Sendable, Equatable, CustomStringConvertible {
     /// True when the request could change something (a reset, a new key, a termination): then
     /// a lost answer leaves the outcome unknown, and the explanation says to check.
     public var stateChanging = false
+    /// False only when it is proven that no byte of the request reached the network: the
+    /// transport failed before it wrote the request head (refused connection, a name that does
+    /// not resolve, a TLS handshake that failed), or a local check refused it. Anything else,
+    /// including every failure after the head was handed to the socket, leaves it true.
+    public var requestSent: Bool
 
     public init(
         _ kind: Kind, httpStatus: Int? = nil, errorCode: String? = nil, serverMessage: String? = nil,
@@ -70,22 +75,21 @@ public struct ECGridError: Error, Sendable, Equatable, CustomStringConvertible {
         self.attempts = attempts
         self.latencyMs = latencyMs
         self.request = request
+        self.requestSent = kind.sentUnlessProvenOtherwise
     }
 
     /// True when nothing reached the server, so even a state-changing request may be sent again.
-    public var definitelyNotSent: Bool {
-        kind == .connectionRefused || kind == .hostNotFound || kind == .insecureURL || kind == .invalidURL
-            || kind == .missingCredentials || kind == .invalidInput || kind == .tlsFailure
-    }
+    public var definitelyNotSent: Bool { !requestSent }
 
     /// True when a request that went out may still have been acted on: no usable answer came
-    /// back (time-out, dropped connection, an unreadable or foreign body), or the server failed
-    /// (5xx). For a state-changing request the outcome is then unknown, and the operator must
-    /// check before repeating it.
+    /// back (time-out, dropped connection, a broken TLS stream, an unreadable or foreign body),
+    /// or the server failed (5xx). For a state-changing request the outcome is then unknown,
+    /// and the operator must check before repeating it.
     public var mayHaveActed: Bool {
+        guard requestSent else { return false }
         switch kind {
         case .timeout, .connectionDropped, .cancelled, .transport, .malformedBody, .emptyBody, .bodyTooLarge,
-            .unexpectedStatus:
+            .unexpectedStatus, .tlsFailure:
             return true
         case .api:
             return (httpStatus ?? 0) >= 500
@@ -147,15 +151,21 @@ public struct ECGridError: Error, Sendable, Equatable, CustomStringConvertible {
         case .bodyTooLarge:
             return "The server's answer is larger than the client accepts; it was not read."
         case .timeout:
-            return "No answer in time: the server or the network is slow."
+            return requestSent ? "No answer in time: the server or the network is slow."
+                : "No connection in time: the request was not sent. The server or the network is slow."
         case .connectionRefused:
             return "Connection refused: nothing listens at the base URL. Check it, and your VPN or tunnel."
         case .connectionDropped:
-            return "The connection dropped before the answer was complete."
+            return requestSent ? "The connection dropped before the answer was complete."
+                : "The connection dropped before the request was sent."
         case .hostNotFound:
             return "The host name does not resolve: check the base URL and DNS."
         case .tlsFailure:
-            return "The TLS handshake failed: the server's certificate is not trusted or not valid for this host."
+            if requestSent {
+                return "The TLS connection broke after the request was sent (\(detail)); the answer is incomplete."
+            }
+            return "The TLS handshake failed: " + (detail.isEmpty
+                ? "the server's certificate is not trusted or not valid for this host." : detail)
         case .insecureURL:
             return "Plain http:// is allowed only to loopback; use https:// for any other host."
         case .invalidURL:
@@ -167,7 +177,7 @@ public struct ECGridError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidInput:
             return detail.isEmpty ? "The input was refused." : detail
         case .cancelled:
-            return "Cancelled before an answer arrived."
+            return requestSent ? "Cancelled before an answer arrived." : "Cancelled before the request was sent."
         case .transport:
             return "The request failed in transport."
         }
@@ -184,5 +194,20 @@ public struct ECGridError: Error, Sendable, Equatable, CustomStringConvertible {
             text += " Server said: \"\(serverMessage)\""
         }
         return text
+    }
+}
+
+extension ECGridError.Kind {
+    /// Whether an error of this kind leaves the request sent when the transport says nothing
+    /// more: kinds raised before a connection exists (or by a local check) are not-sent, every
+    /// kind that needs an answer or a connection in use is sent.
+    public var sentUnlessProvenOtherwise: Bool {
+        switch self {
+        case .connectionRefused, .hostNotFound, .tlsFailure, .insecureURL, .invalidURL, .missingCredentials, .invalidInput:
+            return false
+        case .api, .unexpectedStatus, .malformedBody, .emptyBody, .bodyTooLarge, .timeout, .connectionDropped, .cancelled,
+            .transport:
+            return true
+        }
     }
 }

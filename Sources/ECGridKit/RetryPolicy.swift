@@ -1,12 +1,9 @@
-/// When and how long to wait before sending a request again.
+/// How often and how long to wait before sending a request again. Whether a failure may be
+/// sent again at all is `ResendRule`'s decision; this policy only counts and times:
 ///
-/// - 429 `RateLimitExceeded`: wait what `Retry-After` says (capped at `maxRetryAfter`),
-///   up to `maxRateLimitAttempts` sends in all.
-/// - 500, 503, time-outs and dropped connections: exponential backoff, at most `maxAttempts`
-///   sends in all — but only for requests that change nothing. A state-changing request is
-///   sent again only when the first one certainly did not reach the server (connection
-///   refused) or the server said it did not act on it (429).
-/// - Every other 4xx: never retried.
+/// - a rate limit (429): wait what `Retry-After` says (capped at `maxRetryAfter`), up to
+///   `maxRateLimitAttempts` sends in all;
+/// - everything else the rule allows: exponential backoff, at most `maxAttempts` sends in all.
 public struct RetryPolicy: Sendable, Equatable {
     public var maxAttempts: Int
     public var maxRateLimitAttempts: Int
@@ -36,22 +33,16 @@ public struct RetryPolicy: Sendable, Equatable {
     /// The decision after a failed attempt: the delay before the next one, or nil to give up.
     /// `attempt` counts sends so far (1 after the first).
     public func delay(after error: ECGridError, attempt: Int, stateChanging: Bool, retryAfter: Duration?) -> Duration? {
-        if error.kind == .api && error.httpStatus == 429 || error.errorCode == "RateLimitExceeded" {
+        switch ResendRule.decision(after: error, stateChanging: stateChanging) {
+        case .never:
+            return nil
+        case .afterRateLimit:
             guard attempt < maxRateLimitAttempts else { return nil }
             if let retryAfter { return min(max(retryAfter, .milliseconds(1)), maxRetryAfter) }
             return backoff(attempt)
-        }
-        guard attempt < maxAttempts else { return nil }
-        switch error.kind {
-        case .connectionRefused:
+        case .afterBackoff:
+            guard attempt < maxAttempts else { return nil }
             return backoff(attempt)
-        case .timeout, .connectionDropped:
-            return stateChanging ? nil : backoff(attempt)
-        case .api, .unexpectedStatus, .malformedBody, .emptyBody:
-            guard let status = error.httpStatus, status == 500 || status == 503 else { return nil }
-            return stateChanging ? nil : backoff(attempt)
-        default:
-            return nil
         }
     }
 

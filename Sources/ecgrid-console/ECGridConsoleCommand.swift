@@ -22,8 +22,10 @@ struct ECGridConsoleCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    /// Sets up logging (to a file, or nowhere) before anything creates a logger, then runs.
+    /// Forbids core dumps (the process will hold a key), sets up logging (to a file, or
+    /// nowhere) before anything creates a logger, then runs.
     static func main() async {
+        ProcessHardening.apply()
         Logs.bootstrap()
         await main(nil)
     }

@@ -135,7 +135,7 @@ struct FaultTests {
     func controlEndpoint() async throws {
         try await withSandbox { server, client in
             let body = Array(#"{"latencyMs": 0, "rules": [{"kind": "503", "count": 1}]}"#.utf8)
-            let transport = AsyncHTTPTransport()
+            let transport = AsyncHTTPTransport(trust: server.trustedCA)
             let answer = try await transport.send(TransportRequest(
                 method: "PUT", url: server.baseURL + "/sandbox/faults", headers: [], body: body,
                 timeout: .seconds(5), maxBodyBytes: 1 << 16))

@@ -1,0 +1,19 @@
+import CProcessGuard
+
+/// Keeps a process that holds secrets (an API key, a bearer token) from spilling them into a
+/// core file, as ssh-agent and gpg-agent do: no core files at all (`RLIMIT_CORE` 0) and not
+/// dumpable (`PR_SET_DUMPABLE` 0), which also keeps other processes of the same user from
+/// attaching to it or reading its memory.
+public enum ProcessHardening {
+    /// Applies both settings; returns what failed, in words (empty when all held).
+    @discardableResult
+    public static func apply() -> [String] {
+        var problems: [String] = []
+        if ecgrid_disable_core_files() != 0 { problems.append("RLIMIT_CORE could not be set to 0") }
+        if ecgrid_set_not_dumpable() != 0 { problems.append("PR_SET_DUMPABLE could not be cleared") }
+        return problems
+    }
+
+    /// True when this process can write no core file.
+    public static var coreDumpsOff: Bool { ecgrid_core_limit() == 0 && ecgrid_is_dumpable() == 0 }
+}
