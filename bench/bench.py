@@ -38,20 +38,22 @@ class Sandbox:
         if latency:
             args += ["--latency-ms", str(latency)]
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        self.url = self.key = None
+        self.url = self.key = self.ca = None
         for line in self.process.stdout:
             for word in line.split():
-                if word.startswith("http://127.0.0.1:") and self.url is None:
+                if word.startswith("https://127.0.0.1:") and self.url is None:
                     self.url = word.rstrip(".,")
+            if "ECGRID_CA_FILE=" in line and self.ca is None:
+                self.ca = line.split("ECGRID_CA_FILE=")[1].split()[0]
             if "ECGRID_API_KEY=" in line and self.key is None:
                 self.key = line.split("ECGRID_API_KEY=")[1].split()[0]
             if "Press Ctrl-C" in line:
                 break
-        assert self.url and self.key, "the sandbox did not start"
+        assert self.url and self.key and self.ca, "the sandbox did not start"
 
     def env(self, **extra):
         env = {"PATH": "/usr/bin:/bin", "HOME": WORK, "LANG": "C.UTF-8", "TERM": "xterm-256color",
-               "ECGRID_BASE_URL": self.url, "ECGRID_API_KEY": self.key,
+               "ECGRID_BASE_URL": self.url, "ECGRID_API_KEY": self.key, "ECGRID_CA_FILE": self.ca,
                "ECGRID_CONSOLE_HISTORY": os.path.join(WORK, "history.jsonl")}
         env.update(extra)
         return env
@@ -236,7 +238,8 @@ headers = {"X-API-Key": api_key}
 base = os.environ["ECGRID_BASE_URL"]
 users, page = [], 1
 while True:
-    response = requests.post(f"{base}/v2/users/list", headers=headers, json={"pageNo": page, "recordsPerPage": 100})
+    response = requests.post(f"{base}/v2/users/list", headers=headers, json={"pageNo": page, "recordsPerPage": 100},
+                             verify=os.environ["ECGRID_CA_FILE"])
     response.raise_for_status()
     data = response.json()["data"]
     users += data
@@ -249,7 +252,7 @@ print(len(users))
 CURL_LOOP = r'''
 page=1
 while :; do
-  n=$(curl -s -X POST "$ECGRID_BASE_URL/v2/users/list" -H "X-API-Key: $ECGRID_API_KEY" \
+  n=$(curl -s --cacert "$ECGRID_CA_FILE" -X POST "$ECGRID_BASE_URL/v2/users/list" -H "X-API-Key: $ECGRID_API_KEY" \
       -H "Content-Type: application/json" -d "{\"pageNo\": $page, \"recordsPerPage\": 100}" | grep -o '"userId"' | wc -l)
   [ "$n" -lt 100 ] && break
   page=$((page + 1))
@@ -286,7 +289,7 @@ def bulk_reset():
         out.write(ids)
     with open(os.path.join(WORK, "ids")) as stdin:
         ours = timed([BINARY, "reset", "-", "--yes", "--concurrency", "8"], env, stdin)
-    loop = 'for id in $(seq 40001 41000); do curl -s -X POST "$ECGRID_BASE_URL/v2/users/reset/$id" -H "X-API-Key: $ECGRID_API_KEY" >/dev/null; done'
+    loop = 'for id in $(seq 40001 41000); do curl -s --cacert "$ECGRID_CA_FILE" -X POST "$ECGRID_BASE_URL/v2/users/reset/$id" -H "X-API-Key: $ECGRID_API_KEY" >/dev/null; done'
     curl = timed(["/bin/bash", "-c", loop], env)
     lines = open(os.path.join(WORK, "history.jsonl")).read().count("\n")
     box.stop()
@@ -296,7 +299,7 @@ def bulk_reset():
     box = Sandbox(300)
     env = box.env()
     one = statistics.median(timed([BINARY, "reset", str(40011 + n), "--yes"], env) for n in range(5))
-    single = 'curl -s -X POST "$ECGRID_BASE_URL/v2/users/reset/40020" -H "X-API-Key: $ECGRID_API_KEY" >/dev/null'
+    single = 'curl -s --cacert "$ECGRID_CA_FILE" -X POST "$ECGRID_BASE_URL/v2/users/reset/40020" -H "X-API-Key: $ECGRID_API_KEY" >/dev/null'
     curl_one = statistics.median(timed(["/bin/bash", "-c", single], env) for _ in range(5))
     box.stop()
     report("ecgrid-console reset ID --yes", one, "ms", curl_one, "one curl POST", "(ratio reported)")

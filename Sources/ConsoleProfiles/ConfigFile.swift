@@ -56,7 +56,7 @@ public struct ConfigFile: Sendable, Equatable {
     }
 
     static let profileKeys: Set<String> = [
-        "label", "base_url", "api_key_env", "api_key_file", "read_only", "production", "page_size", "filters",
+        "label", "base_url", "ca_file", "api_key_env", "api_key_file", "read_only", "production", "page_size", "filters",
     ]
     static let filterKeys: Set<String> = ["network", "mailbox", "auth_level", "status"]
 
@@ -138,6 +138,11 @@ public struct ConfigFile: Sendable, Equatable {
                         throw self.error(path, error.explanation)
                     }
                     profile.baseURL = text
+                case "ca_file":
+                    var file = try string(table[key], path)
+                    if file.hasPrefix("~/") { file = home + file.dropFirst() }
+                    guard file.hasPrefix("/") else { throw error(path, "must be an absolute path (or start with ~/)") }
+                    profile.caFile = file
                 case "api_key_env":
                     let variable = try string(table[key], path)
                     guard variable.range(of: #"^[A-Za-z_][A-Za-z0-9_]*$"#, options: .regularExpression) != nil else {

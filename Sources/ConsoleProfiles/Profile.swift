@@ -23,6 +23,8 @@ public struct Profile: Sendable, Equatable {
     /// The banner label (default: the name).
     public var label: String
     public var baseURL: String?
+    /// A PEM file with one more CA to trust for this service (`ca_file`); verification stays on.
+    public var caFile: String?
     public var credential: CredentialSource?
     /// Read-only by default: state-changing keys and commands are refused.
     public var readOnly: Bool

@@ -26,6 +26,16 @@ public enum FaultKind: String, Codable, Sendable, CaseIterable {
     /// The request is not acted on; the answer is `status` with the bytes of `bodyBase64`,
     /// exactly (invalid UTF-8, hostile text, any shape): for hostile-data and fuzz tests.
     case canned
+    /// The request is acted on; the answer is framed by the end of the connection, which then
+    /// closes without TLS close_notify: the client cannot tell whether it saw all of it.
+    case closeNoNotify = "close-no-notify"
+    /// The request is acted on; half the body goes out, then a TLS record that cannot be
+    /// decrypted, then the connection closes.
+    case brokenRecord = "broken-record"
+    /// The request is read and acted on, then the connection is reset (TCP RST), no answer.
+    case resetAfterRequest = "reset-after-request"
+    /// The request is acted on, then the answer is held back `delayMs` (default 60 s).
+    case stallAfterRequest = "stall-after-request"
 
     /// True when the request is refused before the sandbox acts on it.
     public var refusesBeforeActing: Bool {
@@ -46,7 +56,8 @@ public struct FaultRule: Codable, Sendable, Equatable {
     public var probability: Double?
     /// Seconds in `Retry-After` for `429`.
     public var retryAfter: Int?
-    /// Milliseconds a `slow` request waits (nil: 10,000).
+    /// Milliseconds a `slow` request waits (nil: 10,000), or a `stall-after-request` answer
+    /// is held back (nil: 60,000).
     public var delayMs: Int?
     /// HTTP status of a `canned` answer (nil: 200).
     public var status: Int?
@@ -117,6 +128,8 @@ struct FaultDecision: Sendable {
     /// The answer of a `canned` fault.
     var cannedStatus = 200
     var cannedBody: [UInt8] = []
+    /// How long a `stall-after-request` answer is held back.
+    var stall: Duration = .seconds(60)
 }
 
 /// Holds the switches and decides, request by request, which fault (if any) applies.
@@ -166,6 +179,7 @@ actor FaultInjector {
             }
             decision.fault = rule.kind
             decision.retryAfter = rule.retryAfter ?? 1
+            if rule.kind == .stallAfterRequest { decision.stall = .milliseconds(rule.delayMs ?? 60_000) }
             if rule.kind == .canned {
                 decision.cannedStatus = rule.status ?? 200
                 decision.cannedBody = rule.bodyBase64.flatMap { Data(base64Encoded: $0) }.map(Array.init) ?? []

@@ -1,6 +1,9 @@
 import ECGridKit
 import Foundation
+import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 import Synchronization
@@ -21,11 +24,15 @@ public struct SandboxConfiguration: Sendable {
     /// Log in a random user this often (nil: never), so counts move like a live system.
     public var activityInterval: Duration?
     public var faults: FaultSettings
+    /// Serve HTTPS with a throwaway CA (the default, as production), or plain HTTP (loopback only).
+    public var tls: Bool
+    /// The CA and certificate for HTTPS (nil: the process's `SandboxTLSIdentity.shared`).
+    public var identity: SandboxTLSIdentity?
 
     public init(
         host: String = "127.0.0.1", port: Int = 0, userCount: Int = 300, seed: UInt64 = 20_261_124,
         tokenLifetime: TimeInterval = 900, initialSessions: Bool = true, activityInterval: Duration? = nil,
-        faults: FaultSettings = FaultSettings()
+        faults: FaultSettings = FaultSettings(), tls: Bool = true, identity: SandboxTLSIdentity? = nil
     ) {
         self.host = host
         self.port = port
@@ -35,10 +42,13 @@ public struct SandboxConfiguration: Sendable {
         self.initialSessions = initialSessions
         self.activityInterval = activityInterval
         self.faults = faults
+        self.tls = tls
+        self.identity = identity
     }
 }
 
-/// A running sandbox: a real HTTP server on loopback that speaks the documented ECGrid API.
+/// A running sandbox: a real HTTPS (or, on request, plain HTTP) server on loopback that speaks
+/// the documented ECGrid API.
 ///
 /// Besides the API, it answers `GET /sandbox/faults` and `PUT /sandbox/faults` (a
 /// `FaultSettings` JSON body) so faults can be switched while it runs.
@@ -49,13 +59,25 @@ public final class SandboxServer: Sendable {
     public let host: String
     private let task: Task<Void, any Error>
     private let activity: Task<Void, Never>?
+    /// The throwaway CA and certificate, when the sandbox speaks HTTPS.
+    public let identity: SandboxTLSIdentity?
 
     /// The base URL to give a client.
-    public var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+    public var baseURL: String {
+        "\(identity == nil ? "http" : "https")://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+    }
+
+    /// The CA a client must trust to reach this sandbox over HTTPS (nil for plain HTTP).
+    public var trustedCA: TrustedCA? {
+        identity.flatMap { try? TrustedCA(pem: Array($0.caPEM.utf8), source: "the sandbox's CA") }
+    }
+
+    /// The header that tells `ConnectionFaultHandler` which connection fault to carry out.
+    static let faultMarker = HTTPField.Name("x-ecgrid-sandbox-fault")
 
     private init(
         store: SandboxStore, injector: FaultInjector, host: String, port: Int, task: Task<Void, any Error>,
-        activity: Task<Void, Never>?
+        activity: Task<Void, Never>?, identity: SandboxTLSIdentity?
     ) {
         self.store = store
         self.injector = injector
@@ -63,6 +85,13 @@ public final class SandboxServer: Sendable {
         self.port = port
         self.task = task
         self.activity = activity
+        self.identity = identity
+    }
+
+    /// Writes the CA certificate (PEM, not secret) into a file for `ECGRID_CA_FILE`.
+    public func writeCA(to path: String) throws {
+        guard let identity else { return }
+        try Data(identity.caPEM.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
     /// Starts a sandbox and returns once it accepts connections.
@@ -77,8 +106,11 @@ public final class SandboxServer: Sendable {
         var logger = Logger(label: "ecgrid.sandbox")
         logger.logLevel = .critical
         let ready = ReadySignal()
+        let identity = configuration.tls ? try configuration.identity ?? SandboxTLSIdentity.shared.get() : nil
+        let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ConnectionFaultHandler()]))
+        let server = try identity.map { try HTTPServerBuilder.tls(http1, tlsConfiguration: try $0.serverConfiguration()) } ?? http1
         let app = Application(
-            responder: responder,
+            responder: responder, server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in ready.resolve(.success(channel.localAddress?.port ?? 0)) },
             logger: logger)
@@ -100,7 +132,9 @@ public final class SandboxServer: Sendable {
                 }
             }
         }
-        return SandboxServer(store: store, injector: injector, host: configuration.host, port: port, task: task, activity: activity)
+        return SandboxServer(
+            store: store, injector: injector, host: configuration.host, port: port, task: task, activity: activity,
+            identity: identity)
     }
 
     /// Stops the server and waits until it has.
@@ -173,6 +207,13 @@ public final class SandboxServer: Sendable {
                     if sent > 0 { try await writer.write(ByteBuffer(bytes: full.prefix(sent))) }
                     throw SandboxDroppedConnection()
                 })
+        case .closeNoNotify, .brokenRecord, .resetAfterRequest:
+            var response = make(reply)
+            if let marker = faultMarker { response.headers[marker] = fault.rawValue }
+            return response
+        case .stallAfterRequest:
+            try? await Task.sleep(for: decision.stall)
+            return make(reply)
         case .rateLimited, .serverError, .unavailable, .slow, .canned:
             return make(reply)
         }

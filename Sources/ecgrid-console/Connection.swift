@@ -21,16 +21,19 @@ struct Connection {
         var sandbox: SandboxServer?
         let base: BaseURL
         let credential: (any CredentialProvider)?
+        let trust: TrustedCA?
         let profile = try ProfileChoice.resolve(options, environment: environment)
         if options.sandbox {
             let server = try await SandboxServer.start(SandboxConfiguration(activityInterval: .seconds(2)))
             sandbox = server
             base = try BaseURL(server.baseURL)
             credential = StaticCredential(.apiKey(Secret(await server.operatorKey())))
+            trust = server.trustedCA
         } else {
             let text = options.baseURL ?? environment["ECGRID_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
                 ?? profile?.baseURL ?? BaseURL.production
             base = try BaseURL(text)
+            trust = try Self.trustedCA(profile: profile, environment: environment)
             let fromProfile = requireCredential
                 ? try profile.flatMap { try ProfileChoice.credential(of: $0, environment: environment) }
                 : profile.flatMap { try? ProfileChoice.credential(of: $0, environment: environment) }
@@ -46,11 +49,21 @@ struct Connection {
                 credential = StaticCredential(.apiKey(Secret(key)))
             }
         }
-        let transport = AsyncHTTPTransport()
+        let transport = AsyncHTTPTransport(trust: trust)
         let client = ECGridClient(
             baseURL: base, transport: transport, credentials: credential,
             timeout: .milliseconds(Int64(options.timeout * 1000)))
         return Connection(client: client, transport: transport, sandbox: sandbox, profile: profile)
+    }
+
+    /// The extra CA to trust: `ECGRID_CA_FILE` and the profile's `ca_file`, both when both are
+    /// given (each only adds a root). A file that cannot be read or holds no certificate is
+    /// refused before anything is sent.
+    static func trustedCA(profile: Profile?, environment: [String: String]) throws -> TrustedCA? {
+        let paths = [environment["ECGRID_CA_FILE"], profile?.caFile].compactMap { $0?.isEmpty == false ? $0 : nil }
+        guard !paths.isEmpty else { return nil }
+        let loaded = try paths.map { path throws(ECGridError) in try TrustedCA(file: path) }
+        return TrustedCA(combining: loaded)
     }
 
     func close() async {

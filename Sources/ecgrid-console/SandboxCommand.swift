@@ -13,6 +13,9 @@ struct SandboxCommand: AsyncParsableCommand {
         commandName: "sandbox",
         abstract: "Serve a local ECGrid sandbox on 127.0.0.1 until interrupted.",
         discussion: """
+            It speaks HTTPS, as production does, with a throwaway CA made at start: its certificate is \
+            written to --ca-out (not a secret), and a client trusts it with ECGRID_CA_FILE. --http \
+            serves plain HTTP instead (loopback only).
             Faults: --fault KIND[:PROBABILITY][@PATH-PREFIX], repeatable; KIND is one of \
             \(FaultKind.allCases.map(\.rawValue).joined(separator: ", ")). Switch them while it runs \
             with PUT /sandbox/faults (a JSON body like the one GET /sandbox/faults returns).
@@ -26,6 +29,10 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "A fault to inject (see below).") var fault: [String] = []
     @Option(name: .customLong("activity-seconds"), help: "Log in a random user this often (0: never).")
     var activitySeconds: Double = 2
+    @Flag(name: .long, help: "Serve plain HTTP instead of HTTPS.") var http = false
+    @Option(name: .customLong("ca-out"), help: ArgumentHelp(
+        "Where to write the sandbox's CA certificate (default: a file in the temporary directory).", valueName: "path"))
+    var caOut: String?
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535.") }
@@ -41,7 +48,8 @@ struct SandboxCommand: AsyncParsableCommand {
             port: port, userCount: users, seed: seed,
             activityInterval: activitySeconds > 0 ? .milliseconds(Int64(activitySeconds * 1000)) : nil,
             faults: FaultSettings(latencyMs: latencyMs, rateLimitPerSecond: rateLimit,
-                rules: fault.compactMap(FaultRule.init(parsing:))))
+                rules: fault.compactMap(FaultRule.init(parsing:))),
+            tls: !http)
         let server: SandboxServer
         do {
             server = try await SandboxServer.start(configuration)
@@ -50,6 +58,19 @@ struct SandboxCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.failure)
         }
         let store = server.store
+        var caPath: String?
+        if server.identity != nil {
+            let path = caOut ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("ecgrid-sandbox-\(server.port)-ca.pem")
+            do {
+                try server.writeCA(to: path)
+                caPath = path
+            } catch {
+                Output.error("error: cannot write the sandbox's CA certificate to \(path): \(error.localizedDescription)")
+                await server.stop()
+                throw ExitCode(ExitStatus.refused)
+            }
+        }
+        let trustLine = caPath.map { "  export ECGRID_CA_FILE=\($0)\n" } ?? ""
         Output.print("""
             ECGrid sandbox on \(server.baseURL) with \(await store.userCount) users.
               operator  \(SandboxAccounts.operatorLogin) (TechOps)        key \(await store.apiKey(of: SandboxAccounts.operatorID) ?? "")
@@ -57,12 +78,13 @@ struct SandboxCommand: AsyncParsableCommand {
               netadmin  \(SandboxAccounts.netAdminLogin) (NetworkAdmin) key \(await store.apiKey(of: SandboxAccounts.netAdminID) ?? "")
               passwords \(SandboxAccounts.passwordPrefix)<userId>, for example \(SandboxAccounts.password(for: SandboxAccounts.operatorID))
             Try:
-              export ECGRID_API_KEY=\(await server.operatorKey())
+            \(trustLine)  export ECGRID_API_KEY=\(await server.operatorKey())
               ecgrid-console users list --base-url \(server.baseURL)
             Press Ctrl-C to stop.
             """)
         await waitForTermination()
         await server.stop()
+        if let caPath { try? FileManager.default.removeItem(atPath: caPath) }
         Output.print("Sandbox stopped.")
     }
 

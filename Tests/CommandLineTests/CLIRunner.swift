@@ -35,7 +35,7 @@ enum CLI {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
-        var env = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": NSTemporaryDirectory()]
+        var env = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": NSTemporaryDirectory(), "ECGRID_CA_FILE": TestCA.path]
         env.merge(environment) { $1 }
         process.environment = env
         process.standardInput = try FileHandle(forReadingFrom: inPath)
@@ -73,7 +73,10 @@ enum CLI {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: argv[0])
         process.arguments = Array(argv.dropFirst())
-        var env = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": directory.path, "TERM": "xterm-256color"]
+        var env = [
+            "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": directory.path, "TERM": "xterm-256color",
+            "ECGRID_CA_FILE": TestCA.path,
+        ]
         env.merge(environment) { $1 }
         process.environment = env
         process.standardInput = try FileHandle(forReadingFrom: inPath)
@@ -96,10 +99,24 @@ enum CLI {
     }
 }
 
+/// The CA of every sandbox this test process starts (`SandboxTLSIdentity.shared`), written once
+/// to a file: the binary trusts it through `ECGRID_CA_FILE`, as an operator would.
+enum TestCA {
+    static let path: String = {
+        let path = NSTemporaryDirectory() + "ecgrid-test-ca-\(getpid()).pem"
+        if case .success(let identity) = SandboxTLSIdentity.shared {
+            try? Data(identity.caPEM.utf8).write(to: URL(fileURLWithPath: path))
+        }
+        return path
+    }()
+}
+
 /// A sandbox for one test, with the environment that points the binary at it.
 func withCLISandbox<T>(users: Int = 300, _ body: (SandboxServer, [String: String]) async throws -> T) async throws -> T {
     let server = try await SandboxServer.start(SandboxConfiguration(userCount: users))
-    let environment = ["ECGRID_BASE_URL": server.baseURL, "ECGRID_API_KEY": await server.operatorKey()]
+    let environment = [
+        "ECGRID_BASE_URL": server.baseURL, "ECGRID_API_KEY": await server.operatorKey(), "ECGRID_CA_FILE": TestCA.path,
+    ]
     do {
         let result = try await body(server, environment)
         await server.stop()

@@ -111,7 +111,7 @@ struct CommandLineTests {
             #expect(run.status == 0)
             #expect(run.stdout.contains("1 of 1 reset, 0 failed. Reason: INC-7"))
             #expect(await server.store.liveSessionCount(target) == 0)
-            let transport = AsyncHTTPTransport()
+            let transport = AsyncHTTPTransport(trust: server.trustedCA)
             let client = ECGridClient(
                 baseURL: try BaseURL(server.baseURL), transport: transport,
                 credentials: StaticCredential(.bearer(Secret(token))))
@@ -205,17 +205,23 @@ struct CommandLineTests {
             if chunk.isEmpty { break }
             banner += String(decoding: chunk, as: UTF8.self)
         }
-        let url = try #require(banner.split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") }.map(String.init))
+        let url = try #require(banner.split(separator: " ").first { $0.hasPrefix("https://127.0.0.1:") }.map(String.init))
         let key = try #require(banner.split(separator: "\n").first { $0.contains("ECGRID_API_KEY=") }?
             .split(separator: "=").last.map(String.init))
+        let caFile = try #require(banner.split(separator: "\n").first { $0.contains("ECGRID_CA_FILE=") }?
+            .split(separator: "=").last.map(String.init))
         #expect(banner.contains("with 50 users"))
-        let list = try await CLI.run(["users", "list", "--json", "--base-url", url], environment: ["ECGRID_API_KEY": key])
+        // Without the sandbox's CA the client refuses the server; with it, it reads the users.
+        let refused = try await CLI.run(["users", "list", "--base-url", url], environment: ["ECGRID_API_KEY": key, "ECGRID_CA_FILE": ""])
+        #expect(refused.status == 1 && refused.stderr.contains("TLS handshake failed"))
+        let list = try await CLI.run(["users", "list", "--json", "--base-url", url], environment: ["ECGRID_API_KEY": key, "ECGRID_CA_FILE": caFile])
         #expect(try JSONDecoder().decode([User].self, from: Data(list.stdout.utf8)).count == 50)
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             process.terminationHandler = { _ in done.resume() }
             process.interrupt()
         }
         #expect(process.terminationStatus == 0)
+        #expect(!FileManager.default.fileExists(atPath: caFile), "the CA file outlived the sandbox")
     }
 
     func firstUser(_ server: SandboxServer, where predicate: (User) -> Bool) async -> Int? {

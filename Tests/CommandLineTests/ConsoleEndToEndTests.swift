@@ -59,7 +59,7 @@ struct ConsoleEndToEndTests {
                 // The sandbox agrees: no live session, and the old token is refused.
                 #expect(await server.store.liveSessionCount(target) == 0)
                 #expect(await server.store.count(method: "POST", pathPrefix: "/v2/users/reset/\(target)") == 1)
-                let transport = AsyncHTTPTransport()
+                let transport = AsyncHTTPTransport(trust: server.trustedCA)
                 let asTarget = ECGridClient(baseURL: try BaseURL(server.baseURL), transport: transport,
                                             credentials: StaticCredential(.bearer(Secret(token))))
                 var refused: ECGridError?
@@ -142,6 +142,7 @@ struct ConsoleEndToEndTests {
                 try await tmux.waitFor("STOPS WORKING AT ONCE")
                 try await tmux.waitFor("Type the user ID (\(target)) to confirm")
                 try await tmux.type(String(target))
+                try await tmux.waitFor("Matches: Enter replaces the key now.")
                 try await tmux.send("Enter")
                 try await tmux.waitFor("New API key · \(target)")
                 let newKey = try #require(await server.store.apiKey(of: target))
@@ -162,6 +163,7 @@ struct ConsoleEndToEndTests {
                 #expect(await server.store.count(method: "DELETE", pathPrefix: "/v2/users/") == 0)
                 for _ in 0..<5 { try await tmux.send("BSpace") }
                 try await tmux.type(login)
+                try await tmux.waitFor("Matches: Enter terminates the user now.")
                 try await tmux.send("Enter")
                 try await tmux.waitFor("the account is terminated for good")
                 #expect(await server.store.user(target)?.status == .terminated)
@@ -193,7 +195,7 @@ struct ConsoleEndToEndTests {
                 #expect(await server.store.liveSessionCount(SandboxAccounts.operatorID) == 1)
 
                 // Someone resets the operator's own sessions.
-                let transport = AsyncHTTPTransport()
+                let transport = AsyncHTTPTransport(trust: server.trustedCA)
                 let admin = ECGridClient(baseURL: try BaseURL(server.baseURL), transport: transport,
                                          credentials: StaticCredential(.apiKey(Secret(await server.operatorKey()))))
                 _ = try await admin.resetSessions(userId: SandboxAccounts.operatorID)

@@ -15,7 +15,7 @@ struct EscalationCommandTests {
 
     /// What the sandbox answers to `me` with `credential`: nil when it works, else the error.
     func meError(_ server: SandboxServer, _ credential: Credential) async throws -> ECGridError? {
-        let transport = AsyncHTTPTransport()
+        let transport = AsyncHTTPTransport(trust: server.trustedCA)
         let client = ECGridClient(baseURL: try BaseURL(server.baseURL), transport: transport, credentials: StaticCredential(credential))
         var failure: ECGridError?
         do {

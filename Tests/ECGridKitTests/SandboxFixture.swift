@@ -10,7 +10,7 @@ func withSandbox<T>(
     _ body: (SandboxServer, ECGridClient) async throws -> T
 ) async throws -> T {
     let server = try await SandboxServer.start(SandboxConfiguration(userCount: users, faults: faults))
-    let transport = AsyncHTTPTransport()
+    let transport = AsyncHTTPTransport(trust: server.trustedCA)
     var client = ECGridClient(
         baseURL: try BaseURL(server.baseURL), transport: transport,
         credentials: StaticCredential(.apiKey(Secret(await server.operatorKey()))), timeout: timeout)
