@@ -48,10 +48,13 @@ enum MatrixOperation: String, CaseIterable, Sendable {
     }
 }
 
-/// The faults of the matrix: all but the last two are the sandbox's; `refused` is a loopback
-/// port with nothing listening; `unresolvable` a name that does not resolve, asked inside a
-/// network namespace of its own (command line) or through the transport seam (console), so no
-/// lookup ever leaves the machine.
+/// The faults of the matrix, every one over HTTPS as production runs. All but the last three
+/// are the sandbox's (the four after `dropMidBody` live in the TLS connection itself);
+/// `untrusted` is a certificate the client does not trust (the command line runs without the
+/// sandbox's CA; the console goes through the transport seam); `refused` is a loopback port
+/// with nothing listening; `unresolvable` a name that does not resolve, asked inside a network
+/// namespace of its own (command line) or through the transport seam (console), so no lookup
+/// ever leaves the machine.
 enum MatrixFault: String, CaseIterable, Sendable {
     case timeout
     case rateLimited = "429"
@@ -59,6 +62,11 @@ enum MatrixFault: String, CaseIterable, Sendable {
     case unavailable = "503"
     case malformed, html, empty, oversized
     case dropMidBody = "drop-mid-body"
+    case closeNoNotify = "close-no-notify"
+    case brokenRecord = "broken-record"
+    case resetAfterRequest = "reset-after-request"
+    case stallAfterRequest = "stall-after-request"
+    case untrusted
     case refused
     case unresolvable
 
@@ -74,13 +82,28 @@ enum MatrixFault: String, CaseIterable, Sendable {
         case .empty: FaultRule(kind: .empty, pathPrefix: path, method: method)
         case .oversized: FaultRule(kind: .oversized, pathPrefix: path, method: method)
         case .dropMidBody: FaultRule(kind: .dropMidBody, pathPrefix: path, method: method)
-        case .refused, .unresolvable: nil
+        case .closeNoNotify: FaultRule(kind: .closeNoNotify, pathPrefix: path, method: method)
+        case .brokenRecord: FaultRule(kind: .brokenRecord, pathPrefix: path, method: method)
+        case .resetAfterRequest: FaultRule(kind: .resetAfterRequest, pathPrefix: path, method: method)
+        case .stallAfterRequest: FaultRule(kind: .stallAfterRequest, pathPrefix: path, method: method, delayMs: 4_000)
+        case .untrusted, .refused, .unresolvable: nil
         }
+    }
+
+    /// True for the faults that strike before the request can leave the machine.
+    var beforeSending: Bool { self == .untrusted || self == .refused || self == .unresolvable }
+
+    /// The error the client must report, sent or not as the fault implies.
+    var expectedError: ECGridError? {
+        guard let kind else { return nil }
+        var error = ECGridError(kind, httpStatus: self == .serverError ? 500 : self == .unavailable ? 503 : nil)
+        error.requestSent = !beforeSending
+        return error
     }
 
     /// The client's time-out: short where the time-out is the fault (the server holds the
     /// request 4 s), generous elsewhere, so a busy machine never turns another fault into one.
-    var clientTimeout: String { self == .timeout ? "1.5" : "20" }
+    var clientTimeout: String { self == .timeout || self == .stallAfterRequest ? "1.5" : "20" }
 
     /// The error the client must report.
     var kind: ECGridError.Kind? {
@@ -92,7 +115,9 @@ enum MatrixFault: String, CaseIterable, Sendable {
         case .html: .unexpectedStatus
         case .empty: .emptyBody
         case .oversized: .bodyTooLarge
-        case .dropMidBody: .connectionDropped
+        case .dropMidBody, .resetAfterRequest: .connectionDropped
+        case .closeNoNotify, .brokenRecord, .untrusted: .tlsFailure
+        case .stallAfterRequest: .timeout
         case .refused: .connectionRefused
         case .unresolvable: .hostNotFound
         }
@@ -108,7 +133,10 @@ enum MatrixFault: String, CaseIterable, Sendable {
         case .html: "without an ECGrid envelope"
         case .empty: "empty body"
         case .oversized: "larger than the client accepts"
-        case .dropMidBody: "The connection dropped"
+        case .dropMidBody, .resetAfterRequest: "The connection dropped"
+        case .closeNoNotify, .brokenRecord: "The TLS connection broke after the request was sent"
+        case .stallAfterRequest: "No answer in time"
+        case .untrusted: "The TLS handshake failed"
         case .refused: "Connection refused"
         case .unresolvable: "does not resolve"
         }
@@ -141,14 +169,19 @@ struct MatrixExpectation {
         case .rateLimited:
             // Refused before acting, with Retry-After: waited out and sent again, once.
             self.init(exit: 0, sends: 2, outcome: write ? .succeeded : nil)
-        case .timeout, .dropMidBody:
-            // A read is tried three times; a state change is never sent again: it may have happened.
+        case .timeout, .dropMidBody, .closeNoNotify, .brokenRecord, .resetAfterRequest, .stallAfterRequest:
+            // The request went out and the answer was lost: a read is tried three times; a state
+            // change is never sent again, and its outcome is unknown.
             self.init(exit: 1, sends: write ? 1 : 3, outcome: write ? .unknown : nil)
         case .serverError, .unavailable:
             self.init(exit: 1, sends: write ? 1 : 3, outcome: write ? .unknown : nil)
         case .malformed, .html, .empty, .oversized:
             // An answer came and cannot be used: not retried; a state change may have happened.
             self.init(exit: 1, sends: 1, outcome: write ? .unknown : nil)
+        case .untrusted:
+            // The handshake fails before the request: nothing reaches the API, the failure is not
+            // retried, and a state change is recorded as not sent.
+            self.init(exit: 1, sends: 0, outcome: write ? .notSent : nil)
         case .refused, .unresolvable:
             // Nothing reaches the server: a state change is recorded as not sent.
             self.init(exit: 1, sends: nil, outcome: write ? .notSent : nil)

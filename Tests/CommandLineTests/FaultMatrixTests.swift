@@ -15,7 +15,7 @@ struct FaultMatrixTests {
         MatrixFault.allCases.map { (operation, $0) }
     }
 
-    @Test("command line: 6 operations × 11 faults")
+    @Test("command line over HTTPS: 6 operations × 16 faults")
     func commandLine() async throws {
         await Self.runMatrix("fault matrix, command line", Self.commandLineCell)
     }
@@ -59,8 +59,10 @@ struct FaultMatrixTests {
             environment["ECGRID_CONSOLE_HISTORY"] = directory + "/history.jsonl"
             var prefix = ["/usr/bin/timeout", "-s", "KILL", "60"]
             switch fault {
+            case .untrusted:
+                environment["ECGRID_CA_FILE"] = ""
             case .refused:
-                environment["ECGRID_BASE_URL"] = "http://127.0.0.1:\(closedLoopbackPort())"
+                environment["ECGRID_BASE_URL"] = "https://127.0.0.1:\(closedLoopbackPort())"
             case .unresolvable:
                 environment["ECGRID_BASE_URL"] = "https://ecgrid-matrix.invalid"
                 prefix += ["/usr/bin/unshare", "-n", "--"]
@@ -105,14 +107,14 @@ struct FaultMatrixTests {
         }
     }
 
-    @Test("console: 6 operations × 11 faults, through its state, update and effect runner")
+    @Test("console over HTTPS: 6 operations × 16 faults, through its state, update and effect runner")
     func console() async throws {
         await Self.runMatrix("fault matrix, console", Self.consoleCell)
     }
 
     static func consoleCell(_ operation: MatrixOperation, _ fault: MatrixFault) async throws -> CellResult {
         let server = try await SandboxServer.start(SandboxConfiguration(userCount: 300))
-        let transport = AsyncHTTPTransport()
+        let transport = AsyncHTTPTransport(trust: server.trustedCA)
         let directory = NSTemporaryDirectory() + "ecgrid-matrix-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var console: HeadlessConsole?
@@ -120,7 +122,7 @@ struct FaultMatrixTests {
             guard let target = await actionableUser(server) else { throw Spawn.Failure(description: "no user to act on") }
             let aimed = operation.target(target.userId)
             var seam: FaultyTransport?
-            if let kind = fault.kind, fault == .refused || fault == .unresolvable {
+            if let kind = fault.kind, fault.beforeSending {
                 seam = FaultyTransport(real: transport, method: aimed.method, pathPrefix: aimed.path, failure: kind)
             }
             let client = ECGridClient(
@@ -172,12 +174,12 @@ struct FaultMatrixTests {
         let expected = MatrixExpectation(operation, fault)
         var problems: [String] = []
         func check(_ failure: Failure?, where place: String) {
-            guard let kind = fault.kind else { return }
+            guard let expectedError = fault.expectedError else { return }
             guard let failure else {
                 problems.append("\(place): no failure shown")
                 return
             }
-            let explanation = ECGridError(kind, httpStatus: fault == .serverError ? 500 : fault == .unavailable ? 503 : nil).explanation
+            let explanation = expectedError.explanation
             if !failure.explanation.hasPrefix(String(explanation.prefix(24))) {
                 problems.append("\(place): says \"\(failure.explanation)\", expected \"\(explanation)\"")
             }

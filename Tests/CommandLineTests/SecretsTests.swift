@@ -36,6 +36,7 @@ struct SecretsTests {
         try await tmux.send("Enter", "r")
         try await tmux.waitFor("Type the user ID")
         try await tmux.type(id)
+        try await tmux.waitFor("Matches: Enter resets 1 user now.")
         try await tmux.send("Enter")
         try await tmux.waitFor("→ HTTP 200")
         try await tmux.send("q")
