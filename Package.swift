@@ -113,7 +113,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ECGridKitTests",
-            dependencies: ["ECGridKit", "ECGridSandbox"],
+            dependencies: ["ECGridKit", "ECGridSandbox", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -139,6 +139,7 @@ let package = Package(
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strict
         ),

@@ -33,8 +33,13 @@ public struct BaseURL: Sendable, Equatable, CustomStringConvertible {
         guard components.query == nil, components.fragment == nil else {
             throw ECGridError(.invalidURL, detail: "a query or fragment in the base URL is not allowed")
         }
-        var host = rawHost.lowercased()
+        // The host as typed: Foundation decodes punycode (xn--…) into Unicode, which the
+        // network stack would then have to encode again.
+        var host = (Self.typedHost(trimmed) ?? rawHost).lowercased()
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard host.allSatisfy(\.isASCII) else {
+            throw ECGridError(.invalidURL, detail: "the host has characters outside ASCII: give its xn-- (punycode) form")
+        }
         guard Self.isUsableHost(host) else {
             throw ECGridError(.invalidURL, detail: "the host is not a DNS name, an IPv4 address or an IPv6 address")
         }
@@ -81,6 +86,18 @@ public struct BaseURL: Sendable, Equatable, CustomStringConvertible {
 
     private static func isHexDigit(_ byte: UInt8) -> Bool {
         (byte >= 48 && byte <= 57) || (byte >= 97 && byte <= 102)
+    }
+
+    /// The host between `://` and the port or path, exactly as typed (brackets kept).
+    private static func typedHost(_ text: String) -> String? {
+        guard let schemeEnd = text.range(of: "://") else { return nil }
+        var authority = text[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { return nil }
+            return String(authority[...close])
+        }
+        return String(authority.prefix { $0 != ":" })
     }
 
     /// True for `scheme://host:` or `scheme://host:/path`: a colon with no port after it.

@@ -169,7 +169,8 @@ public struct ECGridError: Error, Sendable, Equatable, CustomStringConvertible {
         case .insecureURL:
             return "Plain http:// is allowed only to loopback; use https:// for any other host."
         case .invalidURL:
-            return "The base URL cannot be used: give a full URL such as https://rest.ecgrid.io."
+            return "The base URL cannot be used" + (detail.isEmpty ? "" : " (\(detail))")
+                + ": give a full URL such as https://rest.ecgrid.io."
         case .missingCredentials:
             return detail.isEmpty
                 ? "No credential: set ECGRID_API_KEY (never pass a key on the command line)."

@@ -63,7 +63,7 @@ public struct SandboxTLSIdentity: Sendable {
     }
 
     /// The server side: this identity, TLS 1.2 or later.
-    func serverConfiguration() throws -> TLSConfiguration {
+    public func serverConfiguration() throws -> TLSConfiguration {
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: [.certificate(try NIOSSLCertificate(bytes: Array(serverCertificatePEM.utf8), format: .pem))],
             privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(serverKeyPEM.utf8), format: .pem)))

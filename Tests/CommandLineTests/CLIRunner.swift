@@ -27,13 +27,13 @@ enum CLI {
         try await runCommand(["/usr/bin/setsid", "-w", binary.path] + arguments, environment: environment, input: input)
     }
 
-    /// Starts the binary (in a session of its own) without waiting for it; input from a file.
-    static func start(_ arguments: [String], environment: [String: String], input: String) throws -> Process {
+    /// Starts the binary (or `executable`) without waiting for it; input from a file.
+    static func start(_ arguments: [String], environment: [String: String], input: String, executable: String? = nil) throws -> Process {
         let inPath = FileManager.default.temporaryDirectory.appendingPathComponent("ecgrid-in-\(UUID().uuidString)")
         try Data(input.utf8).write(to: inPath)
         defer { try? FileManager.default.removeItem(at: inPath) }
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? binary
         process.arguments = arguments
         var env = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": NSTemporaryDirectory(), "ECGRID_CA_FILE": TestCA.path]
         env.merge(environment) { $1 }

@@ -1,0 +1,221 @@
+import Crypto
+import ECGridKit
+import ECGridSandbox
+import Foundation
+import Hummingbird
+import HummingbirdTLS
+import IncidentLog
+import NIOSSL
+import Testing
+import X509
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The production path, end to end: HTTPS with verification, TLS versions, URLs that must not
+/// reach the network stack, a state change that must not be sent twice, and no core file that
+/// could hold the key.
+@Suite("Production path: TLS, URLs, single sends, no core dumps")
+struct ProductionPathTests {
+    @Test("a server offering only TLS 1.0 or 1.1 is refused before any request, with the reason in words")
+    func oldTLSRefused() async throws {
+        for version in [TLSVersion.tlsv1, .tlsv11] {
+            let server = try await OldTLSServer.start(maxVersion: version)
+            let transport = AsyncHTTPTransport(trust: server.trust)
+            let client = ECGridClient(
+                baseURL: try BaseURL(server.url), transport: transport,
+                credentials: StaticCredential(.apiKey(Secret("sbx_old_tls_key"))), timeout: .seconds(10))
+            let error = await errorOf { _ = try await client.resetSessions(userId: 40011) }
+            #expect(error?.kind == .tlsFailure, "\(version): \(String(describing: error))")
+            #expect(error?.definitelyNotSent == true)
+            #expect(error?.attempts == 1)
+            #expect(error?.explanation.contains("TLS 1.2 or later") == true, "\(error?.explanation ?? "")")
+            let caFile = NSTemporaryDirectory() + "ecgrid-oldtls-\(UUID().uuidString).pem"
+            try Data(server.caPEM.utf8).write(to: URL(fileURLWithPath: caFile))
+            defer { try? FileManager.default.removeItem(atPath: caFile) }
+            let run = try await CLI.run(
+                ["whoami", "--base-url", server.url], environment: ["ECGRID_API_KEY": "sbx_old_tls_key", "ECGRID_CA_FILE": caFile])
+            #expect(run.status == 1)
+            #expect(run.stderr.contains("TLS 1.2 or later"), "\(run.stderr)")
+            #expect(server.requests.count == 0, "\(server.requests.count) request(s) reached a TLS \(version) server")
+            await transport.shutdown()
+            await server.stop()
+        }
+    }
+
+    @Test("key-generate answered 500 (any errorCode) is sent once; a real 429 is waited out and sent again")
+    func keyGenerateSentOnce() async throws {
+        try await withCLISandbox { server, base in
+            guard let target = await actionableUser(server) else { Issue.record("no user"); return }
+            let path = "/v2/users/key-generate/\(target.userId)"
+            for code in ["RateLimitExceeded", "InternalError", ""] {
+                let body = #"{"success": false, "data": null, "errorCode": "\#(code)", "message": "x"}"#
+                await server.setFaults(FaultSettings(rules: [
+                    FaultRule(kind: .canned, pathPrefix: path, method: "POST", status: 500, body: Array(body.utf8)),
+                ]))
+                let before = await server.store.count(method: "POST", pathPrefix: path)
+                var environment = base
+                environment["ECGRID_CONSOLE_HISTORY"] = NSTemporaryDirectory() + "ecgrid-once-\(UUID().uuidString)/h.jsonl"
+                let run = try await CLI.run(["rotate-key", String(target.userId), "--yes"], environment: environment)
+                #expect(run.status == 1, "\(code): \(run.stderr)")
+                #expect(await server.store.count(method: "POST", pathPrefix: path) - before == 1, "500 \(code) was sent again")
+                #expect(run.stdout.contains("OUTCOME UNKNOWN") || run.stderr.contains("OUTCOME UNKNOWN"), "\(run.stdout)")
+            }
+            await server.setFaults(FaultSettings(rules: [FaultRule(kind: .rateLimited, pathPrefix: path, method: "POST", count: 1, retryAfter: 1)]))
+            let before = await server.store.count(method: "POST", pathPrefix: path)
+            var environment = base
+            environment["ECGRID_CONSOLE_HISTORY"] = NSTemporaryDirectory() + "ecgrid-once-\(UUID().uuidString)/h.jsonl"
+            let run = try await CLI.run(["rotate-key", String(target.userId), "--yes"], environment: environment)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(await server.store.count(method: "POST", pathPrefix: path) - before == 2)
+        }
+    }
+
+    @Test("over HTTPS, each TLS fault after sending leaves reset, rotate-key and terminate unknown, never not-sent")
+    func tlsFaultsAfterSending() async throws {
+        let server = try await SandboxServer.start(SandboxConfiguration(userCount: 300))
+        let transport = AsyncHTTPTransport(trust: server.trustedCA)
+        var client = ECGridClient(
+            baseURL: try BaseURL(server.baseURL), transport: transport,
+            credentials: StaticCredential(.apiKey(Secret(await server.operatorKey()))), timeout: .seconds(2))
+        client.sleep = { _ in }
+        #expect(server.baseURL.hasPrefix("https://"))
+        var skip = 0
+        for fault in [FaultKind.closeNoNotify, .brokenRecord, .resetAfterRequest, .stallAfterRequest] {
+            for action in UserAction.allCases {
+                guard let target = await actionableUser(server, skip: skip) else { Issue.record("no user"); break }
+                skip += 1
+                let (method, path) = action == .terminate ? ("DELETE", "/v2/users/\(target.userId)")
+                    : ("POST", action.request(userId: target.userId).split(separator: " ").last.map(String.init) ?? "")
+                await server.setFaults(FaultSettings(rules: [FaultRule(kind: fault, pathPrefix: path, method: method, delayMs: 5_000)]))
+                let outcome = await client.performChecked(action, userId: target.userId)
+                #expect(outcome.sent, "\(fault) \(action): recorded as not sent")
+                #expect(outcome.outcomeWord == "unknown", "\(fault) \(action): \(outcome.outcomeWord) \(String(describing: outcome.error))")
+                #expect(await server.store.count(method: method, pathPrefix: path) == 1, "\(fault) \(action): sent more than once")
+                await server.setFaults(FaultSettings())
+            }
+        }
+        await transport.shutdown()
+        await server.stop()
+    }
+
+    @Test("no URL from a flag, the environment or a profile makes the program trap: exit 2, nothing sent")
+    func badURLs() async throws {
+        let urls = ["http://127.0.0.1:99999", "https://127.0.0.1:65536", "https://127.0.0.1:0", "https://[::1%25lo]:8026",
+                    "https://exa mple.com", "https://bad_host.example"]
+        for url in urls {
+            let byFlag = try await CLI.run(["users", "list", "--base-url", url], environment: ["ECGRID_API_KEY": "sbx_url_key"])
+            #expect(byFlag.status == 2, "\(url): \(byFlag.status) \(byFlag.stderr)")
+            #expect(byFlag.stderr.contains("The base URL cannot be used"), "\(url): \(byFlag.stderr)")
+            let byEnvironment = try await CLI.run(["reset", "40011", "--yes"], environment: ["ECGRID_API_KEY": "sbx_url_key", "ECGRID_BASE_URL": url])
+            #expect(byEnvironment.status == 2, "\(url): \(byEnvironment.stderr)")
+        }
+        // A profile: its base_url is checked when the config is read.
+        let home = NSTemporaryDirectory() + "ecgrid-url-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home + "/.config/ecgrid-console", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try Data("[profiles.bad]\nbase_url = \"http://127.0.0.1:99999\"\n".utf8)
+            .write(to: URL(fileURLWithPath: home + "/.config/ecgrid-console/config.toml"))
+        let byProfile = try await CLI.run(["users", "list", "--profile", "bad"], environment: ["ECGRID_API_KEY": "sbx_url_key", "HOME": home])
+        #expect(byProfile.status == 2, "\(byProfile.stderr)")
+        #expect(byProfile.stderr.contains("99999"), "\(byProfile.stderr)")
+        // The console refuses it before curses starts: the terminal is never switched.
+        try await withTmux { tmux in
+            try await tmux.start([CLI.binary.path, "--base-url", "http://127.0.0.1:99999"],
+                                 environment: ["LANG": "C.UTF-8", "HOME": NSTemporaryDirectory(), "ECGRID_API_KEY": "sbx_url_key"])
+            let screen = try await tmux.waitFor("EXITED=")
+            #expect(screen.contains("EXITED=2"))
+            #expect(screen.contains("port 99999 is not between 1 and 65535"))
+            #expect(try await tmux.alternateScreen() == "0")
+            let modes = try await tmux.terminalModes()
+            #expect(modes.echo && modes.canonical)
+        }
+    }
+
+    @Test("with core dumps allowed, SIGQUIT during a request leaves no core file (a process without the guard does)")
+    func noCoreDump() async throws {
+        try await withCLISandbox { server, base in
+            await server.setFaults(FaultSettings(rules: [FaultRule(kind: .stallAfterRequest, pathPrefix: "/v2/users/list", delayMs: 30_000)]))
+            let directory = NSTemporaryDirectory() + "ecgrid-core-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            // The control: the same shell set-up dumps core for a process that does not forbid it.
+            let control = try await CLI.runCommand(
+                ["/bin/sh", "-c", "cd '\(directory)/' && ulimit -c unlimited && sh -c 'kill -QUIT $$; sleep 5'"],
+                environment: [:], input: "")
+            let controlDumped = try FileManager.default.contentsOfDirectory(atPath: directory).contains { $0.hasPrefix("core") }
+            for file in try FileManager.default.contentsOfDirectory(atPath: directory) {
+                try FileManager.default.removeItem(atPath: directory + "/" + file)
+            }
+            var environment = base
+            environment["ECGRID_CONSOLE_HISTORY"] = directory + "/history/h.jsonl"
+            let quoted = "'\(CLI.binary.path)' users list --timeout 60"
+            let process = try CLI.start(["-c", "cd '\(directory)' && ulimit -c unlimited && exec \(quoted)"],
+                                        environment: environment, input: "", executable: "/bin/sh")
+            _ = await sends(server, ("POST", "/v2/users/list"), atLeast: 1)
+            let limits = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/limits", encoding: .utf8)) ?? ""
+            let coreLine = limits.split(separator: "\n").first { $0.hasPrefix("Max core file size") }.map(String.init) ?? ""
+            #expect(coreLine.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).first == "0", "\(coreLine)")
+            kill(process.processIdentifier, SIGQUIT)
+            await CLI.wait(process)
+            #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGQUIT)
+            let left = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("core") }
+            #expect(left.isEmpty, "core file(s) left: \(left)")
+            if !controlDumped {
+                // This machine's core_pattern sends cores elsewhere: the limit above is the proof.
+                print("note: the control wrote no core in the working directory (\(control.status)); the RLIMIT_CORE check stands")
+            }
+        }
+    }
+
+    func errorOf(_ body: () async throws -> Void) async -> ECGridError? {
+        do {
+            try await body()
+            return nil
+        } catch {
+            return error as? ECGridError
+        }
+    }
+}
+
+/// An HTTPS server on loopback that offers only an old TLS version, with a certificate from
+/// its own CA (so only the version can be the reason), counting requests that get through.
+struct OldTLSServer {
+    let port: Int
+    let caPEM: String
+    let requests: AttemptCounter
+    private let task: Task<Void, any Error>
+
+    var url: String { "https://127.0.0.1:\(port)" }
+    var trust: TrustedCA? { try? TrustedCA(pem: Array(caPEM.utf8), source: "old TLS test CA") }
+
+    static func start(maxVersion: TLSVersion) async throws -> OldTLSServer {
+        let identity = try SandboxTLSIdentity.make()
+        var tls = try identity.serverConfiguration()
+        tls.minimumTLSVersion = .tlsv1
+        tls.maximumTLSVersion = maxVersion
+        let requests = AttemptCounter()
+        let router = Router()
+        router.post("/v2/users/reset/{id}") { _, _ -> String in
+            requests.increment()
+            return #"{"success": true, "data": true}"#
+        }
+        router.get("/v2/users/me") { _, _ -> String in
+            requests.increment()
+            return #"{"success": true, "data": {"userId": 1, "login": "x"}}"#
+        }
+        let ready = PortPromise()
+        let app = Application(
+            router: router, server: try .tls(.http1(), tlsConfiguration: tls),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in ready.fulfil(channel.localAddress?.port ?? 0) })
+        let task = Task { try await app.runService() }
+        return OldTLSServer(port: try await ready.value(), caPEM: identity.caPEM, requests: requests, task: task)
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+}
