@@ -100,6 +100,38 @@ struct ProductionPathTests {
         await server.stop()
     }
 
+    @Test("one more CA from ECGRID_CA_FILE or a profile's ca_file; without it the sandbox is refused; a bad CA file is exit 2")
+    func extraCA() async throws {
+        try await withCLISandbox(users: 20) { server, base in
+            let home = NSTemporaryDirectory() + "ecgrid-ca-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: home + "/.config/ecgrid-console", withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: home) }
+            try Data("""
+                [profiles.trusting]
+                base_url = "\(server.baseURL)"
+                ca_file = "\(TestCA.path)"
+                api_key_env = "LAB_KEY"
+
+                [profiles.plain]
+                base_url = "\(server.baseURL)"
+                api_key_env = "LAB_KEY"
+                """.utf8).write(to: URL(fileURLWithPath: home + "/.config/ecgrid-console/config.toml"))
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: home + "/.config/ecgrid-console/config.toml")
+            let environment = ["HOME": home, "LAB_KEY": base["ECGRID_API_KEY"] ?? "", "ECGRID_CA_FILE": ""]
+            let trusting = try await CLI.run(["whoami", "--profile", "trusting"], environment: environment)
+            #expect(trusting.status == 0, "\(trusting.stderr)")
+            let plain = try await CLI.run(["whoami", "--profile", "plain"], environment: environment)
+            #expect(plain.status == 1 && plain.stderr.contains("not trusted"), "\(plain.stderr)")
+            var byVariable = environment
+            byVariable["ECGRID_CA_FILE"] = TestCA.path
+            #expect(try await CLI.run(["whoami", "--profile", "plain"], environment: byVariable).status == 0)
+            byVariable["ECGRID_CA_FILE"] = home + "/missing.pem"
+            let missing = try await CLI.run(["reset", "40011", "--yes", "--profile", "plain"], environment: byVariable)
+            #expect(missing.status == 2 && missing.stderr.contains("cannot be read"), "\(missing.stderr)")
+            #expect(await server.store.count(method: "POST", pathPrefix: "/v2/users/reset") == 0)
+        }
+    }
+
     @Test("no URL from a flag, the environment or a profile makes the program trap: exit 2, nothing sent")
     func badURLs() async throws {
         let urls = ["http://127.0.0.1:99999", "https://127.0.0.1:65536", "https://127.0.0.1:0", "https://[::1%25lo]:8026",
