@@ -165,6 +165,20 @@ struct ProductionPathTests {
         }
     }
 
+    @Test("odd numbers in flags and arguments are refused with a message, never a trap", arguments: [
+        "users list --timeout nan", "users list --timeout inf", "users list --timeout 1e308", "users list --limit 99999999999999999999",
+        "reset 99999999999999999999 --yes", "reset 0 --yes", "reset 40011 --concurrency 100000000 --yes",
+        "users list --network 99999999999999999999", "users list --page-size 0", "sandbox --users 0", "sandbox --port 70000",
+        "sandbox --port -1", "users show 0", "users show 9223372036854775808", "history --since 9999999999999999999x",
+    ])
+    func oddFlags(arguments: String) async throws {
+        let run = try await CLI.run(arguments.split(separator: " ").map(String.init),
+                                    environment: ["ECGRID_API_KEY": "sbx_flag_key", "ECGRID_BASE_URL": "https://127.0.0.1:1"])
+        #expect(run.status == 2 || run.status == 64 || run.status == 1, "\(arguments): exit \(run.status)")
+        #expect(run.status < 128 && !run.stderr.contains("Fatal error"), "\(arguments): \(run.stderr.prefix(300))")
+        #expect(!run.stderr.isEmpty, "\(arguments): no message")
+    }
+
     @Test("with core dumps allowed, SIGQUIT during a request leaves no core file (a process without the guard does)")
     func noCoreDump() async throws {
         try await withCLISandbox { server, base in
