@@ -121,9 +121,11 @@ public struct ECGridDate: Hashable, Sendable, Codable, CustomStringConvertible {
                 return nil
             }
         }
-        guard index == bytes.count, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60,
-            second < 61
-        else { return nil }
+        guard index == bytes.count, (1...12).contains(month), hour < 24, minute < 60, second < 61 else { return nil }
+        // A day that does not exist (February 30th) is refused, not rolled into the next month.
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let daysInMonth = month == 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].contains(month) ? 30 : 31
+        guard (1...daysInMonth).contains(day) else { return nil }
         // Days-from-civil (Howard Hinnant's algorithm).
         let shiftedYear = month <= 2 ? year - 1 : year
         let era = shiftedYear.floorDiv(400)
