@@ -56,7 +56,9 @@ public enum TerminalText {
         }
         // Variation selectors are harmless and keep emoji right; tag characters are not.
         if (0xE0000...0xE007F).contains(value) { return false }
-        return true
+        // What the terminal's C library cannot print (not yet assigned in its tables) is shown
+        // as a code point too: one source decides both what is printed and its width.
+        return tableWidth(value) != -1
     }
 
     static func replacement(for scalar: Unicode.Scalar) -> String {
@@ -74,31 +76,34 @@ public enum TerminalText {
         return total
     }
 
-    /// Columns of one scalar: 0 for combining marks and invisible characters, 2 for East Asian
-    /// wide and full-width characters and emoji, 1 otherwise.
+    /// Columns of one scalar, as the terminal's C library (glibc's wcwidth, from which
+    /// `CharacterWidthTable` is generated) and so curses place it: 0 for combining marks and
+    /// invisible characters, 2 for East Asian wide and full-width characters and emoji, 1
+    /// otherwise. What the C library will not print counts 0 (it is sanitised before it is shown).
     public static func width(of scalar: Unicode.Scalar) -> Int {
         let value = scalar.value
         if value < 0x7F { return value < 0x20 ? 0 : 1 }
-        if value < 0xA0 { return 0 }
-        let properties = scalar.properties
-        switch properties.generalCategory {
-        case .nonspacingMark, .enclosingMark, .format, .control: return 0
-        default: break
-        }
-        if value == 0x200B || (0x1160...0x11FF).contains(value) { return 0 }
-        if (0xFE00...0xFE0F).contains(value) { return 0 }
-        if isWide(value) || (properties.isEmojiPresentation && value >= 0x2000) { return 2 }
-        return 1
+        guard let width = tableWidth(value) else { return 1 }
+        return max(0, Int(width))
     }
 
-    static func isWide(_ v: UInt32) -> Bool {
-        (0x1100...0x115F).contains(v) || (0x231A...0x231B).contains(v) || (0x2329...0x232A).contains(v)
-            || (0x2E80...0x303E).contains(v) || (0x3041...0x33FF).contains(v) || (0x3400...0x4DBF).contains(v)
-            || (0x4E00...0x9FFF).contains(v) || (0xA000...0xA4CF).contains(v) || (0xA960...0xA97F).contains(v)
-            || (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v) || (0xFE10...0xFE19).contains(v)
-            || (0xFE30...0xFE6F).contains(v) || (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v)
-            || (0x1F300...0x1F64F).contains(v) || (0x1F900...0x1F9FF).contains(v) || (0x1FA70...0x1FAFF).contains(v)
-            || (0x20000...0x2FFFD).contains(v) || (0x30000...0x3FFFD).contains(v)
+    /// The table's width for a code point, nil when it is one column.
+    static func tableWidth(_ value: UInt32) -> Int8? {
+        let ranges = CharacterWidthTable.ranges
+        var low = 0
+        var high = ranges.count - 1
+        while low <= high {
+            let middle = (low + high) / 2
+            let range = ranges[middle]
+            if value < range.first {
+                high = middle - 1
+            } else if value > range.last {
+                low = middle + 1
+            } else {
+                return range.width
+            }
+        }
+        return nil
     }
 
     /// Cuts sanitised text to at most `columns` columns, ending with `…` (or `~` in ASCII) when cut,
