@@ -36,11 +36,11 @@ public enum Confirmation {
         return .answer(answer)
     }
 
-    /// True only when `typed` is the expected answer (surrounding spaces ignored) and that
-    /// answer is not empty.
+    /// True only when `typed` is exactly the expected answer and that answer is not empty: what
+    /// the screen calls a match is what confirms (a line read at a prompt is trimmed by its reader).
     public static func matches(_ typed: String, _ expected: Expected) -> Bool {
         guard case .answer(let answer) = expected, !answer.isEmpty else { return false }
-        return typed.trimmingCharacters(in: .whitespaces) == answer
+        return typed == answer
     }
 }
 
