@@ -411,7 +411,10 @@ extension ConsoleState {
             switch key {
             case .escape:
                 self.dialog = nil
-                return find.pending.map { [.cancelFind(request: $0)] } ?? []
+                guard let pending = find.pending else { return [] }
+                endWork(.request)
+                status = StatusLine("Find of \"\(find.query)\" cancelled.")
+                return [.cancelFind(request: pending)]
             case .enter:
                 let query = find.query.trimmingCharacters(in: .whitespaces)
                 guard find.pending == nil, !query.isEmpty else { return [] }

@@ -133,6 +133,15 @@ struct OperatorSafetyTests {
         state.update(.targetRead(request: request, userId: 40001, .success(state.user(40001)!)))
         #expect(state.record == nil)
         #expect(!state.screen.contains("as the server has it"))
+        // A pending find too: cancelled, and said.
+        state.press(.character("f"))
+        state.type("ghost")
+        guard case .find(let request, _)? = state.press(.enter).first else {
+            Issue.record("no find")
+            return
+        }
+        #expect(state.press(.escape) == [.cancelFind(request: request)])
+        #expect(state.screen.contains("Find of \"ghost\" cancelled."))
     }
 
     @Test("Enter while the confirmation's re-read is pending says it waits for the server's re-read")
