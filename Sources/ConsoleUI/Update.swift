@@ -438,9 +438,12 @@ extension ConsoleState {
                 status = StatusLine("Reset cancelled; nothing was sent.")
                 return [.cancelRead(request: confirm.request)]
             case .enter:
-                guard confirm.canConfirm else {
+                guard confirm.canConfirm, confirmationFullyDrawn else {
                     // Enter that cannot act says why, in the dialog, and does nothing else.
-                    if confirm.readsPending {
+                    if confirm.canConfirm {
+                        status = StatusLine("Enlarge the window: Enter acts only when the whole confirmation is visible.", .warning)
+                        confirm.notice = "Enlarge the window: the whole confirmation must be visible before Enter acts."
+                    } else if confirm.readsPending {
                         confirm.notice = "Waiting for the server's re-read: Enter does nothing until it arrives."
                     } else if let refusal = confirm.refusal {
                         confirm.notice = "Refused: \(refusal). Nothing is sent; Esc closes."

@@ -1,4 +1,5 @@
 import ConsoleUI
+import Foundation
 import ECGridKit
 import IncidentLog
 import Testing
@@ -63,10 +64,15 @@ struct OperatorSafetyTests {
                            .character("?"), .function(5), .character("/")]
         let sizes = [(80, 24), (120, 40), (79, 24), (80, 23), (40, 10), (100, 30), (0, 0)]
         var actions = 0
-        for _ in 0..<30 {
-            var state = loadedState(users: sampleUsers(12))
+        // Long and hostile names too: a dialog that would not fit must not take Enter either.
+        var long = User(userId: 49_999, login: "l." + String(repeating: "伟", count: 100), firstName: String(repeating: "Name ", count: 60),
+                        lastName: "\u{1B}[2J" + String(repeating: "\u{202E}x", count: 50), networkId: 10, mailboxId: 0)
+        long.status = .active
+        let users = [long] + sampleUsers(12)
+        for _ in 0..<20 {
+            var state = loadedState(users: users)
             var shown = state.render().text
-            for _ in 0..<200 {
+            for _ in 0..<150 {
                 var effects: [Effect] = []
                 switch Int.random(in: 0..<12, using: &generator) {
                 case 0:
@@ -103,6 +109,21 @@ struct OperatorSafetyTests {
             }
         }
         #expect(actions > 0, "the property was never exercised")
+    }
+
+    @Test("a user with a very long name and login: at 80×24 the whole confirmation is drawn, so Enter acts")
+    func longNamesFit() {
+        let long = User(userId: 40001, login: "l." + String(repeating: "伟", count: 100), firstName: String(repeating: "Name ", count: 200),
+                        lastName: "x", networkId: 10, mailboxId: 0, status: .active)
+        var state = loadedState(users: [long])
+        answerReads(&state, state.press(.character("K")))
+        state.press(.tab)
+        state.type(String(repeating: "reason ", count: 70))
+        state.press(.backTab)
+        state.type("40001")
+        #expect(state.confirmationFullyDrawn)
+        #expect(state.screen.contains("Matches: Enter replaces the key now."))
+        #expect(state.press(.enter) == [.escalate(.rotateKey, userId: 40001, reason: String(repeating: "reason ", count: 70).trimmingCharacters(in: .whitespaces))])
     }
 
     @Test("one confirmation rule: a terminate whose re-read login is empty is refused with a reason")
