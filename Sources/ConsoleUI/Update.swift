@@ -85,7 +85,7 @@ extension ConsoleState {
             actionsInFlight = max(0, actionsInFlight - 1)
             merge(results.compactMap { $0.outcome.after ?? $0.outcome.before })
             refreshRecord(results.map(\.outcome))
-            endWork(.request)
+            endWork(.action)
             response = ResponseView.reset(results, glyphs: glyphs)
             status = Self.outcomeStatus("Reset sessions", results.map(\.outcome.word))
             for id in results.filter(\.outcome.succeeded).map(\.outcome.userId) { marked.remove(id) }
@@ -96,7 +96,7 @@ extension ConsoleState {
             let outcome = result.outcome
             merge([outcome.after ?? outcome.before].compactMap { $0 })
             refreshRecord([outcome])
-            endWork(.request)
+            endWork(.action)
             response = ResponseView.single(result, glyphs: glyphs)
             detailScroll = 0
             status = Self.outcomeStatus("\(outcome.action.title) for \(outcome.userId)", [outcome.word])
@@ -111,7 +111,7 @@ extension ConsoleState {
         case .retrying(let event):
             status = StatusLine(
                 "\(event.reason): attempt \(event.attempt + 1) in \(ResponseView.seconds(event.delay)) s", .warning,
-                during: event.request.hasPrefix("POST /v2/users/list") ? .loading : .request)
+                during: event.request.hasPrefix("POST /v2/users/list") ? .loading : event.request.hasPrefix("GET") ? .request : .action)
             if response?.inFlight == true { response?.lines.append(ResponseView.retryLine(event)) }
             return []
         case .found(let request, let query, let result):
@@ -469,10 +469,10 @@ extension ConsoleState {
                 }
                 switch confirm.action {
                 case .resetSessions:
-                    status = StatusLine("Resetting sessions of \(targets.count) user(s)\(glyphs.ellipsis)", during: .request)
+                    status = StatusLine("Resetting sessions of \(targets.count) user(s)\(glyphs.ellipsis)", during: .action)
                     return effects + [.reset(userIds: targets, reason: reason)]
                 case .rotateKey, .terminate:
-                    status = StatusLine("\(confirm.action.title) for \(targets[0])\(glyphs.ellipsis)", during: .request)
+                    status = StatusLine("\(confirm.action.title) for \(targets[0])\(glyphs.ellipsis)", during: .action)
                     return effects + [.escalate(confirm.action, userId: targets[0], reason: reason)]
                 }
             case .tab, .backTab:

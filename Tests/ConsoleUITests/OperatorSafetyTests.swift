@@ -204,6 +204,27 @@ struct OperatorSafetyTests {
         #expect(!state.screen.contains("HTTP 429") && !state.screen.contains("Reloading users"))
     }
 
+    @Test("a notice goes when its own work ends, not when other work does")
+    func noticesFollowTheirWork() {
+        var state = loadedState(width: 120, height: 40)
+        answerReads(&state, state.press(.character("r")))
+        state.type("40001")
+        state.press(.enter)
+        #expect(state.status?.text.hasPrefix("Resetting sessions") == true)
+        // A record read answered meanwhile leaves the action's notice alone.
+        state.press(.down)
+        if case .readTargets(let request, _)? = state.press(.enter).last {
+            state.update(.targetRead(request: request, userId: 40002, .success(state.user(40002)!)))
+        }
+        #expect(state.status?.text.hasPrefix("Resetting sessions") == true)
+        // A retry of a read, then the read's answer: the retry notice goes with it.
+        let effects = state.press(.enter)
+        state.update(.retrying(RetryEvent(request: "GET /v2/users/40002", attempt: 1, reason: "HTTP 503", delay: .seconds(1))))
+        #expect(state.screen.contains("HTTP 503: attempt 2"))
+        answerReads(&state, effects)
+        #expect(!state.screen.contains("HTTP 503: attempt 2"))
+    }
+
     @Test("a lost answer is OUTCOME UNKNOWN in the header, the response and the history: never FAILED")
     func unknownIsNotFailed() {
         var state = loadedState(width: 120, height: 40)
