@@ -258,6 +258,9 @@ public struct ConsoleState: Sendable {
     public var staleRows = false
     /// How loading stood before the reload, to go back to when Esc cancels it.
     var loadBeforeReload: LoadState?
+    /// The list as it was before the reload, once its first page replaced the rows: Esc
+    /// while the reload still runs puts it back.
+    var listBeforeReload: ListSnapshot?
 
     public var filter = ""
     public var filterEditing = false
@@ -335,6 +338,32 @@ public struct ConsoleState: Sendable {
             if selectedID == nil { selection = 0 }
             keepSelectionVisible()
         }
+    }
+
+    /// The loaded list and where the operator was in it.
+    struct ListSnapshot: Sendable {
+        var users: UserTable
+        var search: SearchIndex
+        var positions: [Int: Int]
+        var visible: [Int]
+        var selection: Int
+        var scroll: Int
+    }
+
+    /// The list as it is now (copy-on-write: costs nothing until the list changes).
+    func snapshotList() -> ListSnapshot {
+        ListSnapshot(users: users, search: search, positions: positions, visible: visible, selection: selection, scroll: scroll)
+    }
+
+    /// Puts back a list taken with `snapshotList`, filtered by the filter of now.
+    mutating func restoreList(_ snapshot: ListSnapshot) {
+        users = snapshot.users
+        search = snapshot.search
+        positions = snapshot.positions
+        visible = snapshot.visible
+        selection = snapshot.selection
+        scroll = snapshot.scroll
+        refilter(keeping: selectedUser?.userId)
     }
 
     /// Forgets every loaded user (before a reload).

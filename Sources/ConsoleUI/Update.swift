@@ -33,9 +33,10 @@ extension ConsoleState {
         case .usersLoaded(let generation, let batch, let pages, let done):
             guard generation == loadGeneration else { return [] }
             if staleRows {
-                // The reload's first page: the rows from before it go now, not earlier.
+                // The reload's first page: the rows from before it go now, not earlier (kept
+                // aside until the reload ends, for Esc to put back).
                 staleRows = false
-                loadBeforeReload = nil
+                listBeforeReload = snapshotList()
                 clearUsers()
             }
             merge(batch)
@@ -44,12 +45,17 @@ extension ConsoleState {
                 reselect = nil
             }
             load = done ? .done : .loading(pages: pages)
-            if done { endWork(.loading) }
+            if done {
+                endWork(.loading)
+                loadBeforeReload = nil
+                listBeforeReload = nil
+            }
             return []
         case .usersFailed(let generation, let failure):
             guard generation == loadGeneration else { return [] }
             load = .failed(failure)
             loadBeforeReload = nil
+            listBeforeReload = nil
             status = StatusLine("Loading users failed: \(failure.explanation) (F5 retries)", .failure)
             offerLogin(after: failure)
             return []
@@ -231,7 +237,8 @@ extension ConsoleState {
         case .reload:
             let old = loadGeneration
             loadGeneration += 1
-            if !staleRows { loadBeforeReload = load }
+            // A reload of a reload keeps the list and state from before the first.
+            if !staleRows && listBeforeReload == nil { loadBeforeReload = load }
             load = .loading(pages: 0)
             reselect = selectedUser?.userId
             // The rows stay, marked stale, until the first new page replaces them.
@@ -256,8 +263,11 @@ extension ConsoleState {
                 endWork(.request)
                 status = StatusLine("Read of user \(pending.userId) cancelled; nothing more will be shown for it.")
                 return [.cancelRead(request: pending.request)]
-            } else if staleRows, case .loading = load {
+            } else if staleRows || listBeforeReload != nil, case .loading = load {
+                // A reload in progress: the list as it was before F5, and how loading stood.
+                if let before = listBeforeReload { restoreList(before) }
                 staleRows = false
+                listBeforeReload = nil
                 load = loadBeforeReload ?? .done
                 loadBeforeReload = nil
                 status = StatusLine("Reload cancelled: the list is as it was before F5.")
@@ -269,7 +279,6 @@ extension ConsoleState {
                 status = StatusLine("Filter cleared.")
             } else if case .loading = load {
                 load = .stopped
-                loadBeforeReload = nil
                 status = StatusLine("Loading stopped; F5 loads again.", .warning)
                 return [.cancelLoad(generation: loadGeneration)]
             }

@@ -199,7 +199,14 @@ struct OperatorSafetyTests {
         #expect(state.screen.contains("HTTP 429"))
         state.update(.usersLoaded(generation: state.loadGeneration, users: sampleUsers(5), pages: 1, done: false))
         #expect(state.users.count == 5 && !state.staleRows)
+        // Esc after the first page still puts the whole list back.
+        #expect(state.press(.escape) == [.cancelLoad(generation: state.loadGeneration)])
+        #expect(state.users.count == 60 && state.load == .done && state.selectedUser?.userId == 40003)
+        // Once more, to the end this time.
+        state.press(.function(5))
+        state.update(.usersLoaded(generation: state.loadGeneration, users: sampleUsers(5), pages: 1, done: false))
         state.update(.usersLoaded(generation: state.loadGeneration, users: [], pages: 2, done: true))
+        #expect(state.users.count == 5)
         #expect(state.status == nil)
         #expect(!state.screen.contains("HTTP 429") && !state.screen.contains("Reloading users"))
     }
