@@ -43,9 +43,11 @@ public struct ConfigFile: Sendable, Equatable {
         return base + "/ecgrid-console/config.toml"
     }
 
-    /// Reads the file at `path`; nil when there is none.
+    /// Reads the file at `path`; nil when there is none. Refused when the file or its directory
+    /// could be changed by anyone but its owner (see `ConfigTrust`).
     public static func load(path: String, home: String = NSHomeDirectory()) throws(ConfigError) -> ConfigFile? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
+        try ConfigTrust.check(path)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(path: path, message: "cannot be read (check its permissions)")
         }

@@ -119,6 +119,8 @@ public final class EffectRunner: Sendable {
                     runner.post(.loggedIn(request: request, .failure(Failure(error))))
                 }
             }
+        case .cancelLogin(let request):
+            cancel("login-\(request)")
         case .escalate(let action, let id, let reason):
             let number = counter.withLock { value in value += 1; return value }
             start("action-\(number)") { runner in

@@ -25,7 +25,7 @@ public struct Failure: Error, Sendable, Equatable {
             var parts: [String] = []
             if let request = error.request { parts.append(request) }
             if let status = error.httpStatus { parts.append("HTTP \(status)") }
-            parts.append(error.errorCode ?? error.kind.rawValue)
+            parts.append(error.codeOrWords)
             self.init(summary: parts.joined(separator: " · "), explanation: error.explanation,
                       httpStatus: error.httpStatus, errorCode: error.errorCode,
                       needsLogin: error.kind == .missingCredentials)
@@ -96,11 +96,24 @@ public struct ConfirmReset: Sendable, Equatable {
         self.action = action
     }
 
+    /// Said in the dialog after a key that could not act (Enter while the re-read is pending, a
+    /// reason at its limit); cleared by the next key that does.
+    public var notice: String?
+
+    /// What must be typed, or why nothing can be confirmed: the one rule of `Confirmation`.
+    public var rule: Confirmation.Expected { Confirmation.expected(action, targets: userIds, readable: readable) }
+
     /// What must be typed: the login to terminate (as re-read from the server), else the ID
-    /// for one user and the count for several.
+    /// for one user and the count for several; empty when it cannot be had.
     public var expected: String {
-        if action == .terminate { return readable.first?.login ?? "" }
-        return userIds.count == 1 ? String(userIds[0]) : String(userIds.count)
+        if case .answer(let answer) = rule { return answer }
+        return ""
+    }
+
+    /// Why the action cannot be confirmed once the re-reads are in, if it cannot.
+    public var refusal: String? {
+        guard !readsPending, case .refused(let reason) = rule else { return nil }
+        return reason
     }
 
     /// The longest entry the typed field takes.
@@ -110,7 +123,7 @@ public struct ConfirmReset: Sendable, Equatable {
     public var readable: [User] {
         userIds.compactMap { if case .read(let user)? = reads[$0] { user } else { nil } }
     }
-    public var canConfirm: Bool { !readsPending && !readable.isEmpty && !expected.isEmpty && typed == expected }
+    public var canConfirm: Bool { !readsPending && Confirmation.matches(typed, rule) }
 }
 
 /// A user's whole record as read from the server (Enter), shown in the detail pane. It stays
@@ -182,12 +195,18 @@ public struct NewKey: Sendable, Equatable {
 /// A line of the status area.
 public struct StatusLine: Sendable, Equatable {
     public enum Kind: Sendable { case info, success, warning, failure }
+    /// Work a transient notice is about: the notice goes when that work ends (loading the
+    /// list; a read, a find or a log-in; a state-changing action).
+    public enum Work: Sendable { case loading, request, action }
     public var text: String
     public var kind: Kind
+    /// Set for a notice about work in progress ("Reloading users…", a retry): cleared when it ends.
+    public var during: Work?
 
-    public init(_ text: String, _ kind: Kind = .info) {
+    public init(_ text: String, _ kind: Kind = .info, during: Work? = nil) {
         self.text = text
         self.kind = kind
+        self.during = during
     }
 }
 
@@ -197,11 +216,14 @@ public struct ResponseView: Sendable, Equatable {
     public var lines: [StyledLine]
     /// True while the action runs: retries are added as they happen.
     public var inFlight = false
+    /// The users the action was about: the pane shows no other user's record beside it.
+    public var userIds: [Int]
 
-    public init(title: String, lines: [StyledLine], inFlight: Bool = false) {
+    public init(title: String, lines: [StyledLine], inFlight: Bool = false, userIds: [Int] = []) {
         self.title = title
         self.lines = lines
         self.inFlight = inFlight
+        self.userIds = userIds
     }
 }
 
@@ -232,6 +254,13 @@ public struct ConsoleState: Sendable {
     var positions: [Int: Int] = [:]
     public var load: LoadState = .loading(pages: 0)
     public var loadGeneration = 0
+    /// True while a reload (F5) shows the rows from before it, until its first page arrives.
+    public var staleRows = false
+    /// How loading stood before the reload, to go back to when Esc cancels it.
+    var loadBeforeReload: LoadState?
+    /// The list as it was before the reload, once its first page replaced the rows: Esc
+    /// while the reload still runs puts it back.
+    var listBeforeReload: ListSnapshot?
 
     public var filter = ""
     public var filterEditing = false
@@ -309,6 +338,32 @@ public struct ConsoleState: Sendable {
             if selectedID == nil { selection = 0 }
             keepSelectionVisible()
         }
+    }
+
+    /// The loaded list and where the operator was in it.
+    struct ListSnapshot: Sendable {
+        var users: UserTable
+        var search: SearchIndex
+        var positions: [Int: Int]
+        var visible: [Int]
+        var selection: Int
+        var scroll: Int
+    }
+
+    /// The list as it is now (copy-on-write: costs nothing until the list changes).
+    func snapshotList() -> ListSnapshot {
+        ListSnapshot(users: users, search: search, positions: positions, visible: visible, selection: selection, scroll: scroll)
+    }
+
+    /// Puts back a list taken with `snapshotList`, filtered by the filter of now.
+    mutating func restoreList(_ snapshot: ListSnapshot) {
+        users = snapshot.users
+        search = snapshot.search
+        positions = snapshot.positions
+        visible = snapshot.visible
+        selection = snapshot.selection
+        scroll = snapshot.scroll
+        refilter(keeping: selectedUser?.userId)
     }
 
     /// Forgets every loaded user (before a reload).

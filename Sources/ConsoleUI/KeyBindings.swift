@@ -61,8 +61,10 @@ public enum KeyBindings {
                 disabled: { state in state.environment.loginSession ? nil : "the console runs on an API key, not a login" }),
         Binding([.tab], .nextPane, help: "Focus the next pane (users, response, history)", hint: "Tab pane"),
         Binding([.backTab], .previousPane, help: "Focus the previous pane"),
-        Binding([.function(5), .ctrl("r")], .reload, help: "Reload the user list from the server", hint: "F5 reload"),
-        Binding([.escape], .cancel, help: "Cancel loading or a pending find; clear the filter"),
+        Binding([.function(5), .ctrl("r")], .reload,
+                help: "Reload the user list from the server; the rows stay, marked stale, until the first new page", hint: "F5 reload"),
+        Binding([.escape], .cancel,
+                help: "Cancel what is pending and say so (a record read, a reload: the list stays as it was, loading); else clear the filter"),
         Binding([.character("?")], .help, help: "This help; Esc closes it", hint: "? help"),
         Binding([.character("q"), .ctrl("c")], .quit, help: "Quit (asks first while an action is in flight)", hint: "q quit"),
     ]
@@ -72,7 +74,8 @@ public enum KeyBindings {
 
     /// Keys in dialogs, for the help screen.
     public static let dialogHelp: [(String, String)] = [
-        ("Enter", "Confirm: only when the typed ID (count for several users, login to terminate) matches"),
+        ("Enter", "Confirm: only when the typed ID (count for several users, login to terminate) matches what the server's "
+            + "re-read gave; before the re-read arrives it says it is waiting, and does nothing else"),
         ("Tab", "Switch between the confirmation and the reason field"),
         ("Esc", "Cancel: nothing is sent"),
     ]

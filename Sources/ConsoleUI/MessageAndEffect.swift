@@ -41,5 +41,7 @@ public enum Effect: Sendable, Equatable {
     case loadHistory
     /// Log in again (`POST /v2/auth/login`); the password goes no further than that request.
     case login(request: Int, login: String, password: Secret)
+    /// Abandon a log-in in flight (Esc).
+    case cancelLogin(request: Int)
     case quit
 }

@@ -20,8 +20,14 @@ extension ConsoleState {
     }
 
     func drawTooSmall(_ grid: inout Grid) {
-        let lines = ["Terminal too small: \(width)×\(height).", "ecgrid-console needs at least \(Layout.minimumWidth)×\(Layout.minimumHeight).",
+        var lines = ["Terminal too small: \(width)×\(height).", "ecgrid-console needs at least \(Layout.minimumWidth)×\(Layout.minimumHeight).",
                      "Enlarge the window, or press q to quit."]
+        // No key reaches what is not drawn: say what waits for a larger window.
+        if dialog == .quitConfirm {
+            lines[2] = "An action is in flight: enlarge the window to answer \"Quit?\"."
+        } else if dialog != nil {
+            lines.append("A dialog is open; it takes keys again once the window is large enough.")
+        }
         let top = max(0, (height - lines.count) / 2)
         for (offset, line) in lines.enumerated() {
             let x = max(0, (width - TerminalText.width(line)) / 2)
@@ -54,7 +60,9 @@ extension ConsoleState {
         x += grid.put(dot + who, x: x, y: rect.y, style: .header)
 
         var parts: [String] = []
-        let loaded = "\(Self.grouped(users.count)) users loaded"
+        let loaded = staleRows
+            ? "\(Self.grouped(users.count)) users from before the reload (stale)"
+            : "\(Self.grouped(users.count)) users loaded"
         switch load {
         case .loading(let pages): parts.append(loaded + dot + "more on server (page \(pages + 1)…)")
         case .done: parts.append(loaded + dot + "all loaded")
@@ -63,7 +71,7 @@ extension ConsoleState {
         }
         if actionsInFlight > 0 { parts.append("\(actionsInFlight) action(s) in flight") }
         if !marked.isEmpty { parts.append("\(marked.count) marked") }
-        if !filter.isEmpty { parts.append("filter \"\(filter)\": \(visible.count) match") }
+        if !filter.isEmpty { parts.append("filter \"\(filter)\": \(visible.count) \(visible.count == 1 ? "match" : "matches")") }
         // The status is what just happened: when the line is too short for everything, the
         // filter and marked counts (also visible in the pane) give way to it.
         if let status {
@@ -169,7 +177,7 @@ extension ConsoleState {
             let cells = [mark, String(user.userId), user.login, user.displayName, user.place,
                          user.authLevel?.rawValue ?? "-", user.status?.rawValue ?? "-", user.openSessions.map(String.init) ?? "-"]
             let y = firstRow + offset
-            let style: Style = user.status == .terminated || user.status == .suspended ? .dim : .plain
+            let style: Style = staleRows || user.status == .terminated || user.status == .suspended ? .dim : .plain
             row(cells, y: y, style: style)
             // The pointer, ID and login of the selected row stand out; the rest of the row is left
             // as it is, so a move rewrites two short runs of cells, not two whole rows.
@@ -178,6 +186,10 @@ extension ConsoleState {
     }
 
     func drawDetail(_ grid: inout Grid, _ rect: Rect) {
+        // Beside a response, only a record of one of the action's own users.
+        let record = self.record.flatMap { shown in
+            response.map { $0.userIds.contains(shown.userId) } ?? true ? shown : nil
+        }
         let title = response == nil ? "User record" : record == nil ? "Response" : "Response and user record"
         drawBox(&grid, rect, title: title, focused: focus == .detail)
         let inner = rect.width - 4
@@ -282,12 +294,13 @@ extension ConsoleState {
             guard y + detail.count < rect.y + 1 + rows else { break }
             let time = entry.time.count >= 16
                 ? String(entry.time.dropFirst(5).prefix(11)).replacingOccurrences(of: "T", with: " ") : entry.time
-            let (word, style): (String, Style) = switch entry.status {
-            case "succeeded": ("OK", .success)
-            case "failed": ("FAILED", .failure)
-            case "in-flight": ("IN FLIGHT", .warning)
-            case "not-sent": ("NOT SENT", .dim)
-            default: ("OUTCOME UNKNOWN", .warning)
+            let outcome = OutcomeWord(rawValue: entry.status)
+            let word = outcome?.shown ?? (entry.status == "in-flight" ? "IN FLIGHT" : OutcomeWord.unknown.shown)
+            let style: Style = switch outcome {
+            case .succeeded: .success
+            case .failed: .failure
+            case .notSent: .dim
+            case .unknown, nil: .warning
             }
             let action = UserAction(historyName: entry.action)?.verb ?? entry.action
             let target = entry.target.map { "\($0.userId) \($0.login ?? "")" } ?? "-"
@@ -443,76 +456,6 @@ extension ConsoleState {
         lines.append(StyledLine(""))
         lines.append(StyledLine("A reset revokes every bearer (JWT) session of the user; API keys keep working.", .dim))
         drawPanel(&grid, title: "Help", lines: lines, width: 76, scroll: scroll)
-    }
-
-    func drawConfirm(_ grid: inout Grid, _ confirm: ConfirmReset) {
-        var lines: [StyledLine] = []
-        let single = confirm.userIds.count == 1
-        if single, let id = confirm.userIds.first {
-            switch confirm.reads[id] ?? .reading {
-            case .reading:
-                lines.append(StyledLine("User \(id): re-reading from the server…", .warning))
-            case .read(let user):
-                lines.append(StyledLine("User \(user.userId)  \(user.login)", .bold))
-                lines.append(StyledLine("Name \(user.displayName)"))
-                lines.append(StyledLine("Network/mailbox \(user.place) \(glyphs.dot) \(user.authLevel?.rawValue ?? "-") \(glyphs.dot) \(user.status?.rawValue ?? "-")"))
-                lines.append(StyledLine("Open sessions \(user.openSessions.map(String.init) ?? "unknown") (just re-read from the server)"))
-            case .failed(let failure):
-                lines.append(StyledLine("User \(id) cannot be re-read, so nothing can be sent: \(failure.explanation)", .failure))
-            }
-        } else {
-            lines.append(StyledLine("\(confirm.userIds.count) marked users (re-read from the server):", .bold))
-            let shown = confirm.userIds.prefix(6)
-            for id in shown {
-                switch confirm.reads[id] ?? .reading {
-                case .reading: lines.append(StyledLine("  \(id)  re-reading…", .warning))
-                case .read(let user):
-                    lines.append(StyledLine("  \(user.userId)  \(user.login)  \(user.place)  \(user.authLevel?.rawValue ?? "-")  sessions \(user.openSessions.map(String.init) ?? "?")"))
-                case .failed(let failure): lines.append(StyledLine("  \(id)  will be skipped: \(failure.explanation)", .failure))
-                }
-            }
-            if confirm.userIds.count > shown.count { lines.append(StyledLine("  … and \(confirm.userIds.count - shown.count) more")) }
-        }
-        lines.append(StyledLine(""))
-        switch confirm.action {
-        case .resetSessions:
-            lines.append(StyledLine("Revokes every open bearer (JWT) session: they must log in again."))
-            lines.append(StyledLine("Does NOT revoke API keys: they keep working.", .warning))
-        case .rotateKey:
-            lines.append(StyledLine("Generates a new API key. The current key STOPS WORKING AT ONCE, for every script and system using it.", .warning))
-            lines.append(StyledLine("Sessions are not touched. The new key is shown once, in a dialog you must close; it is recorded nowhere."))
-        case .terminate:
-            lines.append(StyledLine("PERMANENT: terminates the account. This CANNOT BE UNDONE.", .failure))
-            lines.append(StyledLine("Every session and API key of the user stops working at once."))
-        }
-        lines.append(StyledLine(""))
-        let cursor = glyphs.horizontal == "─" ? "▏" : "_"
-        let reasonMarker = confirm.field == .reason ? glyphs.pointer : " "
-        let typedMarker = confirm.field == .confirmation ? glyphs.pointer : " "
-        lines.append(StyledLine("\(reasonMarker) Reason or ticket (optional): \(confirm.reason)\(confirm.field == .reason ? cursor : "")"))
-        let what = confirm.action == .terminate ? "the user's login (\(confirm.expected.isEmpty ? "once read" : confirm.expected))"
-            : single ? "the user ID (\(confirm.expected))" : "the number of users (\(confirm.expected))"
-        lines.append(StyledLine("\(typedMarker) Type \(what) to confirm: \(confirm.typed)\(confirm.field == .confirmation ? cursor : "")", .bold))
-        if confirm.readsPending {
-            lines.append(StyledLine("Waiting for the server before Enter can confirm…", .dim))
-        } else if confirm.readable.isEmpty {
-            lines.append(StyledLine("Nothing can be reset. Esc closes.", .failure))
-        } else if !confirm.typed.isEmpty && confirm.typed != confirm.expected {
-            lines.append(StyledLine("Does not match: Enter does nothing.", .dim))
-        } else if confirm.canConfirm {
-            let count = confirm.readable.count
-            let does = switch confirm.action {
-            case .resetSessions: "resets \(count) user\(count == 1 ? "" : "s")"
-            case .rotateKey: "replaces the key"
-            case .terminate: "terminates the user"
-            }
-            lines.append(StyledLine("Matches: Enter \(does) now. Esc cancels: nothing is sent.", .warning))
-        } else {
-            lines.append(StyledLine("Enter confirms when it matches. Esc cancels: nothing is sent.", .dim))
-        }
-        let title = confirm.action != .resetSessions ? confirm.action.title
-            : single ? "Reset sessions" : "Reset sessions of \(confirm.userIds.count) users"
-        drawPanel(&grid, title: title, lines: lines, width: 72)
     }
 
     func drawFind(_ grid: inout Grid, _ find: FindDialog) {

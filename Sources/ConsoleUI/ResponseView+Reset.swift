@@ -10,7 +10,7 @@ extension ResponseView {
         var lines = [StyledLine(targets.count == 1 ? action.request(userId: targets[0].userId) : "POST /v2/users/reset/{id} for each")]
         lines.append(StyledLine("Recording the intent, then sending; waiting for the server\(glyphs.ellipsis)", .warning))
         if let reason { lines.append(StyledLine("Reason: \(reason)")) }
-        return ResponseView(title: title, lines: lines, inFlight: true)
+        return ResponseView(title: title, lines: lines, inFlight: true, userIds: targets.map(\.userId))
     }
 
     /// One line for a retry the client is about to make.
@@ -27,10 +27,11 @@ extension ResponseView {
     /// What the server answered to a reset, and what it means for the operator.
     static func reset(_ results: [RecordedAction], glyphs: Glyphs) -> ResponseView {
         if results.count == 1, let result = results.first { return single(result, glyphs: glyphs) }
-        let succeeded = results.filter(\.outcome.succeeded).count
+        let words = results.map(\.outcome.word)
+        let succeeded = words.filter { $0 == .succeeded }.count
         var lines = [StyledLine(
-            "\(succeeded) of \(results.count) reset, \(results.count - succeeded) failed.",
-            succeeded == results.count ? .success : .failure)]
+            OutcomeWord.summary(words) + ".",
+            succeeded == results.count ? .success : words.contains(.failed) ? .failure : .warning)]
         for result in results {
             let outcome = result.outcome
             let who = "\(outcome.userId) \(outcome.before?.login ?? "")"
@@ -39,17 +40,17 @@ extension ResponseView {
                     + "\(count(outcome.sessionsBefore)) \(glyphs.arrow) \(count(outcome.sessionsAfter))  \(outcome.exchange?.latencyMs ?? 0) ms"))
             } else {
                 let error = outcome.error
-                let code = [error?.httpStatus.map { "HTTP \($0)" }, error?.errorCode ?? error?.kind.rawValue].compactMap { $0 }
+                let code = [error?.httpStatus.map { "HTTP \($0)" }, error?.codeOrWords].compactMap { $0 }
                     .joined(separator: " ")
-                let word = !outcome.sent ? "NOT SENT  " : outcome.outcomeUnknown ? "OUTCOME UNKNOWN  " : ""
-                lines.append(StyledLine("x \(who)  \(word)\(code): \(error?.explanation ?? "failed")", .failure))
+                lines.append(StyledLine("x \(who)  \(outcome.word.shown)  \(code): \(error?.explanation ?? "no answer")",
+                    outcome.word == .unknown ? .warning : .failure))
             }
             if let failure = result.historyFailure { lines.append(StyledLine("  ! \(failure)", .warning)) }
         }
         if succeeded > 0 {
             lines.append(StyledLine("API keys keep working. Next if needed, on one user: K new API key, then T terminate."))
         }
-        return ResponseView(title: "Reset sessions of \(results.count) users", lines: lines)
+        return ResponseView(title: "Reset sessions of \(results.count) users", lines: lines, userIds: results.map(\.outcome.userId))
     }
 
     static func single(_ result: RecordedAction, glyphs: Glyphs) -> ResponseView {
@@ -84,20 +85,20 @@ extension ResponseView {
                         + "its sessions and API keys no longer work.", .success))
             }
         } else if let error = outcome.error {
-            if !outcome.sent { lines.append(StyledLine("NOT SENT.", .failure)) }
+            if outcome.word != .unknown { lines.append(StyledLine("\(outcome.word.shown).", .failure)) }
             if outcome.outcomeUnknown {
                 lines.append(StyledLine(
                     "OUTCOME UNKNOWN: the request reached the server and no usable answer came back; it may have "
                         + "acted. Re-read the user (f, its ID) before repeating.", .warning))
             }
             if outcome.exchange == nil {
-                lines.append(StyledLine([error.request, error.httpStatus.map { "HTTP \($0)" }, error.errorCode ?? error.kind.rawValue]
+                lines.append(StyledLine([error.request, error.httpStatus.map { "HTTP \($0)" }, error.codeOrWords]
                     .compactMap { $0 }.joined(separator: " \(glyphs.dot) "), .failure))
             }
             lines.append(StyledLine("Meaning: \(error.explanation)", .failure))
         }
         if let failure = result.historyFailure { lines.append(StyledLine("! \(failure)", .warning)) }
-        return ResponseView(title: title, lines: lines)
+        return ResponseView(title: title, lines: lines, userIds: [outcome.userId])
     }
 
     static func count(_ value: Int?) -> String { value.map(String.init) ?? "?" }

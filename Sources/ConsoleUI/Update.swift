@@ -32,20 +32,35 @@ extension ConsoleState {
             return []
         case .usersLoaded(let generation, let batch, let pages, let done):
             guard generation == loadGeneration else { return [] }
+            if staleRows {
+                // The reload's first page: the rows from before it go now, not earlier (kept
+                // aside until the reload ends, for Esc to put back).
+                staleRows = false
+                listBeforeReload = snapshotList()
+                clearUsers()
+            }
             merge(batch)
             if let wanted = reselect, let position = positions[wanted], let index = visible.firstIndex(of: position) {
                 select(index)
                 reselect = nil
             }
             load = done ? .done : .loading(pages: pages)
+            if done {
+                endWork(.loading)
+                loadBeforeReload = nil
+                listBeforeReload = nil
+            }
             return []
         case .usersFailed(let generation, let failure):
             guard generation == loadGeneration else { return [] }
             load = .failed(failure)
+            loadBeforeReload = nil
+            listBeforeReload = nil
             status = StatusLine("Loading users failed: \(failure.explanation) (F5 retries)", .failure)
             offerLogin(after: failure)
             return []
         case .targetRead(let request, _, let result) where record?.request == request:
+            endWork(.request)
             switch result {
             case .success(let user):
                 record?.read = .read(user)
@@ -64,6 +79,11 @@ extension ConsoleState {
             case .failure(let failure):
                 confirm.reads[userId] = .failed(failure)
             }
+            if !confirm.readsPending {
+                endWork(.request)
+                // The wait the notice spoke of is over; a refusal, if any, is said by the dialog.
+                confirm.notice = nil
+            }
             dialog = .confirmReset(confirm)
             if case .failure(let failure) = result { offerLogin(after: failure) }
             return []
@@ -71,11 +91,9 @@ extension ConsoleState {
             actionsInFlight = max(0, actionsInFlight - 1)
             merge(results.compactMap { $0.outcome.after ?? $0.outcome.before })
             refreshRecord(results.map(\.outcome))
+            endWork(.action)
             response = ResponseView.reset(results, glyphs: glyphs)
-            let succeeded = results.filter(\.outcome.succeeded).count
-            status = succeeded == results.count
-                ? StatusLine("Reset done (\(succeeded) of \(results.count)).", .success)
-                : StatusLine("Reset FAILED for \(results.count - succeeded) of \(results.count): see the response.", .failure)
+            status = Self.outcomeStatus("Reset sessions", results.map(\.outcome.word))
             for id in results.filter(\.outcome.succeeded).map(\.outcome.userId) { marked.remove(id) }
             if let error = results.compactMap(\.outcome.error).first { offerLogin(after: Failure(error)) }
             return [.loadHistory]
@@ -84,25 +102,27 @@ extension ConsoleState {
             let outcome = result.outcome
             merge([outcome.after ?? outcome.before].compactMap { $0 })
             refreshRecord([outcome])
+            endWork(.action)
             response = ResponseView.single(result, glyphs: glyphs)
             detailScroll = 0
+            status = Self.outcomeStatus("\(outcome.action.title) for \(outcome.userId)", [outcome.word])
             if outcome.succeeded {
-                status = StatusLine("\(outcome.action.title): done for \(outcome.userId).", .success)
                 if let key = outcome.newKey {
                     dialog = .newKey(NewKey(userId: outcome.userId, login: outcome.before?.login ?? "", key: key))
                 }
-            } else {
-                status = StatusLine("\(outcome.action.title) FAILED for \(outcome.userId): see the response.", .failure)
-                if let error = outcome.error { offerLogin(after: Failure(error)) }
+            } else if let error = outcome.error {
+                offerLogin(after: Failure(error))
             }
             return [.loadHistory]
         case .retrying(let event):
             status = StatusLine(
-                "\(event.reason): attempt \(event.attempt + 1) in \(ResponseView.seconds(event.delay)) s", .warning)
+                "\(event.reason): attempt \(event.attempt + 1) in \(ResponseView.seconds(event.delay)) s", .warning,
+                during: event.request.hasPrefix("POST /v2/users/list") ? .loading : event.request.hasPrefix("GET") ? .request : .action)
             if response?.inFlight == true { response?.lines.append(ResponseView.retryLine(event)) }
             return []
         case .found(let request, let query, let result):
             guard case .find(var find)? = dialog, find.pending == request else { return [] }
+            endWork(.request)
             switch result {
             case .success(let found) where !found.isEmpty:
                 merge(found)
@@ -127,6 +147,7 @@ extension ConsoleState {
             return []
         case .loggedIn(let request, let result):
             guard case .login(var login)? = dialog, login.pending == request else { return [] }
+            endWork(.request)
             switch result {
             case .success(let user):
                 dialog = nil
@@ -161,6 +182,8 @@ extension ConsoleState {
     // MARK: Keys
 
     mutating func handle(_ key: Key) -> [Effect] {
+        // Keys act only on what is drawn: the too-small screen has a key map of its own.
+        guard Layout.fits(width: width, height: height) else { return handleTooSmall(key) }
         if let dialog { return handle(key, in: dialog) }
         if filterEditing { return handleFilter(key) }
         guard let binding = KeyBindings.binding(for: key) else { return [] }
@@ -190,6 +213,8 @@ extension ConsoleState {
             nextRequest += 1
             let previous = record?.request
             record = RecordView(request: request, userId: user.userId, read: .reading)
+            // The pane shows one subject: an action's response about other users gives way.
+            if let shown = response, !shown.inFlight, !shown.userIds.contains(user.userId) { response = nil }
             detailScroll = 0
             return (previous.map { [Effect.cancelRead(request: $0)] } ?? []) + [.readTargets(request: request, userIds: [user.userId])]
         case .mark:
@@ -212,10 +237,16 @@ extension ConsoleState {
         case .reload:
             let old = loadGeneration
             loadGeneration += 1
+            // A reload of a reload keeps the list and state from before the first.
+            if !staleRows && listBeforeReload == nil { loadBeforeReload = load }
             load = .loading(pages: 0)
             reselect = selectedUser?.userId
-            clearUsers()
-            status = StatusLine("Reloading users…")
+            // The rows stay, marked stale, until the first new page replaces them.
+            staleRows = !users.isEmpty
+            status = StatusLine(
+                staleRows ? "Reloading users\(glyphs.ellipsis) the rows shown are from before (stale) until the first page "
+                    + "arrives; Esc keeps them." : "Reloading users\(glyphs.ellipsis)",
+                during: .loading)
             return [.cancelLoad(generation: old), .loadUsers(generation: loadGeneration), .loadHistory]
         case .help:
             dialog = .help(scroll: 0)
@@ -227,7 +258,21 @@ extension ConsoleState {
                 return [.quit]
             }
         case .cancel:
-            if !filter.isEmpty {
+            if let pending = record, pending.read == .reading {
+                record = nil
+                endWork(.request)
+                status = StatusLine("Read of user \(pending.userId) cancelled; nothing more will be shown for it.")
+                return [.cancelRead(request: pending.request)]
+            } else if staleRows || listBeforeReload != nil, case .loading = load {
+                // A reload in progress: the list as it was before F5, and how loading stood.
+                if let before = listBeforeReload { restoreList(before) }
+                staleRows = false
+                listBeforeReload = nil
+                load = loadBeforeReload ?? .done
+                loadBeforeReload = nil
+                status = StatusLine("Reload cancelled: the list is as it was before F5.")
+                return [.cancelLoad(generation: loadGeneration)]
+            } else if !filter.isEmpty {
                 let selected = selectedUser?.userId
                 filter = ""
                 refilter(keeping: selected)
@@ -321,6 +366,10 @@ extension ConsoleState {
             switch key {
             case .escape:
                 self.dialog = nil
+                if let pending = login.pending {
+                    status = StatusLine("Log-in cancelled. Not logged in: requests fail until you log in again (L).", .warning)
+                    return [.cancelLogin(request: pending)]
+                }
                 status = StatusLine("Not logged in: requests fail until you log in again (L).", .warning)
                 return []
             case .tab, .backTab:
@@ -371,7 +420,10 @@ extension ConsoleState {
             switch key {
             case .escape:
                 self.dialog = nil
-                return find.pending.map { [.cancelFind(request: $0)] } ?? []
+                guard let pending = find.pending else { return [] }
+                endWork(.request)
+                status = StatusLine("Find of \"\(find.query)\" cancelled.")
+                return [.cancelFind(request: pending)]
             case .enter:
                 let query = find.query.trimmingCharacters(in: .whitespaces)
                 guard find.pending == nil, !query.isEmpty else { return [] }
@@ -395,7 +447,21 @@ extension ConsoleState {
                 status = StatusLine("Reset cancelled; nothing was sent.")
                 return [.cancelRead(request: confirm.request)]
             case .enter:
-                guard confirm.canConfirm else { return [] }
+                guard confirm.canConfirm, confirmationFullyDrawn else {
+                    // Enter that cannot act says why, in the dialog, and does nothing else.
+                    if confirm.canConfirm {
+                        status = StatusLine("Enlarge the window: Enter acts only when the whole confirmation is visible.", .warning)
+                        confirm.notice = "Enlarge the window: the whole confirmation must be visible before Enter acts."
+                    } else if confirm.readsPending {
+                        confirm.notice = "Waiting for the server's re-read: Enter does nothing until it arrives."
+                    } else if let refusal = confirm.refusal {
+                        confirm.notice = "Refused: \(refusal). Nothing is sent; Esc closes."
+                    } else {
+                        confirm.notice = nil
+                    }
+                    self.dialog = .confirmReset(confirm)
+                    return []
+                }
                 self.dialog = nil
                 actionsInFlight += 1
                 let readable = confirm.readable
@@ -404,31 +470,75 @@ extension ConsoleState {
                 let reason = trimmed.isEmpty ? nil : trimmed
                 response = ResponseView.pending(confirm.action, readable, reason: reason, glyphs: glyphs)
                 detailScroll = 0
+                var effects: [Effect] = []
+                if let shown = record, !targets.contains(shown.userId) {
+                    // The pane is the action's now: another user's record (or its read) goes.
+                    if shown.read == .reading { effects.append(.cancelRead(request: shown.request)) }
+                    record = nil
+                }
                 switch confirm.action {
                 case .resetSessions:
-                    status = StatusLine("Resetting sessions of \(targets.count) user(s)\(glyphs.ellipsis)")
-                    return [.reset(userIds: targets, reason: reason)]
+                    status = StatusLine("Resetting sessions of \(targets.count) user(s)\(glyphs.ellipsis)", during: .action)
+                    return effects + [.reset(userIds: targets, reason: reason)]
                 case .rotateKey, .terminate:
-                    status = StatusLine("\(confirm.action.title) for \(targets[0])\(glyphs.ellipsis)")
-                    return [.escalate(confirm.action, userId: targets[0], reason: reason)]
+                    status = StatusLine("\(confirm.action.title) for \(targets[0])\(glyphs.ellipsis)", during: .action)
+                    return effects + [.escalate(confirm.action, userId: targets[0], reason: reason)]
                 }
             case .tab, .backTab:
                 confirm.field = confirm.field == .confirmation ? .reason : .confirmation
+                confirm.notice = nil
             case .backspace:
+                confirm.notice = nil
                 switch confirm.field {
                 case .confirmation: if !confirm.typed.isEmpty { confirm.typed.removeLast() }
                 case .reason: if !confirm.reason.isEmpty { confirm.reason.removeLast() }
                 }
             default:
                 guard let character = key.typed else { break }
+                confirm.notice = nil
                 switch confirm.field {
                 case .confirmation: if confirm.typed.count < confirm.typedLimit { confirm.typed.append(character) }
-                case .reason: if confirm.reason.count < 200 { confirm.reason.append(character) }
+                case .reason:
+                    if confirm.reason.count < ActionReason.maximumLength {
+                        confirm.reason.append(character)
+                    } else {
+                        confirm.notice = "The reason is at its limit of \(ActionReason.maximumLength) characters; "
+                            + "that key was not added."
+                    }
                 }
             }
             self.dialog = .confirmReset(confirm)
             return []
         }
+    }
+
+    /// The keys of the "terminal too small" screen: q and Ctrl-C quit (asking first, once the
+    /// screen is large enough to ask, while an action is in flight); nothing else acts, so no
+    /// key reaches a dialog the operator cannot see.
+    mutating func handleTooSmall(_ key: Key) -> [Effect] {
+        guard key == .character("q") || key == .ctrl("c"), dialog != .quitConfirm else { return [] }
+        if actionsInFlight > 0 {
+            dialog = .quitConfirm
+            return []
+        }
+        quitting = true
+        return [.quit]
+    }
+
+    /// Clears a transient notice about `work` now that it ended.
+    mutating func endWork(_ work: StatusLine.Work) {
+        if status?.during == work { status = nil }
+    }
+
+    /// The header's line after an action: the outcome words, a lost answer never called a failure.
+    static func outcomeStatus(_ what: String, _ words: [OutcomeWord]) -> StatusLine {
+        if words.allSatisfy({ $0 == .succeeded }) {
+            return StatusLine("\(what): done (\(OutcomeWord.summary(words))).", .success)
+        }
+        let kind: StatusLine.Kind = words.contains(.failed) ? .failure : .warning
+        var text = "\(what): \(OutcomeWord.summary(words)): see the response."
+        if words.contains(.unknown) { text += " Check before repeating." }
+        return StatusLine(text, kind)
     }
 
     /// Opens the log-in dialog when a login session ended or was revoked (never for an API key).

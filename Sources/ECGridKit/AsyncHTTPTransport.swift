@@ -45,6 +45,10 @@ public final class AsyncHTTPTransport: HTTPTransport {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.minimumTLSVersion = .tlsv12
         tls.certificateVerification = .fullVerification
+        // Closing a connection sends close_notify; waiting 5 s (the default) for the server's
+        // reply, when a stalled server has none, would keep a signalled process alive. Every
+        // answer is framed before it is used, so nothing depends on the reply.
+        tls.shutdownTimeout = .milliseconds(200)
         if let trust { tls.additionalTrustRoots = [.certificates(trust.certificates)] }
         return tls
     }

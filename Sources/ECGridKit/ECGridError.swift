@@ -189,8 +189,8 @@ public struct ECGridError: Error, Sendable, Equatable, CustomStringConvertible {
         if let request { parts.append(request) }
         if let httpStatus { parts.append("HTTP \(httpStatus)") }
         if let errorCode, !errorCode.isEmpty { parts.append(errorCode) }
-        var text = parts.isEmpty ? kind.rawValue : parts.joined(separator: " · ")
-        text += ": " + explanation
+        // No request, status or code: the explanation alone (never an internal name like `invalidURL`).
+        var text = parts.isEmpty ? explanation : parts.joined(separator: " · ") + ": " + explanation
         if let serverMessage, !serverMessage.isEmpty, kind == .api, !explanation.contains(serverMessage) {
             text += " Server said: \"\(serverMessage)\""
         }

@@ -227,6 +227,11 @@ public final class SandboxServer: Sendable {
 
     static func control(_ method: String, _ body: [UInt8], _ injector: FaultInjector) async -> Response {
         if method == "PUT" || method == "POST" {
+            let unknown = FaultSettings.unknownFields(in: body)
+            guard unknown.isEmpty else {
+                return make(.fail(400, "InvalidParameter", "Unknown field(s): \(unknown.joined(separator: ", ")). "
+                    + "A rule knows: \(FaultSettings.knownRuleFields.sorted().joined(separator: ", "))."))
+            }
             guard let settings = try? JSONDecoder().decode(FaultSettings.self, from: Data(body)) else {
                 return make(.fail(400, "InvalidParameter", "Body must be FaultSettings JSON."))
             }

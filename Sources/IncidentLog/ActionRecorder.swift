@@ -72,15 +72,12 @@ extension OutcomeDetails {
     public init(_ outcome: ActionOutcome, retries: [RetryEvent]) {
         let exchange = outcome.exchange
         let error = outcome.error
-        let status: Status
-        if outcome.succeeded {
-            status = .succeeded
-        } else if !outcome.sent {
-            status = .notSent
-        } else if outcome.outcomeUnknown {
-            status = .unknown
-        } else {
-            status = .failed
+        // The history's word is the one every other part of the tool uses (OutcomeWord).
+        let status: Status = switch outcome.word {
+        case .succeeded: .succeeded
+        case .failed: .failed
+        case .unknown: .unknown
+        case .notSent: .notSent
         }
         let data: String? = switch outcome.action {
         case .rotateKey: outcome.succeeded ? "a new API key (not recorded)" : nil

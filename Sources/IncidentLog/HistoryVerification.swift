@@ -70,6 +70,11 @@ extension HistoryStore {
                     report.findings.append(.init(line: line.number, kind: .tornLastLine,
                         detail: "\(line.bytes.count) bytes without a newline (the writer was killed mid-write)"))
                 } else {
+                    // Only the line right before an append can be a torn line it closed: an
+                    // unreadable line followed by another is named itself, not hidden by it.
+                    if let earlier = pendingTorn {
+                        report.findings.append(.init(line: earlier.number, kind: .unreadable, detail: "not a history record"))
+                    }
                     pendingTorn = line
                 }
                 continue

@@ -24,17 +24,16 @@ struct ConnectionOptions: ParsableArguments {
 
     /// Refuses a state-changing command in read-only mode (`--read-only`, or a profile that
     /// says so), before anything is read or sent.
-    func refuseIfReadOnly(_ command: String) throws {
+    func refuseIfReadOnly(_ command: String, json: Bool) throws {
         let profile: Profile?
         do {
             profile = try ProfileChoice.resolve(self)
         } catch {
-            throw fail(error, json: false)
+            throw fail(error, json: json)
         }
         guard readOnly || profile?.readOnly == true else { return }
         let why = readOnly ? "Run without --read-only to act." : "Profile \(profile?.name ?? "") is read-only: set read_only = false in it, or use another."
-        Output.error("error: read-only mode: '\(command)' changes state and is refused; nothing was sent. " + why)
-        throw ExitCode(ExitStatus.refused)
+        throw refuse("read-only mode: '\(command)' changes state and is refused; nothing was sent. " + why, json: json, kind: "read-only")
     }
 
     func validate() throws {

@@ -29,7 +29,12 @@ enum ConsoleLoop {
             source.resume()
             return source
         }
-        defer { sources.forEach { $0.cancel() } }
+        defer {
+            sources.forEach { $0.cancel() }
+            // Once the console is closed, a second signal ends the process at once (nothing
+            // that follows, a logout say, may make it linger).
+            for number in signals { signal(number, SIG_DFL) }
+        }
         let result: Result<Void, TerminalUnavailable> = await withCheckedContinuation { continuation in
             let thread = Thread {
                 continuation.resume(returning: loop(environment: environment, runner: runner, status: status))

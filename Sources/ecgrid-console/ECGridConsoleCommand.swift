@@ -13,8 +13,7 @@ struct ECGridConsoleCommand: AsyncParsableCommand {
         discussion: """
             With no command, opens the full-screen console (press ? in it for help). Credentials \
             come from ECGRID_API_KEY, never from an argument. The base URL comes from --base-url, \
-            else ECGRID_BASE_URL, else \(BaseURL.production). Exit status: 0 when every requested \
-            action succeeded, 1 when one failed, 2 when refused before anything was sent.
+            else ECGRID_BASE_URL, else \(BaseURL.production). \(ExitStatus.help)
             """,
         version: ECGridKitInfo.version,
         subcommands: [UsersCommand.self, WhoamiCommand.self, ResetCommand.self, RotateKeyCommand.self, TerminateCommand.self,
@@ -27,7 +26,21 @@ struct ECGridConsoleCommand: AsyncParsableCommand {
     static func main() async {
         ProcessHardening.apply()
         Logs.bootstrap()
-        await main(nil)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            // A usage error with --json still answers in JSON: {"error": {...}} on standard output.
+            if arguments.contains("--json"), exitCode(for: error).rawValue == ExitStatus.usage {
+                Output.json(["error": ErrorJSON(kind: "usage", explanation: message(for: error))])
+            }
+            exit(withError: error)
+        }
     }
 
     func run() async throws {

@@ -16,10 +16,13 @@ struct Escalation {
 
     /// Runs the action; throws the exit status when anything failed or was refused.
     func run() async throws {
-        try connection.refuseIfReadOnly(action.verb)
+        try connection.refuseIfReadOnly(action.verb, json: json)
+        if let reason, reason.count > ActionReason.maximumLength {
+            throw refuse("--reason is \(reason.count) characters; at most \(ActionReason.maximumLength) are kept. Nothing was sent.",
+                json: json, kind: "invalidInput")
+        }
         if !yes && !TerminalPrompt.available {
-            Output.error("error: no terminal to confirm on; nothing was sent. Pass --yes to \(action.verb) without asking.")
-            throw ExitCode(ExitStatus.refused)
+            throw refuse("no terminal to confirm on; nothing was sent. Pass --yes to \(action.verb) without asking.", json: json)
         }
         let recorded: RecordedAction
         do {
@@ -41,33 +44,41 @@ struct Escalation {
         }
         report(recorded)
         if let failure = recorded.historyFailure { Output.error("error: user \(userId): \(failure)") }
-        if !recorded.outcome.succeeded || recorded.historyFailure != nil { throw ExitCode(ExitStatus.failure) }
+        let status = ExitStatus.code(for: [recorded.outcome], historyFailed: recorded.historyFailure != nil)
+        if status != ExitStatus.success { throw ExitCode(status) }
     }
 
     /// Shows the target and what the action does, and asks for the typed confirmation.
     func confirm(_ target: User) throws {
-        var prompt = "\(action.title) for this user:\n"
+        let verb = switch action {
+        case .resetSessions: "reset the sessions of"
+        case .rotateKey: "generate a new API key for"
+        case .terminate: "terminate"
+        }
+        var prompt = "About to \(verb) this user:\n"
         prompt += "  \(target.userId)  \(Output.safe(target.login))  \(Output.safe(target.displayName))  "
             + "\(target.place)  \(target.authLevel?.rawValue ?? "-")  \(target.status?.rawValue ?? "-")\n"
-        let expected: String
+        // The one rule (as in the console): the answer comes from the re-read and is never empty.
+        let rule = Confirmation.expected(action, targets: [userId], readable: [target])
+        guard case .answer(let expected) = rule else {
+            Output.error(prompt)
+            let why = if case .refused(let why) = rule { why } else { "nothing to confirm" }
+            throw refuse("\(why); nothing was sent.", json: json)
+        }
         switch action {
         case .rotateKey:
             prompt += "A new API key is generated; the user's current key STOPS WORKING AT ONCE, for every script\n"
                 + "and system that uses it. The new key is shown once, here, and recorded nowhere.\n"
-            expected = String(target.userId)
             prompt += reasonLine + "Type the user ID (\(expected)) to confirm, or press Enter to cancel: "
         case .terminate:
             prompt += "PERMANENT: the account is terminated and CANNOT BE UNDONE. Every session and API key of the\n"
                 + "user stops working at once.\n"
-            expected = target.login
             prompt += reasonLine + "Type the user's login (\(Output.safe(expected))) to confirm, or press Enter to cancel: "
         case .resetSessions:
-            expected = String(target.userId)
             prompt += reasonLine + "Type the user ID (\(expected)) to confirm, or press Enter to cancel: "
         }
-        guard let answer = TerminalPrompt.ask(prompt), answer.trimmingCharacters(in: .whitespaces) == expected else {
-            Output.error("Not confirmed; nothing was sent.")
-            throw ExitCode(ExitStatus.refused)
+        guard let answer = TerminalPrompt.ask(prompt), Confirmation.matches(answer.trimmingCharacters(in: .whitespaces), rule) else {
+            throw refuse("not confirmed; nothing was sent.", json: json, kind: "notConfirmed")
         }
     }
 
@@ -83,9 +94,9 @@ struct Escalation {
         guard outcome.succeeded else {
             let error = outcome.error
             let code = [error?.httpStatus.map { "HTTP \($0)" }, error?.errorCode].compactMap { $0 }.joined(separator: " ")
-            let word = outcome.outcomeUnknown ? "OUTCOME UNKNOWN" : "FAILED"
-            Output.print("\(action.verb) \(who): \(word)\(code.isEmpty ? "" : " (\(code))")\(outcome.sent ? "" : "; nothing was sent")")
-            if let error { Output.print("  " + Output.safe(error.explanation)) }
+            Output.print("\(action.verb) \(who): \(outcome.word.shown)\(code.isEmpty ? "" : " (\(code))")\(outcome.sent ? "" : "; nothing was sent")")
+            if let error { Output.print("  " + error.explanation) }
+            if let message = outcome.exchange?.message ?? error?.serverMessage { Output.print("  Server said: \(message)") }
             if outcome.outcomeUnknown {
                 Output.print("  The request reached the server and no usable answer came back: it may have acted. "
                     + "Check with 'ecgrid-console users show \(outcome.userId)' before repeating it.")
@@ -96,13 +107,13 @@ struct Escalation {
         let timing = exchange.map { " (HTTP \($0.httpStatus ?? 200), \($0.latencyMs) ms)" } ?? ""
         switch action {
         case .rotateKey:
-            Output.print("rotate-key \(who): done\(timing). The old key no longer works.")
+            Output.print("rotate-key \(who): \(outcome.word.shown)\(timing). The old key no longer works.")
             Output.print("New API key (shown this once, recorded nowhere; hand it over by a safe channel):")
             Output.print("  \(outcome.newKey?.revealed ?? "(none)")")
         case .terminate:
-            Output.print("terminate \(who): done\(timing). Status now: \(outcome.after?.status?.rawValue ?? "unknown").")
+            Output.print("terminate \(who): \(outcome.word.shown)\(timing). Status now: \(outcome.after?.status?.rawValue ?? "unknown").")
         case .resetSessions:
-            Output.print("reset \(who): done\(timing).")
+            Output.print("reset \(who): \(outcome.word.shown)\(timing).")
         }
     }
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import ECGridKit
 import Foundation
 import IncidentLog
@@ -27,6 +28,13 @@ enum History {
             store: store(sandbox: sandbox), operator: .local(), profile: profile, baseURL: client.baseURL.description, syslog: syslog)
         if let me = try? await client.me().value { recorder.setAPIUser(me) }
         return recorder
+    }
+
+    /// A history that cannot be read: a line on standard error, `{"error": …}` with --json, exit 1.
+    static func failure(_ error: any Error, json: Bool) -> ExitCode {
+        Output.error("error: \(error)")
+        if json { Output.json(["error": ErrorJSON(kind: "history", explanation: "\(error)")]) }
+        return ExitCode(ExitStatus.failure)
     }
 
     /// Reports (once) actions that earlier runs left without an outcome. Never fails a command.

@@ -45,8 +45,7 @@ struct ShowHistory: ParsableCommand {
         do {
             entries = try History.store(sandbox: sandbox).entries(filter)
         } catch {
-            Output.error("error: \(error)")
-            throw ExitCode(ExitStatus.failure)
+            throw History.failure(error, json: output.json)
         }
         if let limit { entries = Array(entries.prefix(limit)) }
         if output.json {
@@ -60,7 +59,8 @@ struct ShowHistory: ParsableCommand {
         let rows = entries.map { entry -> [String] in
             let target = entry.target
             return [String(entry.time.prefix(19)).replacingOccurrences(of: "T", with: " "), entry.action,
-                    target.map { String($0.userId) } ?? "-", target?.login ?? "-", entry.status.uppercased(),
+                    target.map { String($0.userId) } ?? "-", target?.login ?? "-",
+                    OutcomeWord(rawValue: entry.status)?.shown ?? entry.status.uppercased(),
                     entry.result?.httpStatus.map(String.init) ?? "-",
                     "\(entry.actor.localUser)@\(entry.actor.host)" + (entry.actor.apiUser.map { " as \($0.login)" } ?? ""),
                     entry.reason ?? ""]
@@ -75,6 +75,7 @@ struct VerifyHistory: ParsableCommand {
         commandName: "verify",
         abstract: "Check the hash chain, the sequence and the tip; exit 1 when the file was tampered with.")
 
+    @OptionGroup var output: OutputOptions
     @Flag(help: "Verify the sandbox's history instead of the real one.") var sandbox = false
 
     func run() throws {
@@ -83,8 +84,12 @@ struct VerifyHistory: ParsableCommand {
         do {
             report = try store.verify()
         } catch {
-            Output.error("error: \(error)")
-            throw ExitCode(ExitStatus.failure)
+            throw History.failure(error, json: output.json)
+        }
+        if output.json {
+            Output.json(VerificationJSON(report, path: store.path))
+            if report.firstBreak != nil { throw ExitCode(ExitStatus.failure) }
+            return
         }
         for finding in report.findings {
             Output.print((finding.isTampering ? "TAMPERING " : "note      ") + finding.description)
@@ -97,6 +102,47 @@ struct VerifyHistory: ParsableCommand {
             throw ExitCode(ExitStatus.failure)
         }
         Output.print("\(store.path): intact — \(report.records) record(s) in \(report.lines) line(s), chain and sequence unbroken.")
+    }
+}
+
+/// `history verify --json`: the same findings as the text, one object.
+struct VerificationJSON: Encodable {
+    struct Finding: Encodable {
+        var line: Int?
+        var kind: String
+        var detail: String
+        var tampering: Bool
+    }
+
+    struct OpenIntent: Encodable {
+        var line: Int
+        var action: String
+        var userId: Int?
+        var actionId: String
+    }
+
+    var path: String
+    /// False when something other than appends changed the file.
+    var intact: Bool
+    var records: Int
+    var lines: Int
+    var findings: [Finding]
+    var openIntents: [OpenIntent]
+    var firstBreak: Finding?
+
+    init(_ report: VerificationReport, path: String) {
+        func shape(_ finding: VerificationReport.Finding) -> Finding {
+            Finding(line: finding.line, kind: finding.kind.rawValue, detail: finding.detail, tampering: finding.isTampering)
+        }
+        self.path = path
+        intact = report.firstBreak == nil
+        records = report.records
+        lines = report.lines
+        findings = report.findings.map(shape)
+        openIntents = report.openIntents.map {
+            OpenIntent(line: $0.line, action: $0.record.action, userId: $0.record.target?.userId, actionId: $0.record.actionId)
+        }
+        firstBreak = report.firstBreak.map(shape)
     }
 }
 

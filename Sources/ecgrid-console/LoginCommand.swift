@@ -47,7 +47,7 @@ struct LoginCommand: AsyncParsableCommand {
         do {
             status = try await runLoggedIn(connected, session: session)
         } catch {
-            await session.logout(using: client)
+            await Self.logout(session, client, deadline: .seconds(5))
             await opened.close()
             throw error
         }
@@ -55,11 +55,22 @@ struct LoginCommand: AsyncParsableCommand {
             Output.error("The session stays open for \(saveToken) until it expires (ECGRID_TOKEN_FILE=\(saveToken) uses it). "
                 + "Delete the file when done; a reset of your sessions ends it at once.")
         } else {
-            await session.logout(using: client)
+            // Stopped by a signal: the logout gets a second at most, so the console ends within two.
+            let stoppedBySignal = status > 128
+            await Self.logout(session, client, deadline: stoppedBySignal ? .seconds(1) : .seconds(5))
             Output.error("Logged out.")
         }
         await opened.close()
         if status != ExitStatus.success { throw ExitCode(status) }
+    }
+
+    /// Ends the session on the server within `deadline` (one attempt, no retries): a slow or
+    /// unreachable server never keeps the process waiting longer.
+    static func logout(_ session: TokenSession, _ client: ECGridClient, deadline: Duration) async {
+        var quick = client
+        quick.timeout = deadline
+        quick.retryPolicy = .none
+        await session.logout(using: quick)
     }
 
     func runLoggedIn(_ connected: Connection, session: TokenSession) async throws -> Int32 {
@@ -88,7 +99,11 @@ struct LoginCommand: AsyncParsableCommand {
                 try Self.save(token, to: saveToken)
                 Output.error("Session token written to \(saveToken) (mode 0600). Delete it when done.")
             } catch {
-                Output.error("error: cannot write \(saveToken): \(error). The session stays in memory only.")
+                // No session may stay open on the server with no file holding it: end it, and say so.
+                await Self.logout(session, client, deadline: .seconds(5))
+                Output.error("error: cannot write \(saveToken): \(error). The session was logged out on the server, so none "
+                    + "is left open; nothing else was done. Choose a writable path and log in again.")
+                throw ExitCode(ExitStatus.failure)
             }
         }
         return await ConsoleSession.run(connected, options: connection, session: session, status: Output.safe(summary))

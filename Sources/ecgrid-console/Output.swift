@@ -7,8 +7,10 @@ import Foundation
 import Glibc
 #endif
 
-/// Where output goes and how it is made safe: every text from outside is sanitised before it
-/// reaches a terminal, and ASCII is used when the locale is not UTF-8.
+/// Where output goes and how it is made safe: the one path to standard output and standard
+/// error. Every line printed is sanitised (names, status, errorCode, message, data and a new
+/// API key alike, whichever command prints them), JSON escapes what could disturb a terminal,
+/// and ASCII is used when the locale is not UTF-8.
 enum Output {
     /// True when the locale's character set is UTF-8.
     static let utf8: Bool = {
@@ -24,13 +26,20 @@ enum Output {
         utf8 ? TerminalText.sanitize(text) : TerminalText.sanitizeASCII(text)
     }
 
-    static func print(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    /// Writes text to standard output, each of its lines sanitised (text already made safe
+    /// passes unchanged: sanitising is idempotent).
+    static func print(_ text: String) {
+        write(Array((safeLines(text) + "\n").utf8))
     }
 
-    /// Writes a line to standard error, sanitised.
-    static func error(_ line: String) {
-        FileHandle.standardError.write(Data((safe(line) + "\n").utf8))
+    /// Writes text to standard error, each of its lines sanitised.
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((safeLines(text) + "\n").utf8))
+    }
+
+    /// Sanitises each line of `text`, keeping its line breaks.
+    static func safeLines(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { safe(String($0)) }.joined(separator: "\n")
     }
 
     /// Pretty JSON with the API's field names. Characters that could disturb a terminal even
@@ -57,6 +66,11 @@ enum Output {
         var index = 0
         while index < bytes.count {
             let lead = bytes[index]
+            if lead == 0x7F {
+                out.append(contentsOf: Array("\\u007f".utf8))
+                index += 1
+                continue
+            }
             if lead < 0x80 {
                 out.append(lead)
                 index += 1
@@ -134,8 +148,17 @@ enum ExitStatus {
     static let success: Int32 = 0
     /// At least one request failed at the server or on the way.
     static let failure: Int32 = 1
-    /// Refused before anything was sent: bad input, no credential, not confirmed.
+    /// Refused before anything was sent: bad input, no credential, not confirmed, read-only,
+    /// a history that cannot be written.
     static let refused: Int32 = 2
+    /// A usage error: an unknown option, a missing argument (from the argument parser).
+    static let usage: Int32 = 64
+
+    /// The lines `--help` shows.
+    static let help = "Exit status: 0 every requested action succeeded; 1 an action failed, or its outcome is "
+        + "unknown; 2 refused before anything was sent (bad input, no credential, not confirmed, read-only, "
+        + "a history that cannot be written); 64 usage error. With --json, a failure prints {\"error\": {...}} "
+        + "on standard output."
 
     static func code(for error: ECGridError) -> Int32 {
         switch error.kind {
@@ -143,6 +166,33 @@ enum ExitStatus {
         default: failure
         }
     }
+
+    /// The status of a run of actions: 1 when one was sent and failed or its outcome is
+    /// unknown (or its outcome could not be recorded), else 2 when one was refused before
+    /// sending, else 0. A target whose re-read failed at the server counts as failed.
+    static func code(for outcomes: [ActionOutcome], historyFailed: Bool = false) -> Int32 {
+        if historyFailed { return failure }
+        var worst = success
+        for outcome in outcomes {
+            switch outcome.word {
+            case .succeeded: continue
+            case .failed, .unknown: return failure
+            case .notSent:
+                let code = outcome.error.map(code(for:)) ?? failure
+                if code == failure { return failure }
+                worst = refused
+            }
+        }
+        return worst
+    }
+}
+
+/// A refusal before anything was sent: a line on standard error, `{"error": {...}}` on
+/// standard output with `--json`, and exit status 2.
+func refuse(_ message: String, json: Bool, kind: String = "refused") -> ExitCode {
+    Output.error("error: \(message)")
+    if json { Output.json(["error": ErrorJSON(kind: kind, explanation: message)]) }
+    return ExitCode(ExitStatus.refused)
 }
 
 /// The JSON shape of an error, for `--json`.
@@ -153,6 +203,11 @@ struct ErrorJSON: Encodable {
     var message: String?
     var explanation: String
     var attempts: Int?
+
+    init(kind: String, explanation: String) {
+        self.kind = kind
+        self.explanation = explanation
+    }
 
     init(_ error: ECGridError) {
         kind = error.kind.rawValue
@@ -169,8 +224,12 @@ struct ErrorJSON: Encodable {
 func fail(_ error: any Error, json: Bool) -> ExitCode {
     if let exit = error as? ExitCode { return exit }
     if let config = error as? ConfigError {
-        Output.error("error: \(Output.safe(config.description))")
-        if json { Output.json(["error": ["kind": "config", "message": config.description]]) }
+        Output.error("error: \(config.description)")
+        if json {
+            var shape = ErrorJSON(kind: "config", explanation: config.description)
+            shape.message = config.description
+            Output.json(["error": shape])
+        }
         return ExitCode(ExitStatus.refused)
     }
     let ecgridError = (error as? ECGridError) ?? ECGridError(.transport, detail: "\(type(of: error))")

@@ -3,6 +3,10 @@ import ECGridKit
 import Foundation
 import IncidentLog
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `reset ID... [--yes] [--reason TEXT] [--json]`: revoke every bearer session of the users.
 struct ResetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +22,9 @@ struct ResetCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: ArgumentHelp("User IDs, or - to read them from standard input.", valueName: "id"))
+    // Every argument the parser does not know is taken as an ID, so `reset -1` is refused as a
+    // bad ID (exit 2) like `reset abc`, not taken for an option.
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("User IDs, or - to read them from standard input.", valueName: "id"))
     var ids: [String] = []
     @Flag(help: "Do not ask; reset at once (for scripts).") var yes = false
     @Option(help: "Why: a ticket or incident reference, kept with the results.") var reason: String?
@@ -27,39 +33,44 @@ struct ResetCommand: AsyncParsableCommand {
     func validate() throws {
         guard (1...16).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 16.") }
         if ids.isEmpty { throw ValidationError("Give at least one user ID, or - to read them from standard input.") }
+        if let option = ids.first(where: { $0.hasPrefix("--") }) { throw ValidationError("Unknown option '\(option)'.") }
     }
 
     func run() async throws {
-        try connection.refuseIfReadOnly("reset")
-        let list = UserIDList.parse(arguments: ids) {
-            String(data: FileHandle.standardInput.readDataToEndOfFile(), encoding: .utf8)
+        try connection.refuseIfReadOnly("reset", json: output.json)
+        if let reason, reason.count > ActionReason.maximumLength {
+            throw refuse("--reason is \(reason.count) characters; at most \(ActionReason.maximumLength) are kept. Nothing was sent.",
+                json: output.json, kind: "invalidInput")
         }
+        let list = UserIDList.parse(arguments: ids) { Array(FileHandle.standardInput.readDataToEndOfFile()) }
         guard list.problems.isEmpty else {
             for problem in list.problems { Output.error("error: \(problem)") }
-            Output.error("Nothing was sent: correct the list and run again.")
-            throw ExitCode(ExitStatus.refused)
+            throw refuse("nothing was sent: correct the list and run again (\(list.problems.joined(separator: "; ")))",
+                json: output.json, kind: "invalidInput")
         }
         if !yes && !TerminalPrompt.available {
-            Output.error("error: no terminal to confirm on; nothing was sent. Pass --yes to reset without asking.")
-            throw ExitCode(ExitStatus.refused)
+            throw refuse("no terminal to confirm on; nothing was sent. Pass --yes to reset without asking.", json: output.json)
         }
-        let results: [ResetResult]
+        let results: [(ResetResult, ActionOutcome)]
         do {
             results = try await withConnection(connection) { connection in
                 try await perform(list.ids, client: connection.client, profile: connection.profile?.name)
             }
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             throw fail(error, json: output.json)
         }
-        report(results)
-        for result in results {
+        report(results.map(\.0))
+        for result in results.map(\.0) {
             if let failure = result.historyFailure { Output.error("error: user \(result.userId): \(failure)") }
         }
-        if results.contains(where: { !$0.succeeded || $0.historyFailure != nil }) { throw ExitCode(ExitStatus.failure) }
+        let status = ExitStatus.code(for: results.map(\.1), historyFailed: results.contains { $0.0.historyFailure != nil })
+        if status != ExitStatus.success { throw ExitCode(status) }
     }
 
     /// Confirms (unless --yes) and resets, returning one result per ID in the order given.
-    func perform(_ ids: [Int], client: ECGridClient, profile: String?) async throws -> [ResetResult] {
+    func perform(_ ids: [Int], client: ECGridClient, profile: String?) async throws -> [(ResetResult, ActionOutcome)] {
         if !yes {
             let targets = await ids.concurrentMap(limit: concurrency) { id -> Result<User, ECGridError> in
                 do {
@@ -76,20 +87,20 @@ struct ResetCommand: AsyncParsableCommand {
             await client.resetSessionsRecorded(userId: id, reason: reason, recorder: recorder)
         }
         for warning in recorder.takeWarnings() { Output.error("warning: \(warning)") }
-        return recorded.map { ResetResult($0, reason: reason) }
+        return recorded.map { (ResetResult($0, reason: reason), $0.outcome) }
     }
 
     /// Shows the targets and asks for the typed confirmation; throws when not confirmed.
     func confirm(ids: [Int], targets: [Result<User, ECGridError>]) throws {
         var rows: [[String]] = []
-        var found = 0
+        var readable: [User] = []
         for (id, target) in zip(ids, targets) {
             switch target {
             case .success(let user):
-                found += 1
+                readable.append(user)
                 rows.append(user.tableRow)
             case .failure(let error):
-                rows.append([String(id), "-", "(\(error.errorCode ?? error.kind.rawValue): will fail)", "-", "-", "-", "-"])
+                rows.append([String(id), "-", "(\(error.codeOrWords): will fail)", "-", "-", "-", "-"])
             }
         }
         let table = captureTable(User.tableHeaders, rows)
@@ -97,17 +108,18 @@ struct ResetCommand: AsyncParsableCommand {
         prompt += table
         prompt += "Every open bearer (JWT) session is invalidated; they must log in again. API keys keep working.\n"
         if let reason { prompt += "Reason: \(Output.safe(reason))\n" }
-        guard found > 0 else {
-            // Nothing can succeed; the results will say why, without asking.
-            return
+        // The one rule: an answer from a successful re-read, never empty; else refused.
+        let rule = Confirmation.expected(.resetSessions, targets: ids, readable: readable)
+        guard case .answer(let expected) = rule else {
+            Output.error(prompt)
+            let why = if case .refused(let why) = rule { why } else { "nothing to confirm" }
+            throw refuse("\(why); nothing was sent.", json: output.json)
         }
-        let expected = ids.count == 1 ? String(ids[0]) : String(ids.count)
         prompt += ids.count == 1
             ? "Type the user ID (\(expected)) to confirm, or press Enter to cancel: "
             : "Type the number of users (\(expected)) to confirm, or press Enter to cancel: "
-        guard let answer = TerminalPrompt.ask(prompt), answer.trimmingCharacters(in: .whitespaces) == expected else {
-            Output.error("Not confirmed; nothing was sent.")
-            throw ExitCode(ExitStatus.refused)
+        guard let answer = TerminalPrompt.ask(prompt), Confirmation.matches(answer.trimmingCharacters(in: .whitespaces), rule) else {
+            throw refuse("not confirmed; nothing was sent.", json: output.json, kind: "notConfirmed")
         }
     }
 
@@ -125,9 +137,9 @@ struct ResetCommand: AsyncParsableCommand {
     }
 
     func report(_ results: [ResetResult]) {
-        let succeeded = results.filter(\.succeeded).count
+        let words = results.map(\.word)
         if output.json {
-            Output.json(ResetReport(results: results, succeeded: succeeded, failed: results.count - succeeded, reason: reason))
+            Output.json(ResetReport(results: results, words: words, reason: reason))
             return
         }
         let rows = results.map { result -> [String] in
@@ -135,12 +147,13 @@ struct ResetCommand: AsyncParsableCommand {
              result.httpStatus.map(String.init) ?? "-",
              "\(result.sessionsBefore.map(String.init) ?? "?") → \(result.sessionsAfter.map(String.init) ?? "?")",
              result.latencyMs.map { "\($0) ms" } ?? "-", result.attempts.map(String.init) ?? "-",
-             result.explanation ?? ""]
+             result.detail]
         }
+        // DETAIL is cut to the terminal's width on a terminal only; a file or a pipe gets it whole.
+        let detailWidth = Output.isTerminal(STDOUT_FILENO) ? 90 : Int.max
         Output.table(["ID", "LOGIN", "RESULT", "HTTP", "SESSIONS", "LATENCY", "TRIES", "DETAIL"], rows,
-            rightAligned: [0, 3, 5, 6], maxWidths: [1: 24, 7: 90])
-        Output.print("\(succeeded) of \(results.count) reset, \(results.count - succeeded) failed."
-            + (reason.map { " Reason: \(Output.safe($0))" } ?? ""))
+            rightAligned: [0, 3, 5, 6], maxWidths: [1: 24, 7: detailWidth])
+        Output.print("Reset sessions: \(OutcomeWord.summary(words))." + (reason.map { " Reason: \($0)" } ?? ""))
         let unknown = results.filter { $0.outcome == "unknown" }.map { String($0.userId) }
         if !unknown.isEmpty {
             Output.print("OUTCOME UNKNOWN for \(unknown.joined(separator: ", ")): the request went out and no usable answer "
@@ -194,20 +207,35 @@ struct ResetResult: Encodable {
 }
 
 extension ResetResult {
-    /// The RESULT column: what happened, in a word an operator can act on.
-    var resultWord: String {
-        switch outcome {
-        case "succeeded": "reset"
-        case "unknown": "UNKNOWN"
-        case "not-sent": "NOT SENT"
-        default: "FAILED"
-        }
+    /// The outcome as a word (see `OutcomeWord`).
+    var word: OutcomeWord { OutcomeWord(rawValue: outcome) ?? .unknown }
+
+    /// The RESULT column: the outcome word every part of the tool uses.
+    var resultWord: String { word.shown }
+
+    /// The DETAIL column: what it means, and the server's own message when it sent one.
+    var detail: String {
+        [explanation, message.map { "Server said: \($0)" }].compactMap { $0 }.joined(separator: " ")
     }
 }
 
+/// `reset --json`: the lines and how many ended each way.
 struct ResetReport: Encodable {
     var results: [ResetResult]
     var succeeded: Int
+    /// Refused by the server: it did not act.
     var failed: Int
+    /// Sent, and no usable answer: the server may have acted.
+    var unknown: Int
+    var notSent: Int
     var reason: String?
+
+    init(results: [ResetResult], words: [OutcomeWord], reason: String?) {
+        self.results = results
+        succeeded = words.filter { $0 == .succeeded }.count
+        failed = words.filter { $0 == .failed }.count
+        unknown = words.filter { $0 == .unknown }.count
+        notSent = words.filter { $0 == .notSent }.count
+        self.reason = reason
+    }
 }

@@ -13,11 +13,11 @@ struct TerminateCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: "The user's ID.") var id: Int
+    @OptionGroup var target: UserIDArgument
     @Flag(help: "Do not ask (for scripts).") var yes = false
     @Option(help: "Why: a ticket or incident reference, kept in the history.") var reason: String?
 
     func run() async throws {
-        try await Escalation(action: .terminate, connection: connection, json: output.json, userId: id, yes: yes, reason: reason).run()
+        try await Escalation(action: .terminate, connection: connection, json: output.json, userId: try target.id(json: output.json), yes: yes, reason: reason).run()
     }
 }

@@ -1,20 +1,19 @@
-import Foundation
-
 /// The user IDs a command was given: arguments, or lines of standard input for `-`.
 ///
-/// Lines: one ID each; blank lines and `#` comments ignored; duplicates collapsed (first
-/// occurrence kept). Invalid entries are all reported, with their line numbers, so nothing is
-/// sent until the whole list is valid.
+/// Lines: one ID each, ended by `\n`, `\r\n` or `\r` alike (split on bytes, so a Windows line
+/// end is not one "character" that hides the break); blank lines and `#` comments ignored;
+/// duplicates collapsed (first occurrence kept). Invalid entries are all reported, with their
+/// line numbers, so nothing is sent until the whole list is valid.
 struct UserIDList: Equatable {
     var ids: [Int] = []
     var problems: [String] = []
 
-    static func parse(arguments: [String], readStandardInput: () -> String?) -> UserIDList {
+    static func parse(arguments: [String], readStandardInput: () -> [UInt8]?) -> UserIDList {
         var list = UserIDList()
         var seen = Set<Int>()
-        func add(_ text: Substring, source: String) {
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
-            guard let id = Int(trimmed), id > 0 else {
+        func add(_ text: String, source: String) {
+            let trimmed = String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+            guard trimmed.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let id = Int(trimmed), id > 0 else {
                 list.problems.append("\(source): '\(trimmed.prefix(40))' is not a user ID (a positive whole number)")
                 return
             }
@@ -26,17 +25,38 @@ struct UserIDList: Equatable {
                     list.problems.append("standard input could not be read")
                     continue
                 }
-                for (index, rawLine) in input.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                    var line = rawLine
-                    if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
-                    if line.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { continue }
-                    add(line, source: "line \(index + 1)")
+                for (index, bytes) in lines(input).enumerated() {
+                    var line = bytes
+                    if let hash = line.firstIndex(of: UInt8(ascii: "#")) { line = Array(line[..<hash]) }
+                    let text = String(decoding: line, as: UTF8.self)
+                    if text.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+                    add(text, source: "line \(index + 1)")
                 }
             } else {
-                add(Substring(argument), source: "argument \(position + 1)")
+                add(argument, source: "argument \(position + 1)")
             }
         }
         if list.ids.isEmpty && list.problems.isEmpty { list.problems.append("no user ID given") }
         return list
+    }
+
+    /// The lines of `bytes`, ended by LF, CR LF or CR; a last line without an end counts too.
+    static func lines(_ bytes: [UInt8]) -> [[UInt8]] {
+        var lines: [[UInt8]] = []
+        var current: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x0A || byte == 0x0D {
+                lines.append(current)
+                current = []
+                if byte == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
+            } else {
+                current.append(byte)
+            }
+            index += 1
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
     }
 }

@@ -63,9 +63,10 @@ struct ShowUser: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: "The user ID.") var id: Int
+    @OptionGroup var target: UserIDArgument
 
     func run() async throws {
+        let id = try target.id(json: output.json)
         do {
             let user = try await withConnection(connection) { try await $0.client.user(id: id).value }
             if output.json {

@@ -51,11 +51,13 @@ struct ConsoleEndToEndTests {
                 try await tmux.type("INC-2026")
                 try await tmux.send("Tab")
                 try await tmux.type(String(target))
+                // Enter only once the screen shows the state that makes it act.
+                try await tmux.waitFor("Matches: Enter")
                 try await tmux.send("Enter")
                 let screen = try await tmux.waitFor("→ HTTP 200")
                 #expect(screen.contains("POST /v2/users/reset/\(target)"))
                 #expect(screen.contains("every bearer session is revoked"))
-                try await tmux.waitFor("OK reset \(target)")
+                try await tmux.waitFor("succeeded reset \(target)")
                 // The sandbox agrees: no live session, and the old token is refused.
                 #expect(await server.store.liveSessionCount(target) == 0)
                 #expect(await server.store.count(method: "POST", pathPrefix: "/v2/users/reset/\(target)") == 1)
@@ -114,6 +116,8 @@ struct ConsoleEndToEndTests {
                 try await tmux.send("r")
                 try await tmux.waitFor("Open sessions")
                 try await tmux.type(String(target))
+                // Enter only once the screen shows the state that makes it act.
+                try await tmux.waitFor("Matches: Enter")
                 try await tmux.send("Enter")
                 let screen = try await tmux.waitFor("→ HTTP 403")
                 #expect(screen.contains("AccessDenied"))
@@ -142,7 +146,8 @@ struct ConsoleEndToEndTests {
                 try await tmux.waitFor("STOPS WORKING AT ONCE")
                 try await tmux.waitFor("Type the user ID (\(target)) to confirm")
                 try await tmux.type(String(target))
-                try await tmux.waitFor("Matches: Enter replaces the key now.")
+                // Enter only once the screen shows the state that makes it act.
+                try await tmux.waitFor("Matches: Enter")
                 try await tmux.send("Enter")
                 try await tmux.waitFor("New API key · \(target)")
                 let newKey = try #require(await server.store.apiKey(of: target))
@@ -163,7 +168,8 @@ struct ConsoleEndToEndTests {
                 #expect(await server.store.count(method: "DELETE", pathPrefix: "/v2/users/") == 0)
                 for _ in 0..<5 { try await tmux.send("BSpace") }
                 try await tmux.type(login)
-                try await tmux.waitFor("Matches: Enter terminates the user now.")
+                // Enter only once the screen shows the state that makes it act.
+                try await tmux.waitFor("Matches: Enter")
                 try await tmux.send("Enter")
                 try await tmux.waitFor("the account is terminated for good")
                 #expect(await server.store.user(target)?.status == .terminated)
@@ -271,6 +277,8 @@ struct ConsoleEndToEndTests {
                 try await tmux.send("Enter", "r")
                 try await tmux.waitFor("Open sessions")
                 try await tmux.type("40011")
+                // Enter only once the screen shows the state that makes it act.
+                try await tmux.waitFor("Matches: Enter")
                 try await tmux.send("Enter")
                 try await tmux.waitFor("Attempt 1: HTTP 429 RateLimitExceeded; retrying in 2.0 s")
                 let screen = try await tmux.waitFor("→ HTTP 200")
@@ -298,6 +306,8 @@ struct ConsoleEndToEndTests {
                 // The re-read before the reset is answered at once; the reset itself hangs.
                 await server.setFaults(FaultSettings(rules: [FaultRule(kind: .slow, pathPrefix: "/v2/users/reset", delayMs: 30_000)]))
                 try await tmux.type("1001")
+                // Enter only once the screen shows the state that makes it act.
+                try await tmux.waitFor("Matches: Enter")
                 try await tmux.send("Enter")
                 try await tmux.waitFor("1 action(s) in flight")
                 // The intent is on disk before the request goes out.

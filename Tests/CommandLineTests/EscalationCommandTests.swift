@@ -38,7 +38,7 @@ struct EscalationCommandTests {
             let wrong = try await CLI.runInTerminal(["rotate-key", String(target)], environment: environment, input: "40012\n")
             #expect(wrong.stdout.contains("STOPS WORKING AT ONCE"))
             #expect(wrong.stdout.contains("Type the user ID (\(target)) to confirm"))
-            #expect(wrong.stdout.contains("Not confirmed; nothing was sent."))
+            #expect(wrong.stdout.contains("not confirmed; nothing was sent."))
             #expect(await server.store.count(method: "POST", pathPrefix: "/v2/users/key-generate") == 0)
 
             let right = try await CLI.runInTerminal(["rotate-key", String(target), "--reason", "INC-5"], environment: environment, input: "\(target)\n")
@@ -88,7 +88,7 @@ struct EscalationCommandTests {
             #expect(byID.stdout.contains("PERMANENT"))
             #expect(byID.stdout.contains("CANNOT BE UNDONE"))
             #expect(byID.stdout.contains("Type the user's login (\(login)) to confirm"))
-            #expect(byID.stdout.contains("Not confirmed; nothing was sent."))
+            #expect(byID.stdout.contains("not confirmed; nothing was sent."))
             #expect(await server.store.count(method: "DELETE", pathPrefix: "/v2/users/") == 0)
 
             let right = try await CLI.runInTerminal(["terminate", String(target)], environment: environment, input: "\(login)\n")

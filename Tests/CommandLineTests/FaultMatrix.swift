@@ -211,7 +211,7 @@ func actionableUser(_ server: SandboxServer, skip: Int = 0) async -> User? {
 /// Waits until the sandbox has seen `count` requests aimed at `target` (a slow request is
 /// counted when it is acted on), then returns how many it saw.
 func sends(_ server: SandboxServer, _ target: (method: String, path: String), atLeast count: Int) async -> Int {
-    let deadline = ContinuousClock.now + .seconds(10)
+    let deadline = ContinuousClock.now + .seconds(20)
     var seen = 0
     while ContinuousClock.now < deadline {
         seen = await server.store.count(method: target.method, pathPrefix: target.path)
@@ -221,10 +221,10 @@ func sends(_ server: SandboxServer, _ target: (method: String, path: String), at
     return seen
 }
 
-/// A loopback port with nothing listening on it.
+/// A loopback port with nothing listening on it: bound, never listening, and held open for the
+/// life of the test process, so no server started by another test can take it meanwhile.
 func closedLoopbackPort() -> Int {
     let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(socket) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")

@@ -131,7 +131,8 @@ struct SignalSoakTests {
                 try await tmux.waitFor("Type the number of users")
                 if phase >= 3 || Bool.random() {
                     try await tmux.type("3")
-                    try await tmux.waitFor("Matches: Enter resets 3 users now.")
+                    // Enter only once the screen shows the state that makes it act.
+                    try await tmux.waitFor("Matches: Enter")
                     try await tmux.send("Enter")
                     try await tmux.waitFor("action(s) in flight", timeout: .seconds(10))
                     if phase == 3 { try await tmux.waitUntilGone("action(s) in flight", timeout: .seconds(15)) }

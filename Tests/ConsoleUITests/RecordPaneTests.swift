@@ -42,7 +42,7 @@ struct RecordPaneTests {
         state.update(.targetRead(request: request, userId: 40002, .success(fresh)))
         #expect(state.screen.contains("User 40004: reading from the server"))
         state.update(.targetRead(request: second, userId: 40004, .failure(Failure(ECGridError(.timeout, request: "GET /v2/users/40004")))))
-        #expect(state.screen.contains("User 40004: GET /v2/users/40004 · timeout"))
+        #expect(state.screen.contains("User 40004: GET /v2/users/40004 · no answer in time"))
         #expect(state.screen.contains("No answer in time"))
     }
 

@@ -155,7 +155,7 @@ struct UpdateTests {
         #expect(text.contains("→ HTTP 403"))
         #expect(text.contains("errorCode: AccessDenied"))
         #expect(text.contains("Meaning: Access denied: your AuthLevel is too low"))
-        #expect(text.contains("Reset FAILED for 1 of 1"))
+        #expect(text.contains("Reset sessions: 0 of 1 succeeded, 1 FAILED"))
     }
 
     @Test("while a reset runs the response pane says so, and a 429 retry shows there and in the status")
@@ -247,8 +247,10 @@ struct UpdateTests {
         state.press(.down, .down)
         let effects = state.press(.function(5))
         #expect(effects == [.cancelLoad(generation: 1), .loadUsers(generation: 2), .loadHistory])
-        #expect(state.users.isEmpty)
+        // The rows stay (stale) until the first new page replaces them.
+        #expect(state.users.count == 60 && state.staleRows)
         state.update(.usersLoaded(generation: 2, users: sampleUsers(), pages: 1, done: true))
+        #expect(!state.staleRows)
         #expect(state.selectedUser?.userId == 40003)
         #expect(state.press(.ctrl("r")).contains(.loadUsers(generation: 3)))
     }
@@ -269,7 +271,7 @@ struct UpdateTests {
         ])))
         var text = state.screen
         #expect(text.contains("History (3)"))
-        #expect(text.contains("11-24 21:50 OK reset 3 user.3"))
+        #expect(text.contains("11-24 21:50 succeeded reset 3 user.3"))
         // The detail wraps inside the pane.
         #expect(text.contains("HTTP 200 · sessions 3 → 0 · 14 ms · 2"))
         #expect(text.contains("attempts · alice@jump1 · INC-9"))

@@ -171,9 +171,10 @@ struct FaultTests {
 }
 
 /// A loopback port with nothing listening on it.
+/// A loopback port that refuses connections: bound, never listening, and held open for the life
+/// of the test process, so no server started by another test can take it meanwhile.
 func closedPort() throws -> Int {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(descriptor) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
