@@ -166,6 +166,34 @@ def bytes_per_key():
     report("one filter keystroke", filt, "bytes", None, "", "(dialog has no filter)")
 
 
+def scrolling():
+    print("1b. Bytes written while the list scrolls, 100x30, 10,000 users, beside dialog --menu")
+    box = Sandbox(10000)
+    console = Pty([BINARY], box.env())
+    console.read_until(b"all loaded")
+    console.quiet(0.5)
+    downs = [console.press(DOWN)[0] for _ in range(50)]
+    one_scroll = statistics.median(downs[-15:])  # the pointer is at the bottom: every Down scrolls
+    pages = [console.press(PGDN)[0] for _ in range(10)]
+    console.close()
+    box.stop()
+    dmean = dscroll = dpage = None
+    if shutil.which("dialog"):
+        menu = dialog_menu(10000)
+        menu.read_until(b"First0 Last0")
+        menu.quiet(0.5)
+        ddowns = [menu.press(DOWN)[0] for _ in range(50)]
+        dmean, dscroll = statistics.mean(ddowns), statistics.median(ddowns[-15:])
+        dpage = statistics.median(menu.press(PGDN)[0] for _ in range(10))
+        menu.close()
+    report("one-row scroll (Down at the bottom of the list)", one_scroll, "bytes", dscroll, "dialog --menu",
+           "target <= 150")
+    report("50 Downs from the top: mean", statistics.mean(downs), "bytes", dmean, "dialog --menu",
+           "target <= 0.4x dialog")
+    report("page down while scrolling", statistics.median(pages), "bytes", dpage, "dialog --menu",
+           "target <= 0.5x dialog")
+
+
 def latencies():
     print("2. Key press to settled screen, 100,000 users (ms)")
     box = Sandbox(100000)
@@ -375,7 +403,7 @@ def stream():
 
 
 def main():
-    steps = {"bytes": bytes_per_key, "latency": latencies, "startup": startup, "load": load_all, "reset": bulk_reset,
+    steps = {"bytes": bytes_per_key, "scroll": scrolling, "latency": latencies, "startup": startup, "load": load_all, "reset": bulk_reset,
              "stream": stream}
     chosen = sys.argv[2:] or list(steps)
     print(f"ecgrid-console benchmarks: {BINARY}")
