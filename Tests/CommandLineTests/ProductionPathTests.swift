@@ -215,6 +215,50 @@ struct ProductionPathTests {
         }
     }
 
+    @Test("a crash report (Swift's backtracer on SIGSEGV) holds no environment and no key; SIGQUIT prints none")
+    func crashReportHoldsNoSecret() async throws {
+        let directory = NSTemporaryDirectory() + "ecgrid-crash-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let key = "sbx_crash_report_key_0123456789"
+        for signalNumber in [SIGSEGV, SIGQUIT] {
+            let errors = directory + "/stderr-\(signalNumber)"
+            let output = directory + "/stdout-\(signalNumber)"
+            let process = try CLI.start(
+                ["-c", "exec '\(CLI.binary.path)' sandbox --port 0 --users 10 --activity-seconds 0 --ca-out '\(directory)/ca-\(signalNumber).pem' >'\(output)' 2>'\(errors)'"],
+                environment: ["ECGRID_API_KEY": key, "ECGRID_MARKER_VARIABLE": "environment_marker_value"], input: "",
+                executable: "/bin/sh")
+            // Up and serving once it has printed its banner: the runtime is fully started.
+            let deadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < deadline, process.isRunning,
+                (try? String(contentsOfFile: output, encoding: .utf8))?.contains("Press Ctrl-C") != true
+            {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            kill(process.processIdentifier, signalNumber)
+            if signalNumber == SIGSEGV {
+                // A SIGSEGV sent from outside (no real fault) is reported, then the handler returns
+                // and the program goes on: wait for the report's last line, then end it.
+                let reported = ContinuousClock.now + .seconds(60)
+                while ContinuousClock.now < reported, process.isRunning,
+                    (try? String(contentsOfFile: errors, encoding: .utf8))?.contains("Backtrace took") != true
+                {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                kill(process.processIdentifier, SIGKILL)
+            }
+            await CLI.wait(process)
+            let report = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
+            if signalNumber == SIGSEGV { #expect(report.contains("Program crashed"), "no crash report: \(report.prefix(200))") }
+            #expect(!report.contains(key), "the key is in the crash report")
+            #expect(!report.contains("environment_marker_value"), "the environment is in the crash report")
+            if signalNumber == SIGQUIT {
+                #expect(!report.contains("Backtracing"), "SIGQUIT was caught by the backtracer: \(report.prefix(200))")
+                #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGQUIT)
+            }
+        }
+    }
+
     func errorOf(_ body: () async throws -> Void) async -> ECGridError? {
         do {
             try await body()
