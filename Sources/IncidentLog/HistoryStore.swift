@@ -46,8 +46,9 @@ public struct HistoryStore: Sendable {
     }
 
     /// The tail this process saw after its own last append, by file: when the file (same device,
-    /// inode and size) has not changed since, the next append need not read it back.
-    private static let tails = Mutex<[String: (file: FileIdentity, tail: Tail)]>([:])
+    /// inode and size) has not changed since, and the tip was written then, the next append need
+    /// not read either back.
+    static let tails = Mutex<[String: (file: FileIdentity, tail: Tail)]>([:])
 
     // MARK: Appending
 
@@ -55,6 +56,15 @@ public struct HistoryStore: Sendable {
     /// returns. Throws when it could not be written completely.
     @discardableResult
     public func append(_ make: (_ seq: Int, _ prev: String) -> HistoryRecord) throws -> HistoryRecord {
+        guard let record = try appendReporting(make).record else {
+            throw HistoryError(path: path, operation: "append", reason: "no record was written")
+        }
+        return record
+    }
+
+    /// As `append`, and says what went wrong without undoing the append (the tip could not be
+    /// written; a discontinuity was found and recorded first).
+    public func appendReporting(_ make: (_ seq: Int, _ prev: String) -> HistoryRecord) throws -> HistoryAppend {
         try withLockedFile { descriptor in try appendLocked(descriptor, make) }
     }
 
@@ -89,12 +99,22 @@ public struct HistoryStore: Sendable {
         }
     }
 
+    /// Appends under the lock: checks the file's end against the tip (recording a
+    /// discontinuity first when they differ), writes the record in one `write`, flushes it, then
+    /// updates the tip. A tip that cannot be written does not fail the append: the record is
+    /// the truth, the tip a hint, repaired by the next append.
     @discardableResult
-    func appendLocked(_ descriptor: Int32, _ make: (Int, String) -> HistoryRecord) throws -> HistoryRecord {
-        let before = FileIdentity(descriptor)
-        let known = Self.tails.withLock { $0[path] }.flatMap { cached in before != nil && cached.file == before ? cached.tail : nil }
-        let tail = try known ?? Tail.read(descriptor, path: path)
+    func appendLocked(_ descriptor: Int32, _ make: (Int, String) -> HistoryRecord) throws -> HistoryAppend {
+        var result = HistoryAppend(record: nil, discontinuity: nil, warnings: [])
+        let tail = try continuity(descriptor, into: &result)
         let record = make((tail.lastSeq ?? 0) + 1, tail.lastLineHash ?? Self.genesis)
+        try writeRecord(record, after: tail, descriptor, into: &result)
+        return result
+    }
+
+    /// Writes one record after `tail` and returns the new tail; the record goes into `result`.
+    @discardableResult
+    func writeRecord(_ record: HistoryRecord, after tail: Tail, _ descriptor: Int32, into result: inout HistoryAppend) throws -> Tail {
         var stamped = record
         if let torn = tail.tornOffset { stamped.recoveredTornLineAt = torn }
         let line = try Self.encode(stamped)
@@ -113,9 +133,17 @@ public struct HistoryStore: Sendable {
         }
         let lineHash = Self.hash(line)
         let after = Tail(lastLineHash: lineHash, lastSeq: stamped.seq, tornOffset: nil)
-        Self.tails.withLock { $0[path] = FileIdentity(descriptor).map { ($0, after) } }
-        try writeTip(seq: stamped.seq, hash: lineHash)
-        return stamped
+        if stamped.kind == .discontinuity { result.discontinuity = stamped } else { result.record = stamped }
+        do {
+            try writeTip(seq: stamped.seq, hash: lineHash)
+            Self.tails.withLock { $0[path] = FileIdentity(descriptor).map { ($0, after) } }
+        } catch {
+            // The record is durable: the append stands. The next append finds the tip behind
+            // and repairs it.
+            Self.tails.withLock { $0[path] = nil }
+            result.warnings.append("\(error); the record itself was written, and the tip is repaired by the next append")
+        }
+        return after
     }
 
     static func encode(_ record: HistoryRecord) throws -> [UInt8] {

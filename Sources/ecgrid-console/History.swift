@@ -32,10 +32,17 @@ enum History {
     /// Reports (once) actions that earlier runs left without an outcome. Never fails a command.
     static func reportAbandoned(sandbox: Bool = false) {
         do {
-            let abandoned = try store(sandbox: sandbox).closeAbandonedIntents()
+            let found = try store(sandbox: sandbox).closeAbandonedIntents()
+            let cut = found.filter { $0.status == HistoryEntry.missing }
+            let abandoned = found.filter { $0.status != HistoryEntry.missing }
+            if !cut.isEmpty {
+                Output.error("History: the file was cut or changed (recorded as a discontinuity; 'history verify' reports it); "
+                    + "\(cut.count) earlier action(s) have their outcome record missing (history was cut):")
+                for entry in cut { Output.error("  - \(Output.safe(entry.checkAdvice))") }
+            }
             guard !abandoned.isEmpty else { return }
             Output.error("History: \(abandoned.count) earlier action(s) ended without a recorded answer; marked \"outcome unknown\":")
-            for entry in abandoned { Output.error("  - \(entry.checkAdvice)") }
+            for entry in abandoned { Output.error("  - \(Output.safe(entry.checkAdvice))") }
         } catch {
             Output.error("warning: \(error)")
         }

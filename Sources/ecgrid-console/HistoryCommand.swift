@@ -25,15 +25,15 @@ struct ShowHistory: ParsableCommand {
     @Option(help: ArgumentHelp("Only since this time: 2026-11-24, an ISO date-time, or an age like 90m, 12h, 7d.", valueName: "date"))
     var since: String?
     @Option(help: "Only this action (reset-sessions, …).") var action: String?
-    @Option(help: "Only this outcome: succeeded, failed, unknown, not-sent, in-flight.") var outcome: String?
+    @Option(help: "Only this outcome: succeeded, failed, unknown, not-sent, in-flight, missing.") var outcome: String?
     @Option(help: "At most this many entries.") var limit: Int?
 
     func validate() throws {
         if let since, SinceParser.parse(since, now: Date()) == nil {
             throw ValidationError("Cannot read --since '\(since)': use 2026-11-24, an ISO date-time, or 90m, 12h, 7d.")
         }
-        if let outcome, !["succeeded", "failed", "unknown", "not-sent", "in-flight"].contains(outcome) {
-            throw ValidationError("--outcome must be succeeded, failed, unknown, not-sent or in-flight.")
+        if let outcome, !["succeeded", "failed", "unknown", "not-sent", "in-flight", HistoryEntry.missing].contains(outcome) {
+            throw ValidationError("--outcome must be succeeded, failed, unknown, not-sent, in-flight or missing.")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
     }
