@@ -68,3 +68,20 @@ extension HistoryStore {
         return buffer
     }
 }
+
+extension HistoryStore {
+    /// Runs `body` on the file's bytes read under a shared lock (empty when there is no file).
+    func withSharedLock<T>(_ body: ([UInt8]) throws -> T) throws -> T {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return try body([]) }
+            throw HistoryError.system(path, "open")
+        }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_SH) != 0 {
+            guard errno == EINTR else { throw HistoryError.system(path, "lock") }
+        }
+        defer { flock(descriptor, LOCK_UN) }
+        return try body(try Self.readAll(descriptor, path: path))
+    }
+}

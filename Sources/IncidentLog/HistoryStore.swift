@@ -121,15 +121,19 @@ public struct HistoryStore: Sendable {
         var bytes: [UInt8] = tail.tornOffset == nil ? [] : [10]
         bytes += line
         bytes.append(10)
+        let sizeBefore = FileIdentity(descriptor)?.size
         do {
             try writeAll(descriptor, bytes)
+            guard fsync(descriptor) == 0 else { throw HistoryError.system(path, "flush to disk") }
         } catch {
+            // A full disk can take part of the line: take it back, so the file holds whole
+            // records only and nothing later mistakes the refused record for one sent.
             Self.tails.withLock { $0[path] = nil }
+            if let sizeBefore {
+                _ = ftruncate(descriptor, off_t(sizeBefore))
+                _ = fsync(descriptor)
+            }
             throw error
-        }
-        guard fsync(descriptor) == 0 else {
-            Self.tails.withLock { $0[path] = nil }
-            throw HistoryError.system(path, "flush to disk")
         }
         let lineHash = Self.hash(line)
         let after = Tail(lastLineHash: lineHash, lastSeq: stamped.seq, tornOffset: nil)
@@ -182,7 +186,12 @@ public struct HistoryStore: Sendable {
             unlink(temporary)
             throw error
         }
-        fsync(descriptor)
+        guard fsync(descriptor) == 0 else {
+            let failure = HistoryError.system(tipPath, "flush the tip")
+            close(descriptor)
+            unlink(temporary)
+            throw failure
+        }
         close(descriptor)
         guard rename(temporary, tipPath) == 0 else {
             unlink(temporary)

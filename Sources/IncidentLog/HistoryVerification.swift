@@ -59,8 +59,11 @@ public struct VerificationReport: Sendable {
 
 extension HistoryStore {
     /// Checks the whole chain, the sequence, the tip, and lists intents without outcomes.
+    ///
+    /// The file and its tip are read under a shared `flock`, so appends by others (which hold
+    /// it exclusively) are seen whole or not at all: never a record without its tip.
     public func verify() throws -> VerificationReport {
-        let lines = try self.lines()
+        let (lines, tip) = try withSharedLock { (HistoryLine.split($0), self.tip()) }
         var report = VerificationReport(lines: lines.count, records: 0, findings: [], openIntents: [])
         var previousHash = Self.genesis
         var previousSeq = 0
@@ -125,19 +128,19 @@ extension HistoryStore {
             report.findings.append(.init(line: torn.number, kind: .unreadable, detail: "not a history record"))
         }
         report.openIntents = order.compactMap { open[$0] }.map { (line: $0.0, record: $0.1) }
-        checkTip(lastRecordLine, lines, &report)
+        checkTip(lastRecordLine, lines, tip, &report)
         return report
     }
 
-    private func checkTip(_ last: HistoryLine?, _ lines: [HistoryLine], _ report: inout VerificationReport) {
+    private func checkTip(_ last: HistoryLine?, _ lines: [HistoryLine], _ tip: (seq: Int, hash: String)?, _ report: inout VerificationReport) {
         guard let last, let record = last.record else {
-            if let tip = tip(), tip.seq > 0 {
+            if let tip, tip.seq > 0 {
                 report.findings.append(.init(line: nil, kind: .truncated,
                     detail: "the file holds no record but the tip recorded \(tip.seq)"))
             }
             return
         }
-        guard let tip = tip() else {
+        guard let tip else {
             report.findings.append(.init(line: nil, kind: .noTip, detail: "\(tipPath) is missing"))
             return
         }
