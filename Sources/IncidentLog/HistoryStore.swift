@@ -70,33 +70,18 @@ public struct HistoryStore: Sendable {
 
     /// Runs `body` with the file open and exclusively locked.
     func withLockedFile<T>(_ body: (Int32) throws -> T) throws -> T {
-        try prepareDirectory()
-        let descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw HistoryError.system(path, "open") }
+        let descriptor = try openForAppend()
         defer { close(descriptor) }
         var status = stat()
-        if fstat(descriptor, &status) == 0, status.st_mode & 0o077 != 0 {
-            fchmod(descriptor, 0o600)
+        let allowed: mode_t = isTeamDirectory ? 0o007 : 0o077
+        if fstat(descriptor, &status) == 0, status.st_mode & allowed != 0 {
+            fchmod(descriptor, status.st_mode & 0o777 & ~allowed)
         }
         while flock(descriptor, LOCK_EX) != 0 {
             guard errno == EINTR else { throw HistoryError.system(path, "lock") }
         }
         defer { flock(descriptor, LOCK_UN) }
         return try body(descriptor)
-    }
-
-    func prepareDirectory() throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        guard !directory.isEmpty else { return }
-        var isDirectory: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
-            do {
-                try FileManager.default.createDirectory(
-                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw HistoryError(path: path, operation: "create its directory", reason: "\(error.localizedDescription)")
-            }
-        }
     }
 
     /// Appends under the lock: checks the file's end against the tip (recording a
@@ -154,7 +139,7 @@ public struct HistoryStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
-            return Array(try encoder.encode(record))
+            return JSONLineEscaping.escape(Array(try encoder.encode(record)))
         } catch {
             throw HistoryError(path: "", operation: "encode a record", reason: "\(error)")
         }
@@ -174,10 +159,15 @@ public struct HistoryStore: Sendable {
         }
     }
 
+    /// Replaces the tip: a new file (never through a link), flushed, renamed over the old one,
+    /// and the directory flushed.
     func writeTip(seq: Int, hash: String) throws {
         let temporary = tipPath + ".\(getpid()).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        unlink(temporary)
+        let mode = fileMode
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw HistoryError.system(tipPath, "write the tip") }
+        fchmod(descriptor, mode)
         let content = Array("\(seq) \(hash)\n".utf8)
         do {
             try writeAll(descriptor, content)
@@ -194,35 +184,29 @@ public struct HistoryStore: Sendable {
         }
         close(descriptor)
         guard rename(temporary, tipPath) == 0 else {
+            let failure = HistoryError.system(tipPath, "replace the tip")
             unlink(temporary)
-            throw HistoryError.system(tipPath, "replace the tip")
+            throw failure
         }
+        syncDirectory(directoryPath)
     }
 
     // MARK: Reading
 
-    /// The file's bytes, or empty when it does not exist yet.
-    func contents() throws -> [UInt8] {
-        guard FileManager.default.fileExists(atPath: path) else { return [] }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw HistoryError(path: path, operation: "read", reason: "permission denied or unreadable")
-        }
-        return Array(data)
-    }
-
-    /// The tip file's `(seq, hash)`, when present and readable.
+    /// The tip file's `(seq, hash)`, when present and readable (never through a link).
     func tip() -> (seq: Int, hash: String)? {
-        guard let data = FileManager.default.contents(atPath: tipPath),
-            let text = String(data: data, encoding: .utf8)
-        else { return nil }
-        let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        let descriptor = openForReading(tipPath)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        guard let bytes = try? Self.readAll(descriptor, path: tipPath), bytes.count < 256 else { return nil }
+        let parts = String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
         guard parts.count == 2, let seq = Int(parts[0]) else { return nil }
         return (seq, String(parts[1]))
     }
 
     /// Every line of the file with its number, byte offset and parsed record.
     public func lines() throws -> [HistoryLine] {
-        HistoryLine.split(try contents())
+        try withSharedLock { HistoryLine.split($0) }
     }
 
     /// Every record that parses, oldest first.

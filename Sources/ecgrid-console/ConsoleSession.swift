@@ -10,6 +10,13 @@ enum ConsoleSession {
         _ opened: Connection, options: ConnectionOptions, session: TokenSession? = nil, status: String? = nil
     ) async -> Int32 {
         let store = History.store(sandbox: options.sandbox)
+        do {
+            try store.checkSafe()
+        } catch {
+            // An unsafe history path: the console does not open, nothing is sent.
+            Output.error("error: \(Output.safe("\(error)")). Nothing was sent.")
+            return ExitStatus.refused
+        }
         let profile = opened.profile
         let recorder = ActionRecorder(
             store: store, operator: .local(), profile: profile?.name, baseURL: opened.client.baseURL.description,

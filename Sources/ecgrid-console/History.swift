@@ -1,3 +1,4 @@
+import ArgumentParser
 import ECGridKit
 import Foundation
 import IncidentLog
@@ -21,12 +22,30 @@ enum History {
         return setting.hasPrefix("/") ? SyslogForwarder(socketPath: setting) : SyslogForwarder()
     }
 
-    /// A recorder for actions against `client`, with the operator's ECGrid identity.
-    static func recorder(for client: ECGridClient, sandbox: Bool, profile: String? = nil) async -> ActionRecorder {
+    /// A recorder for actions against `client`, with the operator's ECGrid identity. Throws
+    /// exit status 2 (nothing sent) when the history path is unsafe: a symbolic link, or in a
+    /// directory anyone may write.
+    static func recorder(for client: ECGridClient, sandbox: Bool, profile: String? = nil) async throws -> ActionRecorder {
+        try refuseUnsafe(store(sandbox: sandbox))
         let recorder = ActionRecorder(
             store: store(sandbox: sandbox), operator: .local(), profile: profile, baseURL: client.baseURL.description, syslog: syslog)
         if let me = try? await client.me().value { recorder.setAPIUser(me) }
         return recorder
+    }
+
+    /// Stops the command with exit status 2 when the history is unsafe to use.
+    static func refuseUnsafe(_ store: HistoryStore) throws {
+        do {
+            try store.checkSafe()
+        } catch let error as HistoryError where error.isRefusal {
+            throw refused(error)
+        }
+    }
+
+    /// Says why the history was refused and returns exit status 2.
+    static func refused(_ error: HistoryError) -> ExitCode {
+        Output.error("error: \(Output.safe(error.description)). Nothing was sent.")
+        return ExitCode(ExitStatus.refused)
     }
 
     /// Reports (once) actions that earlier runs left without an outcome. Never fails a command.

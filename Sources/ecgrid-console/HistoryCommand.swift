@@ -44,6 +44,8 @@ struct ShowHistory: ParsableCommand {
         var entries: [HistoryEntry]
         do {
             entries = try History.store(sandbox: sandbox).entries(filter)
+        } catch let error as HistoryError where error.isRefusal {
+            throw History.refused(error)
         } catch {
             Output.error("error: \(error)")
             throw ExitCode(ExitStatus.failure)
@@ -82,6 +84,8 @@ struct VerifyHistory: ParsableCommand {
         let report: VerificationReport
         do {
             report = try store.verify()
+        } catch let error as HistoryError where error.isRefusal {
+            throw History.refused(error)
         } catch {
             Output.error("error: \(error)")
             throw ExitCode(ExitStatus.failure)

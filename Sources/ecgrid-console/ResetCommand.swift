@@ -70,7 +70,7 @@ struct ResetCommand: AsyncParsableCommand {
             }
             try confirm(ids: ids, targets: targets)
         }
-        let recorder = await History.recorder(for: client, sandbox: connection.sandbox, profile: profile)
+        let recorder = try await History.recorder(for: client, sandbox: connection.sandbox, profile: profile)
         let reason = self.reason
         let recorded = await ids.concurrentMap(limit: concurrency) { id in
             await client.resetSessionsRecorded(userId: id, reason: reason, recorder: recorder)
