@@ -20,7 +20,14 @@ public struct HistoryStore: Sendable {
     /// Hash of "nothing before": the `prev` of the first record.
     public static let genesis = String(repeating: "0", count: 64)
 
-    public init(path: String) { self.path = path }
+    /// False for a copy collected from another machine, read only: it is not refused for
+    /// lying in a directory others may write (the refusal protects appends).
+    public var refusesUnsafePaths: Bool
+
+    public init(path: String, refusesUnsafePaths: Bool = true) {
+        self.path = path
+        self.refusesUnsafePaths = refusesUnsafePaths
+    }
 
     /// `ECGRID_CONSOLE_HISTORY`, else `$XDG_STATE_HOME/ecgrid-console/history.jsonl`, else
     /// `~/.local/state/ecgrid-console/history.jsonl`.

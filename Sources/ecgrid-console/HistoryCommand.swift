@@ -17,7 +17,8 @@ struct HistoryCommand: ParsableCommand {
 }
 
 struct ShowHistory: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "List recorded actions, newest first.")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "List recorded actions, newest first; with --file, one timeline from several hosts.")
 
     @OptionGroup var output: OutputOptions
     @Flag(help: "Show the sandbox's history instead of the real one.") var sandbox = false
@@ -27,6 +28,11 @@ struct ShowHistory: ParsableCommand {
     @Option(help: "Only this action (reset-sessions, …).") var action: String?
     @Option(help: "Only this outcome: succeeded, failed, unknown, not-sent, in-flight, missing.") var outcome: String?
     @Option(help: "At most this many entries.") var limit: Int?
+    @Option(name: .customLong("file"), help: ArgumentHelp(
+        "A history copied from another machine; repeat for several. Each chain is verified and the actions "
+            + "are shown as one timeline, oldest first, with the host of each (exit 1 when a copy is not intact).",
+        valueName: "path"))
+    var files: [String] = []
 
     func validate() throws {
         if let since, SinceParser.parse(since, now: Date()) == nil {
@@ -39,8 +45,12 @@ struct ShowHistory: ParsableCommand {
     }
 
     func run() throws {
-        History.reportAbandoned(sandbox: sandbox)
         let filter = HistoryFilter(userId: user, since: since.flatMap { SinceParser.parse($0, now: Date()) }, action: action, status: outcome)
+        if !files.isEmpty {
+            try HistoryTimeline.run(files, filter: filter, limit: limit, json: output.json)
+            return
+        }
+        History.reportAbandoned(sandbox: sandbox)
         var entries: [HistoryEntry]
         do {
             entries = try History.store(sandbox: sandbox).entries(filter)
