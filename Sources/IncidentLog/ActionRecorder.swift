@@ -56,7 +56,7 @@ public final class ActionRecorder: Sendable {
             HistoryRecord(
                 v: HistoryRecord.formatVersion, seq: seq, kind: kind, actionId: actionId, time: ECGridDate(Date()).text,
                 action: action, target: target, actor: identity, process: .current, profile: profile,
-                baseURL: baseURL, reason: reason.map { String($0.prefix(2000)) }, result: result,
+                baseURL: baseURL, reason: reason, result: result,
                 recoveredTornLineAt: nil, prev: prev)
         }
         guard let record = appended.record else {
@@ -76,7 +76,7 @@ public final class ActionRecorder: Sendable {
     /// Copies a record to the system log; a failure is a warning.
     private func forward(_ record: HistoryRecord) {
         if let syslog, let line = try? HistoryStore.encode(record) {
-            if let failure = syslog.send(String(decoding: line, as: UTF8.self)) {
+            if let failure = syslog.send(record, line: line, file: store.path) {
                 warnings.withLock { $0.append("syslog copy failed: \(failure)") }
             }
         }

@@ -123,11 +123,20 @@ extension HistoryStore {
     /// file's end does not match its tip, a discontinuity is recorded first, and intents before
     /// it are not closed (their outcome may have been cut): they are returned once, with the
     /// status `missing`.
-    public func closeAbandonedIntents() throws -> [HistoryEntry] {
-        try withLockedFile { descriptor in
+    ///
+    /// The records it appends are copied to `syslog` too, the discontinuity above all.
+    public func closeAbandonedIntents(forwardingTo syslog: SyslogForwarder? = nil) throws -> [HistoryEntry] {
+        var written: [HistoryRecord] = []
+        defer {
+            for record in written {
+                if let syslog, let line = try? Self.encode(record) { _ = syslog.send(record, line: line, file: path) }
+            }
+        }
+        return try withLockedFile { descriptor in
             // First the file's end against the tip: a cut is recorded before anything else.
             var check = HistoryAppend(record: nil, discontinuity: nil, warnings: [])
             _ = try continuity(descriptor, into: &check)
+            if let cut = check.discontinuity { written.append(cut) }
             // Every command runs this at start: records are paired by their heads, read from the
             // bytes, and only intents left open are decoded, so a long history costs a scan, not
             // a decode of every record.
@@ -164,7 +173,7 @@ extension HistoryStore {
             let missing = check.discontinuity == nil ? [] : entries.filter { $0.status == HistoryEntry.missing }
             let abandoned = entries.filter { $0.status == "unknown" && $0.result == nil }
             for entry in abandoned {
-                try appendLocked(descriptor) { seq, prev in
+                let appended = try appendLocked(descriptor) { seq, prev in
                     HistoryRecord(
                         v: HistoryRecord.formatVersion, seq: seq, kind: .outcome, actionId: entry.actionId,
                         time: ECGridDate(Date()).text, action: entry.action, target: entry.target,
@@ -175,6 +184,7 @@ extension HistoryStore {
                             + "Check the user on the server before repeating the action."),
                         recoveredTornLineAt: nil, prev: prev)
                 }
+                written += [appended.discontinuity, appended.record].compactMap { $0 }
             }
             return abandoned + missing
         }

@@ -109,6 +109,7 @@ public struct HistoryStore: Sendable {
     func writeRecord(_ record: HistoryRecord, after tail: Tail, _ descriptor: Int32, into result: inout HistoryAppend) throws -> Tail {
         var stamped = record
         if let torn = tail.tornOffset { stamped.recoveredTornLineAt = torn }
+        stamped = stamped.fitted { (try? Self.encode($0).count) ?? 0 }
         let line = try Self.encode(stamped)
         var bytes: [UInt8] = tail.tornOffset == nil ? [] : [10]
         bytes += line
@@ -142,7 +143,8 @@ public struct HistoryStore: Sendable {
         return after
     }
 
-    static func encode(_ record: HistoryRecord) throws -> [UInt8] {
+    /// The record's line as stored and hashed (without its newline).
+    public static func encode(_ record: HistoryRecord) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {

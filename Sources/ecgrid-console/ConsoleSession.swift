@@ -20,12 +20,12 @@ enum ConsoleSession {
         let profile = opened.profile
         let recorder = ActionRecorder(
             store: store, operator: .local(), profile: profile?.name, baseURL: opened.client.baseURL.description,
-            syslog: History.syslog)
+            syslog: History.syslog(sandbox: options.sandbox))
         let runner = EffectRunner(
             client: opened.client, recorder: recorder, pageSize: profile?.pageSize ?? 100,
             filters: profile?.filters ?? UserListQuery(), session: session)
         do {
-            let abandoned = try store.closeAbandonedIntents()
+            let abandoned = try store.closeAbandonedIntents(forwardingTo: History.syslog(sandbox: options.sandbox))
             if !abandoned.isEmpty { runner.post(.abandonedActions(abandoned)) }
         } catch {
             runner.post(.historyLoaded(.failure(Failure(summary: "history", explanation: "\(error)"))))

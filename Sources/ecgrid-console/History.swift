@@ -14,12 +14,13 @@ enum History {
         return HistoryStore(path: (path as NSString).deletingLastPathComponent + "/sandbox-history.jsonl")
     }
 
-    /// `ECGRID_CONSOLE_SYSLOG=1` copies every record to /dev/log; a path names another socket.
-    static var syslog: SyslogForwarder? {
-        guard let setting = ProcessInfo.processInfo.environment["ECGRID_CONSOLE_SYSLOG"], !setting.isEmpty,
-            setting != "0"
-        else { return nil }
-        return setting.hasPrefix("/") ? SyslogForwarder(socketPath: setting) : SyslogForwarder()
+    /// The copy of every record to the system log. `ECGRID_CONSOLE_SYSLOG` unset: on when the
+    /// host has a log socket (journald's native one, else /dev/log); `off`: none; a path: that
+    /// socket. The sandbox's history (training) is copied only to a socket named explicitly.
+    static func syslog(sandbox: Bool = false) -> SyslogForwarder? {
+        let setting = ProcessInfo.processInfo.environment["ECGRID_CONSOLE_SYSLOG"]
+        if sandbox, !(setting ?? "").hasPrefix("/") { return nil }
+        return SyslogForwarder.from(setting)
     }
 
     /// A recorder for actions against `client`, with the operator's ECGrid identity. Throws
@@ -28,7 +29,7 @@ enum History {
     static func recorder(for client: ECGridClient, sandbox: Bool, profile: String? = nil) async throws -> ActionRecorder {
         try refuseUnsafe(store(sandbox: sandbox))
         let recorder = ActionRecorder(
-            store: store(sandbox: sandbox), operator: .local(), profile: profile, baseURL: client.baseURL.description, syslog: syslog)
+            store: store(sandbox: sandbox), operator: .local(), profile: profile, baseURL: client.baseURL.description, syslog: syslog(sandbox: sandbox))
         if let me = try? await client.me().value { recorder.setAPIUser(me) }
         return recorder
     }
@@ -51,7 +52,7 @@ enum History {
     /// Reports (once) actions that earlier runs left without an outcome. Never fails a command.
     static func reportAbandoned(sandbox: Bool = false) {
         do {
-            let found = try store(sandbox: sandbox).closeAbandonedIntents()
+            let found = try store(sandbox: sandbox).closeAbandonedIntents(forwardingTo: syslog(sandbox: sandbox))
             let cut = found.filter { $0.status == HistoryEntry.missing }
             let abandoned = found.filter { $0.status != HistoryEntry.missing }
             if !cut.isEmpty {

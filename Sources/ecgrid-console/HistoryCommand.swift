@@ -88,9 +88,14 @@ struct VerifyHistory: ParsableCommand {
         abstract: "Check the hash chain, the sequence and the tip; exit 1 when the file was tampered with.")
 
     @Flag(help: "Verify the sandbox's history instead of the real one.") var sandbox = false
+    @Option(help: ArgumentHelp(
+        "Also compare with a copy the host's log pipeline collected: an rsyslog file, or `journalctl -o json` output. "
+            + "Records missing, altered or out of order on either side are reported.", valueName: "file"))
+    var against: String?
 
     func run() throws {
         let store = History.store(sandbox: sandbox)
+        let anchor = try against.map { try HistoryAnchor.check(store, against: $0) }
         let report: VerificationReport
         do {
             report = try store.verify()
@@ -106,11 +111,17 @@ struct VerifyHistory: ParsableCommand {
         for open in report.openIntents {
             Output.print("open      line \(open.line): intent \(open.record.action) of user \(open.record.target?.userId ?? 0) has no outcome")
         }
+        if let anchor { HistoryAnchor.print(anchor) }
         if let first = report.firstBreak {
             Output.print("\(store.path): NOT intact — first break at \(first.line.map { "line \($0)" } ?? "the end"): \(first.kind.rawValue).")
             throw ExitCode(ExitStatus.failure)
         }
-        Output.print("\(store.path): intact — \(report.records) record(s) in \(report.lines) line(s), chain and sequence unbroken.")
+        if let anchor, anchor.report.tampered {
+            Output.print("\(store.path): NOT intact — it differs from the collected copy \(anchor.path).")
+            throw ExitCode(ExitStatus.failure)
+        }
+        Output.print("\(store.path): intact — \(report.records) record(s) in \(report.lines) line(s), chain and sequence unbroken"
+            + (anchor.map { ", \($0.report.matching) of them as in the collected copy" } ?? "") + ".")
     }
 }
 
