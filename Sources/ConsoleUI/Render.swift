@@ -326,7 +326,7 @@ extension ConsoleState {
         } else {
             parts.append("no answer recorded: check the user on the server")
         }
-        parts.append("\(entry.actor.localUser)@\(entry.actor.host)")
+        parts.append("\(entry.actor.localUser)@\(entry.actor.host)" + (entry.actor.sshClient.map { " from \($0)" } ?? ""))
         if let reason = entry.reason { parts.append(reason) }
         return parts.joined(separator: " \(glyphs.dot) ")
     }
@@ -473,6 +473,7 @@ extension ConsoleState {
             }
             if confirm.userIds.count > shown.count { lines.append(StyledLine("  … and \(confirm.userIds.count - shown.count) more")) }
         }
+        for recent in RecentActions.warnings(for: confirm.userIds, in: history) { lines.append(StyledLine("Recent: " + recent, .warning)) }
         lines.append(StyledLine(""))
         switch confirm.action {
         case .resetSessions:

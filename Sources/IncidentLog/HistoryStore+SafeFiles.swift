@@ -38,6 +38,13 @@ extension HistoryStore {
     /// 0600, or 0660 in a setgid (team) directory.
     var fileMode: mode_t { isTeamDirectory ? 0o660 : 0o600 }
 
+    /// Makes the history's directory when it is missing (0700), so it can be watched before
+    /// the first append.
+    public func prepareDirectory() throws {
+        try checkSafe()
+        try makeDirectories()
+    }
+
     /// Creates the missing directories, each 0700 from the start, each flushed into its parent.
     func makeDirectories() throws {
         var current = path.hasPrefix("/") ? "" : "."

@@ -43,6 +43,9 @@ enum ConsoleSession {
         let environment = ConsoleUI.Environment(
             label: label, host: base.hostAndPort, readOnly: options.readOnly || profile?.readOnly == true,
             isProduction: isProduction, loginSession: session != nil)
+        // Another console or operator appending to the same history shows here at once.
+        let watcher = runner.watchHistory()
+        defer { watcher?.stop() }
         return await ConsoleLoop.run(environment: environment, runner: runner, status: status)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConsoleUI
 import ECGridKit
 import Foundation
 import IncidentLog
@@ -47,6 +48,12 @@ enum History {
     static func refused(_ error: HistoryError) -> ExitCode {
         Output.error("error: \(Output.safe(error.description)). Nothing was sent.")
         return ExitCode(ExitStatus.refused)
+    }
+
+    /// Actions on `userIds` in the last hour, by anyone in this history (a team's shared file
+    /// holds everyone's): `user 40011: reset 3 min ago by alice@jump1: INC-4711`.
+    static func recentActions(on userIds: [Int], sandbox: Bool) -> [String] {
+        RecentActions.warnings(for: userIds, in: (try? store(sandbox: sandbox).entries()) ?? [])
     }
 
     /// Reports (once) actions that earlier runs left without an outcome. Never fails a command.

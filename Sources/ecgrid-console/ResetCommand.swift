@@ -97,6 +97,7 @@ struct ResetCommand: AsyncParsableCommand {
         prompt += table
         prompt += "Every open bearer (JWT) session is invalidated; they must log in again. API keys keep working.\n"
         if let reason { prompt += "Reason: \(Output.safe(reason))\n" }
+        for recent in History.recentActions(on: ids, sandbox: connection.sandbox) { prompt += "Recent: \(Output.safe(recent))\n" }
         guard found > 0 else {
             // Nothing can succeed; the results will say why, without asking.
             return
