@@ -18,7 +18,7 @@ public enum RecentActions {
             return age >= -60 && age <= window ? (time, entry) : nil
         }.sorted { $0.0 > $1.0 }
         return recent.prefix(limit).map { time, entry in
-            let minutes = max(0, Int(now.timeIntervalSince(time) / 60))
+            let minutes = max(0, Int((now.timeIntervalSince(time) / 60).rounded()))
             let verb = UserAction(historyName: entry.action)?.verb ?? entry.action
             var line = "user \(entry.target?.userId ?? 0): \(verb) \(minutes == 0 ? "just now" : "\(minutes) min ago") "
                 + "by \(entry.actor.localUser)@\(entry.actor.host)"

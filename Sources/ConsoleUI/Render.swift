@@ -287,6 +287,7 @@ extension ConsoleState {
             case "failed": ("FAILED", .failure)
             case "in-flight": ("IN FLIGHT", .warning)
             case "not-sent": ("NOT SENT", .dim)
+            case HistoryEntry.missing: ("OUTCOME MISSING (CUT)", .warning)
             default: ("OUTCOME UNKNOWN", .warning)
             }
             let action = UserAction(historyName: entry.action)?.verb ?? entry.action

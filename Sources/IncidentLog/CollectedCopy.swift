@@ -6,6 +6,7 @@ public struct CollectedRecord: Sendable {
     public var line: Int
     /// SHA-256 of the record's line, as in the history's chain.
     public var hash: String
+    /// The record, decoded.
     public var record: HistoryRecord
 }
 

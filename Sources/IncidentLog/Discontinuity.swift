@@ -13,15 +13,18 @@ public struct Discontinuity: Codable, Sendable, Equatable {
         case replaced
     }
 
+    /// What kind of mismatch it was.
     public var kind: Kind
     /// The last record the tip named.
     public var expectedSeq: Int
+    /// The hash the tip recorded for it.
     public var expectedHash: String
     /// The last record the file held (nil when it held none).
     public var foundSeq: Int?
     /// The hash of the file's last complete line (nil when it had none).
     public var foundHash: String?
 
+    /// A discontinuity: what the tip named, and what the file held.
     public init(kind: Kind, expectedSeq: Int, expectedHash: String, foundSeq: Int?, foundHash: String?) {
         self.kind = kind
         self.expectedSeq = expectedSeq

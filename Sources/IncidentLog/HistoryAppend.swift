@@ -8,6 +8,7 @@ public struct HistoryAppend: Sendable {
     /// Problems that did not fail the append (the tip could not be written), for the operator.
     public var warnings: [String]
 
+    /// What an append did.
     public init(record: HistoryRecord?, discontinuity: HistoryRecord?, warnings: [String]) {
         self.record = record
         self.discontinuity = discontinuity

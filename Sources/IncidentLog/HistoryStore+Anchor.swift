@@ -5,6 +5,7 @@ import Foundation
 public struct AnchorReport: Sendable {
     /// One difference.
     public struct Finding: Sendable, CustomStringConvertible {
+        /// What differs.
         public enum Kind: String, Sendable {
             /// The copy holds a record of this chain that the file does not: records were cut
             /// or the file was rewritten.
@@ -22,8 +23,11 @@ public struct AnchorReport: Sendable {
             case outOfOrderInCopy = "out of order in the copy"
         }
 
+        /// What differs.
         public var kind: Kind
+        /// The record's sequence number, when the finding is about one.
         public var seq: Int?
+        /// Where, in words: lines of the file and of the copy.
         public var detail: String
 
         /// True for findings that mean the local file was changed by something other than appends.
@@ -34,6 +38,7 @@ public struct AnchorReport: Sendable {
             }
         }
 
+        /// `record 3: altered: …`.
         public var description: String { (seq.map { "record \($0): " } ?? "") + "\(kind.rawValue): \(detail)" }
     }
 
@@ -43,8 +48,10 @@ public struct AnchorReport: Sendable {
     public var copyRecords: Int
     /// Records that are the same on both sides.
     public var matching: Int
+    /// Every difference, in the copy's order, then the file's records the copy lacks.
     public var findings: [Finding]
 
+    /// True when a finding means the file was changed by something other than appends.
     public var tampered: Bool { findings.contains { $0.isTampering } }
 }
 

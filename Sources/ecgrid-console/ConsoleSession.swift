@@ -25,7 +25,10 @@ enum ConsoleSession {
             client: opened.client, recorder: recorder, pageSize: profile?.pageSize ?? 100,
             filters: profile?.filters ?? UserListQuery(), session: session)
         do {
+            // Actions whose outcome was cut show in the pane as OUTCOME MISSING; only those
+            // closed as unknown are announced as such.
             let abandoned = try store.closeAbandonedIntents(forwardingTo: History.syslog(sandbox: options.sandbox))
+                .filter { $0.status != HistoryEntry.missing }
             if !abandoned.isEmpty { runner.post(.abandonedActions(abandoned)) }
         } catch {
             runner.post(.historyLoaded(.failure(Failure(summary: "history", explanation: "\(error)"))))
