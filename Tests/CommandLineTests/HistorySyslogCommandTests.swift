@@ -175,4 +175,51 @@ struct HistorySyslogCommandTests {
             #expect(report.matching == 2 && report.findings.isEmpty)
         }
     }
+
+    @Test("journald: with its native socket present it is preferred; journalctl -o json of what it kept verifies, and a cut is caught")
+    func anchoredByJournald() async throws {
+        try await withCLISandbox { _, base in
+            let directory = NSTemporaryDirectory() + "ecgrid-cli-journald-" + UUID().uuidString
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            // A systemd-journald of the test's own, on a private /run (volatile storage only).
+            let script = #"""
+                set -u
+                W="$1"; BIN="$2"
+                mount -t tmpfs tmpfs /run || exit 90
+                if [ -d /var/log/journal ]; then mount -t tmpfs tmpfs /var/log/journal; fi
+                /lib/systemd/systemd-journald >"$W/journald.out" 2>&1 & J=$!
+                i=0; while [ ! -S /run/systemd/journal/socket ] && [ $i -lt 3000 ]; do i=$((i+1)); sleep 0.02; done
+                "$BIN" reset 40011 --yes --reason INC-4711 >"$W/reset.out" 2>"$W/reset.err"; echo "$?" >"$W/reset.status"
+                i=0
+                while [ "$(journalctl -t ecgrid-console -o json --no-pager 2>/dev/null | grep -c ECGRID_SEQ)" != 2 ] && [ $i -lt 3000 ]; do
+                    i=$((i+1)); sleep 0.02
+                done
+                journalctl -t ecgrid-console -o json --no-pager >"$W/copy.json"
+                kill -KILL "$J"; wait "$J"
+                exit 0
+                """#
+            var environment = base
+            environment["ECGRID_CONSOLE_HISTORY"] = directory + "/state/history.jsonl"
+            let run = try await CLI.runCommand(["/usr/bin/unshare", "-m", "/bin/sh", "-c", script, "sh", directory, CLI.binary.path],
+                                               environment: environment, input: "")
+            #expect(run.status == 0, "\(run.stderr)")
+            let status = (try? String(contentsOfFile: directory + "/reset.status", encoding: .utf8)) ?? ""
+            #expect(status.hasPrefix("0"), "\((try? String(contentsOfFile: directory + "/reset.err", encoding: .utf8)) ?? "")")
+            let copy = try String(contentsOfFile: directory + "/copy.json", encoding: .utf8)
+            #expect(copy.contains(#""PRIORITY":"5""#) && copy.contains(#""SYSLOG_FACILITY":"10""#) && copy.contains(#""ECGRID_OUTCOME":"succeeded""#))
+
+            let verify = try await CLI.run(["history", "verify", "--against", directory + "/copy.json"], environment: environment)
+            #expect(verify.status == 0, "\(verify.stdout)")
+            #expect(verify.stdout.contains("2 of them as in the collected copy"), "\(verify.stdout)")
+            // The outcome cut and the tip rewritten: only the journal's copy shows it.
+            let path = directory + "/state/history.jsonl"
+            let first = try #require(try HistoryStore(path: path).lines().first)
+            try (String(decoding: first.bytes, as: UTF8.self) + "\n").write(toFile: path, atomically: false, encoding: .utf8)
+            try "1 \(HistoryStore.hash(first.bytes))\n".write(toFile: path + ".tip", atomically: true, encoding: .utf8)
+            let cut = try await CLI.run(["history", "verify", "--against", directory + "/copy.json"], environment: environment)
+            #expect(cut.status == 1)
+            #expect(cut.stdout.contains("record 2: missing from the file"), "\(cut.stdout)")
+        }
+    }
 }
