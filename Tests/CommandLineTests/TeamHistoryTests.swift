@@ -96,4 +96,51 @@ struct TeamHistoryTests {
             await transport.shutdown()
         }
     }
+
+    @Test("two consoles on one history file: a reset at one shows in the other's pane within a second, without a key press")
+    func twoConsoles() async throws {
+        try await withCLISandbox { server, _ in
+            let directory = NSTemporaryDirectory() + "ecgrid-two-" + UUID().uuidString
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let path = directory + "/history.jsonl"
+            let transport = AsyncHTTPTransport()
+            let client = ECGridClient(
+                baseURL: try BaseURL(server.baseURL), transport: transport,
+                credentials: StaticCredential(.apiKey(Secret(await server.operatorKey()))))
+            let first = HeadlessConsole(client: client, history: path)
+            let second = HeadlessConsole(client: client, history: path)
+            let watchers = [first.runner.watchHistory(), second.runner.watchHistory()].compactMap { $0 }
+            func stop() async {
+                for watcher in watchers { watcher.stop() }
+                await first.stop()
+                await second.stop()
+                await transport.shutdown()
+            }
+            do {
+                #expect(watchers.count == 2)
+                try await first.waitForLoad()
+                try await second.waitForLoad()
+                first.press(.character("/"))
+                first.type("40012")
+                first.press(.enter)
+                first.press(.character("r"))
+                try await first.waitUntil("the dialog read its target") { state in
+                    if case .confirmReset(let confirm)? = state.dialog { return !confirm.readsPending }
+                    return false
+                }
+                first.type("40012")
+                first.press(.enter)
+                try await first.waitUntil("the answer") { $0.actionsInFlight == 0 && $0.response.map { !$0.inFlight } == true }
+                let done = ContinuousClock.now
+                try await second.waitUntil("the first console's reset in the second's pane") { state in
+                    state.history.contains { $0.target?.userId == 40012 && $0.status == "succeeded" }
+                }
+                #expect(ContinuousClock.now - done < .seconds(1))
+            } catch {
+                await stop()
+                throw error
+            }
+            await stop()
+        }
+    }
 }
