@@ -13,8 +13,12 @@ import Glibc
 /// `write` and is `fsync`ed before `append` returns. A torn last line left by a crash is closed
 /// by the next append, which says so in `recoveredTornLineAt`; every complete record survives.
 /// Beside the file, `<file>.tip` holds the last sequence number and hash, so truncation and an
-/// edited last line show too. File mode 0600 in a 0700 directory.
+/// edited last line show too; each append checks the file's end against it first and records a
+/// discontinuity when they differ. The record is the truth, the tip a hint: a tip that cannot be
+/// written does not fail an append. File mode 0600 in a 0700 directory, or 0660 in a setgid
+/// directory (a team's shared history); never through a symbolic link.
 public struct HistoryStore: Sendable {
+    /// The history file.
     public let path: String
 
     /// Hash of "nothing before": the `prev` of the first record.
@@ -24,6 +28,7 @@ public struct HistoryStore: Sendable {
     /// lying in a directory others may write (the refusal protects appends).
     public var refusesUnsafePaths: Bool
 
+    /// A store for the file at `path`.
     public init(path: String, refusesUnsafePaths: Bool = true) {
         self.path = path
         self.refusesUnsafePaths = refusesUnsafePaths
