@@ -44,6 +44,10 @@ extension ConsoleState {
                 lines.append(StyledLine("  \(glyphs.ellipsis) and \(confirm.userIds.count - shown.count) more"))
             }
         }
+        // Anyone's recent action on these users (a team's shared history holds everyone's).
+        for recent in RecentActions.warnings(for: confirm.userIds, in: history).prefix(3) {
+            lines.append(StyledLine(cut("Recent: " + recent), .warning))
+        }
         lines.append(StyledLine(""))
         switch confirm.action {
         case .resetSessions:

@@ -295,7 +295,8 @@ extension ConsoleState {
             let time = entry.time.count >= 16
                 ? String(entry.time.dropFirst(5).prefix(11)).replacingOccurrences(of: "T", with: " ") : entry.time
             let outcome = OutcomeWord(rawValue: entry.status)
-            let word = outcome?.shown ?? (entry.status == "in-flight" ? "IN FLIGHT" : OutcomeWord.unknown.shown)
+            let word = outcome?.shown ?? (entry.status == "in-flight" ? "IN FLIGHT"
+                : entry.status == HistoryEntry.missing ? "OUTCOME MISSING (CUT)" : OutcomeWord.unknown.shown)
             let style: Style = switch outcome {
             case .succeeded: .success
             case .failed: .failure
@@ -339,7 +340,7 @@ extension ConsoleState {
         } else {
             parts.append("no answer recorded: check the user on the server")
         }
-        parts.append("\(entry.actor.localUser)@\(entry.actor.host)")
+        parts.append("\(entry.actor.localUser)@\(entry.actor.host)" + (entry.actor.sshClient.map { " from \($0)" } ?? ""))
         if let reason = entry.reason { parts.append(reason) }
         return parts.joined(separator: " \(glyphs.dot) ")
     }

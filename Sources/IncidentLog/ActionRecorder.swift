@@ -28,7 +28,8 @@ public final class ActionRecorder: Sendable {
 
     public var operatorIdentity: OperatorIdentity { actor.withLock { $0 } }
 
-    /// Syslog forwarding failures since the last call (they never block an action).
+    /// What went wrong without blocking an action since the last call: syslog copies that
+    /// failed, a tip that could not be written, a discontinuity found before an append.
     public func takeWarnings() -> [String] { warnings.withLock { list in defer { list = [] }; return list } }
 
     /// Appends and flushes the intent record; throws when it could not (then the request must
@@ -51,19 +52,34 @@ public final class ActionRecorder: Sendable {
         result: OutcomeDetails?
     ) throws -> HistoryRecord {
         let identity = operatorIdentity
-        let record = try store.append { seq, prev in
+        let appended = try store.appendReporting { seq, prev in
             HistoryRecord(
                 v: HistoryRecord.formatVersion, seq: seq, kind: kind, actionId: actionId, time: ECGridDate(Date()).text,
                 action: action, target: target, actor: identity, process: .current, profile: profile,
-                baseURL: baseURL, reason: reason.map { String($0.prefix(2000)) }, result: result,
+                baseURL: baseURL, reason: reason, result: result,
                 recoveredTornLineAt: nil, prev: prev)
         }
+        guard let record = appended.record else {
+            throw HistoryError(path: store.path, operation: "append", reason: "no record was written")
+        }
+        if let cut = appended.discontinuity {
+            warnings.withLock {
+                $0.append("the history did not end as its tip said (\(cut.discontinuity?.summary ?? "changed")); "
+                    + "recorded as a discontinuity at sequence \(cut.seq)")
+            }
+        }
+        if !appended.warnings.isEmpty { warnings.withLock { $0.append(contentsOf: appended.warnings) } }
+        for written in [appended.discontinuity, record].compactMap({ $0 }) { forward(written) }
+        return record
+    }
+
+    /// Copies a record to the system log; a failure is a warning.
+    private func forward(_ record: HistoryRecord) {
         if let syslog, let line = try? HistoryStore.encode(record) {
-            if let failure = syslog.send(String(decoding: line, as: UTF8.self)) {
+            if let failure = syslog.send(record, line: line, file: store.path) {
                 warnings.withLock { $0.append("syslog copy failed: \(failure)") }
             }
         }
-        return record
     }
 }
 

@@ -11,7 +11,8 @@ public struct HistoryEntry: Sendable, Encodable {
     public var profile: String?
     public var baseURL: String
     public var reason: String?
-    /// `succeeded`, `failed`, `unknown`, `not-sent`, or `in-flight` while its process runs.
+    /// `succeeded`, `failed`, `unknown`, `not-sent`, `in-flight` while its process runs, or
+    /// `missing` when a discontinuity followed the intent: its outcome record may have been cut.
     public var status: String
     public var result: OutcomeDetails?
     /// Line of the intent record.
@@ -57,6 +58,12 @@ public struct HistoryEntry: Sendable, Encodable {
                 guard let position = index[record.actionId] else { continue }
                 entries[position].result = record.result
                 entries[position].status = record.result?.status.rawValue ?? "unknown"
+            case .discontinuity:
+                // Records were cut or changed here: the outcome of any action still open may
+                // have been among them. Never guess it.
+                for position in entries.indices where entries[position].result == nil {
+                    entries[position].status = Self.missing
+                }
             }
         }
         // Only intents without an outcome need to know whether their process still runs.
@@ -66,9 +73,16 @@ public struct HistoryEntry: Sendable, Encodable {
         return entries
     }
 
+    /// The status of an action whose outcome record may have been cut.
+    public static let missing = "missing"
+
     /// What to show for an action with no recorded outcome.
     public var checkAdvice: String {
         let who = target.map { "user \($0.userId)" + ($0.login.map { " (\($0))" } ?? "") } ?? "the target"
+        if status == Self.missing {
+            return "\(action) of \(who) at \(time) by \(actor.localUser)@\(actor.host): outcome record missing (history was cut). "
+                + "It may have succeeded or failed; check \(who) on the server before repeating it."
+        }
         return "\(action) of \(who) at \(time) by \(actor.localUser)@\(actor.host): the request may have gone out "
             + "but no answer was recorded. Check \(who) on the server (open sessions) before repeating it."
     }
@@ -105,14 +119,30 @@ extension HistoryStore {
 
     /// Intents left without an outcome by runs that have ended (crashed, killed, cut off).
     /// Each gets an `outcome: unknown` record now, so it is reported once and the history
-    /// says so for good; the closed entries are returned for the operator to check.
-    public func closeAbandonedIntents() throws -> [HistoryEntry] {
-        try withLockedFile { descriptor in
+    /// says so for good; the closed entries are returned for the operator to check. When the
+    /// file's end does not match its tip, a discontinuity is recorded first, and intents before
+    /// it are not closed (their outcome may have been cut): they are returned once, with the
+    /// status `missing`.
+    ///
+    /// The records it appends are copied to `syslog` too, the discontinuity above all.
+    public func closeAbandonedIntents(forwardingTo syslog: SyslogForwarder? = nil) throws -> [HistoryEntry] {
+        var written: [HistoryRecord] = []
+        defer {
+            for record in written {
+                if let syslog, let line = try? Self.encode(record) { _ = syslog.send(record, line: line, file: path) }
+            }
+        }
+        return try withLockedFile { descriptor in
+            // First the file's end against the tip: a cut is recorded before anything else.
+            var check = HistoryAppend(record: nil, discontinuity: nil, warnings: [])
+            _ = try continuity(descriptor, into: &check)
+            if let cut = check.discontinuity { written.append(cut) }
             // Every command runs this at start: records are paired by their heads, read from the
             // bytes, and only intents left open are decoded, so a long history costs a scan, not
             // a decode of every record.
-            var lines = HistoryLine.split(try contents(), decode: false)
+            var lines = HistoryLine.split(try Self.readAll(descriptor, path: path), decode: false)
             var open: [String: Int] = [:]
+            var cut: Set<String> = []
             let decoder = JSONDecoder()
             for index in lines.indices {
                 var head = lines[index].head
@@ -121,17 +151,29 @@ extension HistoryStore {
                     head = lines[index].record.map { ($0.kind, $0.actionId) }
                 }
                 guard let head else { continue }
-                open[head.actionId] = head.kind == .intent ? index : nil
+                switch head.kind {
+                case .intent: open[head.actionId] = index
+                case .outcome:
+                    open[head.actionId] = nil
+                    cut.remove(head.actionId)
+                case .discontinuity: cut.formUnion(open.keys)
+                }
             }
             let candidates = open.values.sorted().map { index in
                 var line = lines[index]
                 if line.record == nil { line.record = try? decoder.decode(HistoryRecord.self, from: Data(line.bytes)) }
                 return line
             }
-            let entries = HistoryEntry.entries(from: candidates)
+            var entries = HistoryEntry.entries(from: candidates)
+            for position in entries.indices where cut.contains(entries[position].actionId) && entries[position].status == "unknown" {
+                entries[position].status = HistoryEntry.missing
+            }
+            // Outcomes that may have been cut are never invented; they are reported once, by the
+            // run that found the cut.
+            let missing = check.discontinuity == nil ? [] : entries.filter { $0.status == HistoryEntry.missing }
             let abandoned = entries.filter { $0.status == "unknown" && $0.result == nil }
             for entry in abandoned {
-                try appendLocked(descriptor) { seq, prev in
+                let appended = try appendLocked(descriptor) { seq, prev in
                     HistoryRecord(
                         v: HistoryRecord.formatVersion, seq: seq, kind: .outcome, actionId: entry.actionId,
                         time: ECGridDate(Date()).text, action: entry.action, target: entry.target,
@@ -142,8 +184,9 @@ extension HistoryStore {
                             + "Check the user on the server before repeating the action."),
                         recoveredTornLineAt: nil, prev: prev)
                 }
+                written += [appended.discontinuity, appended.record].compactMap { $0 }
             }
-            return abandoned
+            return abandoned + missing
         }
     }
 }

@@ -8,6 +8,9 @@ public struct HistoryError: Error, Sendable, CustomStringConvertible {
     public var path: String
     public var operation: String
     public var reason: String
+    /// True when the history was refused as unsafe (a symbolic link, a directory anyone may
+    /// write): the command stops before anything is sent (exit status 2).
+    public var isRefusal = false
 
     public init(path: String, operation: String, reason: String) {
         self.path = path

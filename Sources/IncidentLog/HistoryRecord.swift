@@ -8,7 +8,9 @@ public struct HistoryRecord: Codable, Sendable, Equatable {
     /// The format version this code writes.
     public static let formatVersion = 1
 
-    public enum Kind: String, Codable, Sendable { case intent, outcome }
+    /// What a line records: the intent of an action, its outcome, or a `discontinuity` found
+    /// before an append (the file's end did not match its tip).
+    public enum Kind: String, Codable, Sendable { case intent, outcome, discontinuity }
 
     /// Format version.
     public var v: Int
@@ -35,13 +37,15 @@ public struct HistoryRecord: Codable, Sendable, Equatable {
     public var result: OutcomeDetails?
     /// Byte offset of a torn line (left by a crash) that this append closed.
     public var recoveredTornLineAt: Int?
+    /// What was expected at the file's end and what was found (discontinuity records only).
+    public var discontinuity: Discontinuity?
     /// SHA-256 (hex) of the previous line, or 64 zeros for the first.
     public var prev: String
 
     public init(
         v: Int, seq: Int, kind: Kind, actionId: String, time: String, action: String, target: TargetSnapshot?,
         actor: OperatorIdentity, process: ProcessIdentity, profile: String?, baseURL: String, reason: String?,
-        result: OutcomeDetails?, recoveredTornLineAt: Int?, prev: String
+        result: OutcomeDetails?, recoveredTornLineAt: Int?, prev: String, discontinuity: Discontinuity? = nil
     ) {
         self.v = v
         self.seq = seq
@@ -57,12 +61,13 @@ public struct HistoryRecord: Codable, Sendable, Equatable {
         self.reason = reason
         self.result = result
         self.recoveredTornLineAt = recoveredTornLineAt
+        self.discontinuity = discontinuity
         self.prev = prev
     }
 
     enum CodingKeys: String, CodingKey {
         case v, seq, kind, actionId, time, action, target, actor = "operator", process, profile, baseURL, reason, result
-        case recoveredTornLineAt, prev
+        case recoveredTornLineAt, discontinuity, prev
     }
 }
 

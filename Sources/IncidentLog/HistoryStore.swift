@@ -13,14 +13,26 @@ import Glibc
 /// `write` and is `fsync`ed before `append` returns. A torn last line left by a crash is closed
 /// by the next append, which says so in `recoveredTornLineAt`; every complete record survives.
 /// Beside the file, `<file>.tip` holds the last sequence number and hash, so truncation and an
-/// edited last line show too. File mode 0600 in a 0700 directory.
+/// edited last line show too; each append checks the file's end against it first and records a
+/// discontinuity when they differ. The record is the truth, the tip a hint: a tip that cannot be
+/// written does not fail an append. File mode 0600 in a 0700 directory, or 0660 in a setgid
+/// directory (a team's shared history); never through a symbolic link.
 public struct HistoryStore: Sendable {
+    /// The history file.
     public let path: String
 
     /// Hash of "nothing before": the `prev` of the first record.
     public static let genesis = String(repeating: "0", count: 64)
 
-    public init(path: String) { self.path = path }
+    /// False for a copy collected from another machine, read only: it is not refused for
+    /// lying in a directory others may write (the refusal protects appends).
+    public var refusesUnsafePaths: Bool
+
+    /// A store for the file at `path`.
+    public init(path: String, refusesUnsafePaths: Bool = true) {
+        self.path = path
+        self.refusesUnsafePaths = refusesUnsafePaths
+    }
 
     /// `ECGRID_CONSOLE_HISTORY`, else `$XDG_STATE_HOME/ecgrid-console/history.jsonl`, else
     /// `~/.local/state/ecgrid-console/history.jsonl`.
@@ -46,8 +58,9 @@ public struct HistoryStore: Sendable {
     }
 
     /// The tail this process saw after its own last append, by file: when the file (same device,
-    /// inode and size) has not changed since, the next append need not read it back.
-    private static let tails = Mutex<[String: (file: FileIdentity, tail: Tail)]>([:])
+    /// inode and size) has not changed since, and the tip was written then, the next append need
+    /// not read either back.
+    static let tails = Mutex<[String: (file: FileIdentity, tail: Tail)]>([:])
 
     // MARK: Appending
 
@@ -55,18 +68,26 @@ public struct HistoryStore: Sendable {
     /// returns. Throws when it could not be written completely.
     @discardableResult
     public func append(_ make: (_ seq: Int, _ prev: String) -> HistoryRecord) throws -> HistoryRecord {
+        guard let record = try appendReporting(make).record else {
+            throw HistoryError(path: path, operation: "append", reason: "no record was written")
+        }
+        return record
+    }
+
+    /// As `append`, and says what went wrong without undoing the append (the tip could not be
+    /// written; a discontinuity was found and recorded first).
+    public func appendReporting(_ make: (_ seq: Int, _ prev: String) -> HistoryRecord) throws -> HistoryAppend {
         try withLockedFile { descriptor in try appendLocked(descriptor, make) }
     }
 
     /// Runs `body` with the file open and exclusively locked.
     func withLockedFile<T>(_ body: (Int32) throws -> T) throws -> T {
-        try prepareDirectory()
-        let descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw HistoryError.system(path, "open") }
+        let descriptor = try openForAppend()
         defer { close(descriptor) }
         var status = stat()
-        if fstat(descriptor, &status) == 0, status.st_mode & 0o077 != 0 {
-            fchmod(descriptor, 0o600)
+        let allowed: mode_t = isTeamDirectory ? 0o007 : 0o077
+        if fstat(descriptor, &status) == 0, status.st_mode & allowed != 0 {
+            fchmod(descriptor, status.st_mode & 0o777 & ~allowed)
         }
         while flock(descriptor, LOCK_EX) != 0 {
             guard errno == EINTR else { throw HistoryError.system(path, "lock") }
@@ -75,54 +96,64 @@ public struct HistoryStore: Sendable {
         return try body(descriptor)
     }
 
-    func prepareDirectory() throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        guard !directory.isEmpty else { return }
-        var isDirectory: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
-            do {
-                try FileManager.default.createDirectory(
-                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw HistoryError(path: path, operation: "create its directory", reason: "\(error.localizedDescription)")
-            }
-        }
+    /// Appends under the lock: checks the file's end against the tip (recording a
+    /// discontinuity first when they differ), writes the record in one `write`, flushes it, then
+    /// updates the tip. A tip that cannot be written does not fail the append: the record is
+    /// the truth, the tip a hint, repaired by the next append.
+    @discardableResult
+    func appendLocked(_ descriptor: Int32, _ make: (Int, String) -> HistoryRecord) throws -> HistoryAppend {
+        var result = HistoryAppend(record: nil, discontinuity: nil, warnings: [])
+        let tail = try continuity(descriptor, into: &result)
+        let record = make((tail.lastSeq ?? 0) + 1, tail.lastLineHash ?? Self.genesis)
+        try writeRecord(record, after: tail, descriptor, into: &result)
+        return result
     }
 
+    /// Writes one record after `tail` and returns the new tail; the record goes into `result`.
     @discardableResult
-    func appendLocked(_ descriptor: Int32, _ make: (Int, String) -> HistoryRecord) throws -> HistoryRecord {
-        let before = FileIdentity(descriptor)
-        let known = Self.tails.withLock { $0[path] }.flatMap { cached in before != nil && cached.file == before ? cached.tail : nil }
-        let tail = try known ?? Tail.read(descriptor, path: path)
-        let record = make((tail.lastSeq ?? 0) + 1, tail.lastLineHash ?? Self.genesis)
+    func writeRecord(_ record: HistoryRecord, after tail: Tail, _ descriptor: Int32, into result: inout HistoryAppend) throws -> Tail {
         var stamped = record
         if let torn = tail.tornOffset { stamped.recoveredTornLineAt = torn }
+        stamped = stamped.fitted { (try? Self.encode($0).count) ?? 0 }
         let line = try Self.encode(stamped)
         var bytes: [UInt8] = tail.tornOffset == nil ? [] : [10]
         bytes += line
         bytes.append(10)
+        let sizeBefore = FileIdentity(descriptor)?.size
         do {
             try writeAll(descriptor, bytes)
+            guard fsync(descriptor) == 0 else { throw HistoryError.system(path, "flush to disk") }
         } catch {
+            // A full disk can take part of the line: take it back, so the file holds whole
+            // records only and nothing later mistakes the refused record for one sent.
             Self.tails.withLock { $0[path] = nil }
+            if let sizeBefore {
+                _ = ftruncate(descriptor, off_t(sizeBefore))
+                _ = fsync(descriptor)
+            }
             throw error
-        }
-        guard fsync(descriptor) == 0 else {
-            Self.tails.withLock { $0[path] = nil }
-            throw HistoryError.system(path, "flush to disk")
         }
         let lineHash = Self.hash(line)
         let after = Tail(lastLineHash: lineHash, lastSeq: stamped.seq, tornOffset: nil)
-        Self.tails.withLock { $0[path] = FileIdentity(descriptor).map { ($0, after) } }
-        try writeTip(seq: stamped.seq, hash: lineHash)
-        return stamped
+        if stamped.kind == .discontinuity { result.discontinuity = stamped } else { result.record = stamped }
+        do {
+            try writeTip(seq: stamped.seq, hash: lineHash)
+            Self.tails.withLock { $0[path] = FileIdentity(descriptor).map { ($0, after) } }
+        } catch {
+            // The record is durable: the append stands. The next append finds the tip behind
+            // and repairs it.
+            Self.tails.withLock { $0[path] = nil }
+            result.warnings.append("\(error); the record itself was written, and the tip is repaired by the next append")
+        }
+        return after
     }
 
-    static func encode(_ record: HistoryRecord) throws -> [UInt8] {
+    /// The record's line as stored and hashed (without its newline).
+    public static func encode(_ record: HistoryRecord) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
-            return Array(try encoder.encode(record))
+            return JSONLineEscaping.escape(Array(try encoder.encode(record)))
         } catch {
             throw HistoryError(path: "", operation: "encode a record", reason: "\(error)")
         }
@@ -142,10 +173,15 @@ public struct HistoryStore: Sendable {
         }
     }
 
+    /// Replaces the tip: a new file (never through a link), flushed, renamed over the old one,
+    /// and the directory flushed.
     func writeTip(seq: Int, hash: String) throws {
         let temporary = tipPath + ".\(getpid()).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        unlink(temporary)
+        let mode = fileMode
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw HistoryError.system(tipPath, "write the tip") }
+        fchmod(descriptor, mode)
         let content = Array("\(seq) \(hash)\n".utf8)
         do {
             try writeAll(descriptor, content)
@@ -154,38 +190,37 @@ public struct HistoryStore: Sendable {
             unlink(temporary)
             throw error
         }
-        fsync(descriptor)
+        guard fsync(descriptor) == 0 else {
+            let failure = HistoryError.system(tipPath, "flush the tip")
+            close(descriptor)
+            unlink(temporary)
+            throw failure
+        }
         close(descriptor)
         guard rename(temporary, tipPath) == 0 else {
+            let failure = HistoryError.system(tipPath, "replace the tip")
             unlink(temporary)
-            throw HistoryError.system(tipPath, "replace the tip")
+            throw failure
         }
+        syncDirectory(directoryPath)
     }
 
     // MARK: Reading
 
-    /// The file's bytes, or empty when it does not exist yet.
-    func contents() throws -> [UInt8] {
-        guard FileManager.default.fileExists(atPath: path) else { return [] }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw HistoryError(path: path, operation: "read", reason: "permission denied or unreadable")
-        }
-        return Array(data)
-    }
-
-    /// The tip file's `(seq, hash)`, when present and readable.
+    /// The tip file's `(seq, hash)`, when present and readable (never through a link).
     func tip() -> (seq: Int, hash: String)? {
-        guard let data = FileManager.default.contents(atPath: tipPath),
-            let text = String(data: data, encoding: .utf8)
-        else { return nil }
-        let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        let descriptor = openForReading(tipPath)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        guard let bytes = try? Self.readAll(descriptor, path: tipPath), bytes.count < 256 else { return nil }
+        let parts = String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
         guard parts.count == 2, let seq = Int(parts[0]) else { return nil }
         return (seq, String(parts[1]))
     }
 
     /// Every line of the file with its number, byte offset and parsed record.
     public func lines() throws -> [HistoryLine] {
-        HistoryLine.split(try contents())
+        try withSharedLock { HistoryLine.split($0) }
     }
 
     /// Every record that parses, oldest first.

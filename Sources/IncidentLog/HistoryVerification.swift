@@ -19,10 +19,14 @@ public struct VerificationReport: Sendable {
             case tornLastLine = "torn last line"
             /// A torn line closed by a later append. Not tampering.
             case recoveredTornLine = "recovered torn line"
-            /// The tip is one record behind (a crash between the append and the tip). Not tampering.
-            case tipBehind = "tip one record behind"
+            /// The tip names an earlier record still in the file as written (a crash between the
+            /// append and the tip, or a tip that could not be written). Not tampering.
+            case tipBehind = "tip behind"
             /// There is no tip file, so truncation of whole lines cannot be ruled out.
             case noTip = "no tip file"
+            /// An append found the file's end did not match its tip and recorded it: records were
+            /// cut or changed before that line. Reported for good.
+            case discontinuity
         }
 
         public var line: Int?
@@ -32,7 +36,7 @@ public struct VerificationReport: Sendable {
         /// True for findings that mean the file was changed by something other than appends.
         public var isTampering: Bool {
             switch kind {
-            case .brokenLink, .gap, .unreadable, .unknownVersion, .truncated, .lastLineChanged: true
+            case .brokenLink, .gap, .unreadable, .unknownVersion, .truncated, .lastLineChanged, .discontinuity: true
             case .tornLastLine, .recoveredTornLine, .tipBehind, .noTip: false
             }
         }
@@ -55,8 +59,11 @@ public struct VerificationReport: Sendable {
 
 extension HistoryStore {
     /// Checks the whole chain, the sequence, the tip, and lists intents without outcomes.
+    ///
+    /// The file and its tip are read under a shared `flock`, so appends by others (which hold
+    /// it exclusively) are seen whole or not at all: never a record without its tip.
     public func verify() throws -> VerificationReport {
-        let lines = try self.lines()
+        let (lines, tip) = try withSharedLock { (HistoryLine.split($0), self.tip()) }
         var report = VerificationReport(lines: lines.count, records: 0, findings: [], openIntents: [])
         var previousHash = Self.genesis
         var previousSeq = 0
@@ -98,7 +105,14 @@ extension HistoryStore {
                     detail: line.number == 1 ? "the first record does not start the chain (lines removed before it)"
                         : "does not follow line \(line.number - 1) (that line was edited, or lines were removed or inserted here)"))
             }
-            if record.seq != previousSeq + 1 {
+            if record.kind == .discontinuity {
+                report.findings.append(.init(line: line.number, kind: .discontinuity,
+                    detail: (record.discontinuity?.summary ?? "recorded without details") + " (found by an append at \(record.time))"))
+            }
+            // A discontinuity continues after the highest number written before the cut: a jump
+            // up is explained by it; a repeat never is.
+            let explainedJump = record.kind == .discontinuity && record.seq > previousSeq
+            if record.seq != previousSeq + 1 && !explainedJump {
                 report.findings.append(.init(line: line.number, kind: .gap,
                     detail: "sequence \(record.seq) after \(previousSeq)"))
             }
@@ -111,25 +125,27 @@ extension HistoryStore {
                 order.append(record.actionId)
             case .outcome:
                 open[record.actionId] = nil
+            case .discontinuity:
+                break
             }
         }
         if let torn = pendingTorn {
             report.findings.append(.init(line: torn.number, kind: .unreadable, detail: "not a history record"))
         }
         report.openIntents = order.compactMap { open[$0] }.map { (line: $0.0, record: $0.1) }
-        checkTip(lastRecordLine, &report)
+        checkTip(lastRecordLine, lines, tip, &report)
         return report
     }
 
-    private func checkTip(_ last: HistoryLine?, _ report: inout VerificationReport) {
+    private func checkTip(_ last: HistoryLine?, _ lines: [HistoryLine], _ tip: (seq: Int, hash: String)?, _ report: inout VerificationReport) {
         guard let last, let record = last.record else {
-            if let tip = tip(), tip.seq > 0 {
+            if let tip, tip.seq > 0 {
                 report.findings.append(.init(line: nil, kind: .truncated,
                     detail: "the file holds no record but the tip recorded \(tip.seq)"))
             }
             return
         }
-        guard let tip = tip() else {
+        guard let tip else {
             report.findings.append(.init(line: nil, kind: .noTip, detail: "\(tipPath) is missing"))
             return
         }
@@ -142,9 +158,11 @@ extension HistoryStore {
         } else if tip.seq > record.seq {
             report.findings.append(.init(line: nil, kind: .truncated,
                 detail: "the file ends at record \(record.seq) but \(tip.seq) were written"))
-        } else if tip.seq == record.seq - 1 {
+        } else if let named = lines.last(where: { $0.complete && $0.record?.seq == tip.seq }), Self.hash(named.bytes) == tip.hash {
+            // The tip names a record still in the file as written: it was not updated after the
+            // last append(s) (a crash, or a tip that could not be written). The next append repairs it.
             report.findings.append(.init(line: last.number, kind: .tipBehind,
-                detail: "the tip was not updated after the last append"))
+                detail: "the tip was not updated after the last \(record.seq - tip.seq == 1 ? "append" : "\(record.seq - tip.seq) appends")"))
         } else {
             report.findings.append(.init(line: nil, kind: .truncated,
                 detail: "the tip records \(tip.seq) but the file has \(record.seq): the tip or the file was replaced"))

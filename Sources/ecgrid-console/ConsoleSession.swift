@@ -10,15 +10,25 @@ enum ConsoleSession {
         _ opened: Connection, options: ConnectionOptions, session: TokenSession? = nil, status: String? = nil
     ) async -> Int32 {
         let store = History.store(sandbox: options.sandbox)
+        do {
+            try store.checkSafe()
+        } catch {
+            // An unsafe history path: the console does not open, nothing is sent.
+            Output.error("error: \(Output.safe("\(error)")). Nothing was sent.")
+            return ExitStatus.refused
+        }
         let profile = opened.profile
         let recorder = ActionRecorder(
             store: store, operator: .local(), profile: profile?.name, baseURL: opened.client.baseURL.description,
-            syslog: History.syslog)
+            syslog: History.syslog(sandbox: options.sandbox))
         let runner = EffectRunner(
             client: opened.client, recorder: recorder, pageSize: profile?.pageSize ?? 100,
             filters: profile?.filters ?? UserListQuery(), session: session)
         do {
-            let abandoned = try store.closeAbandonedIntents()
+            // Actions whose outcome was cut show in the pane as OUTCOME MISSING; only those
+            // closed as unknown are announced as such.
+            let abandoned = try store.closeAbandonedIntents(forwardingTo: History.syslog(sandbox: options.sandbox))
+                .filter { $0.status != HistoryEntry.missing }
             if !abandoned.isEmpty { runner.post(.abandonedActions(abandoned)) }
         } catch {
             runner.post(.historyLoaded(.failure(Failure(summary: "history", explanation: "\(error)"))))
@@ -36,6 +46,9 @@ enum ConsoleSession {
         let environment = ConsoleUI.Environment(
             label: label, host: base.hostAndPort, readOnly: options.readOnly || profile?.readOnly == true,
             isProduction: isProduction, loginSession: session != nil)
+        // Another console or operator appending to the same history shows here at once.
+        let watcher = runner.watchHistory()
+        defer { watcher?.stop() }
         return await ConsoleLoop.run(environment: environment, runner: runner, status: status)
     }
 }

@@ -31,7 +31,7 @@ struct Escalation {
                     let target = try await connection.client.user(id: userId).value
                     try confirm(target)
                 }
-                let recorder = await History.recorder(
+                let recorder = try await History.recorder(
                     for: connection.client, sandbox: self.connection.sandbox, profile: connection.profile?.name)
                 let result = await connection.client.performRecorded(action, userId: userId, reason: reason, recorder: recorder)
                 for warning in recorder.takeWarnings() { Output.error("warning: \(warning)") }

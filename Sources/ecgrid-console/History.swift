@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConsoleUI
 import ECGridKit
 import Foundation
 import IncidentLog
@@ -14,18 +15,22 @@ enum History {
         return HistoryStore(path: (path as NSString).deletingLastPathComponent + "/sandbox-history.jsonl")
     }
 
-    /// `ECGRID_CONSOLE_SYSLOG=1` copies every record to /dev/log; a path names another socket.
-    static var syslog: SyslogForwarder? {
-        guard let setting = ProcessInfo.processInfo.environment["ECGRID_CONSOLE_SYSLOG"], !setting.isEmpty,
-            setting != "0"
-        else { return nil }
-        return setting.hasPrefix("/") ? SyslogForwarder(socketPath: setting) : SyslogForwarder()
+    /// The copy of every record to the system log. `ECGRID_CONSOLE_SYSLOG` unset: on when the
+    /// host has a log socket (journald's native one, else /dev/log); `off`: none; a path: that
+    /// socket. The sandbox's history (training) is copied only to a socket named explicitly.
+    static func syslog(sandbox: Bool = false) -> SyslogForwarder? {
+        let setting = ProcessInfo.processInfo.environment["ECGRID_CONSOLE_SYSLOG"]
+        if sandbox, !(setting ?? "").hasPrefix("/") { return nil }
+        return SyslogForwarder.from(setting)
     }
 
-    /// A recorder for actions against `client`, with the operator's ECGrid identity.
-    static func recorder(for client: ECGridClient, sandbox: Bool, profile: String? = nil) async -> ActionRecorder {
+    /// A recorder for actions against `client`, with the operator's ECGrid identity. Throws
+    /// exit status 2 (nothing sent) when the history path is unsafe: a symbolic link, or in a
+    /// directory anyone may write.
+    static func recorder(for client: ECGridClient, sandbox: Bool, profile: String? = nil) async throws -> ActionRecorder {
+        try refuseUnsafe(store(sandbox: sandbox))
         let recorder = ActionRecorder(
-            store: store(sandbox: sandbox), operator: .local(), profile: profile, baseURL: client.baseURL.description, syslog: syslog)
+            store: store(sandbox: sandbox), operator: .local(), profile: profile, baseURL: client.baseURL.description, syslog: syslog(sandbox: sandbox))
         if let me = try? await client.me().value { recorder.setAPIUser(me) }
         return recorder
     }
@@ -37,13 +42,41 @@ enum History {
         return ExitCode(ExitStatus.failure)
     }
 
+    /// Stops the command with exit status 2 when the history is unsafe to use.
+    static func refuseUnsafe(_ store: HistoryStore) throws {
+        do {
+            try store.checkSafe()
+        } catch let error as HistoryError where error.isRefusal {
+            throw refused(error)
+        }
+    }
+
+    /// Says why the history was refused and returns exit status 2.
+    static func refused(_ error: HistoryError) -> ExitCode {
+        Output.error("error: \(Output.safe(error.description)). Nothing was sent.")
+        return ExitCode(ExitStatus.refused)
+    }
+
+    /// Actions on `userIds` in the last hour, by anyone in this history (a team's shared file
+    /// holds everyone's): `user 40011: reset 3 min ago by alice@jump1: INC-4711`.
+    static func recentActions(on userIds: [Int], sandbox: Bool) -> [String] {
+        RecentActions.warnings(for: userIds, in: (try? store(sandbox: sandbox).entries()) ?? [])
+    }
+
     /// Reports (once) actions that earlier runs left without an outcome. Never fails a command.
     static func reportAbandoned(sandbox: Bool = false) {
         do {
-            let abandoned = try store(sandbox: sandbox).closeAbandonedIntents()
+            let found = try store(sandbox: sandbox).closeAbandonedIntents(forwardingTo: syslog(sandbox: sandbox))
+            let cut = found.filter { $0.status == HistoryEntry.missing }
+            let abandoned = found.filter { $0.status != HistoryEntry.missing }
+            if !cut.isEmpty {
+                Output.error("History: the file was cut or changed (recorded as a discontinuity; 'history verify' reports it); "
+                    + "\(cut.count) earlier action(s) have their outcome record missing (history was cut):")
+                for entry in cut { Output.error("  - \(Output.safe(entry.checkAdvice))") }
+            }
             guard !abandoned.isEmpty else { return }
             Output.error("History: \(abandoned.count) earlier action(s) ended without a recorded answer; marked \"outcome unknown\":")
-            for entry in abandoned { Output.error("  - \(entry.checkAdvice)") }
+            for entry in abandoned { Output.error("  - \(Output.safe(entry.checkAdvice))") }
         } catch {
             Output.error("warning: \(error)")
         }

@@ -17,7 +17,8 @@ struct HistoryCommand: ParsableCommand {
 }
 
 struct ShowHistory: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "List recorded actions, newest first.")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "List recorded actions, newest first; with --file, one timeline from several hosts.")
 
     @OptionGroup var output: OutputOptions
     @Flag(help: "Show the sandbox's history instead of the real one.") var sandbox = false
@@ -25,25 +26,36 @@ struct ShowHistory: ParsableCommand {
     @Option(help: ArgumentHelp("Only since this time: 2026-11-24, an ISO date-time, or an age like 90m, 12h, 7d.", valueName: "date"))
     var since: String?
     @Option(help: "Only this action (reset-sessions, …).") var action: String?
-    @Option(help: "Only this outcome: succeeded, failed, unknown, not-sent, in-flight.") var outcome: String?
+    @Option(help: "Only this outcome: succeeded, failed, unknown, not-sent, in-flight, missing.") var outcome: String?
     @Option(help: "At most this many entries.") var limit: Int?
+    @Option(name: .customLong("file"), help: ArgumentHelp(
+        "A history copied from another machine; repeat for several. Each chain is verified and the actions "
+            + "are shown as one timeline, oldest first, with the host of each (exit 1 when a copy is not intact).",
+        valueName: "path"))
+    var files: [String] = []
 
     func validate() throws {
         if let since, SinceParser.parse(since, now: Date()) == nil {
             throw ValidationError("Cannot read --since '\(since)': use 2026-11-24, an ISO date-time, or 90m, 12h, 7d.")
         }
-        if let outcome, !["succeeded", "failed", "unknown", "not-sent", "in-flight"].contains(outcome) {
-            throw ValidationError("--outcome must be succeeded, failed, unknown, not-sent or in-flight.")
+        if let outcome, !["succeeded", "failed", "unknown", "not-sent", "in-flight", HistoryEntry.missing].contains(outcome) {
+            throw ValidationError("--outcome must be succeeded, failed, unknown, not-sent, in-flight or missing.")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
     }
 
     func run() throws {
-        History.reportAbandoned(sandbox: sandbox)
         let filter = HistoryFilter(userId: user, since: since.flatMap { SinceParser.parse($0, now: Date()) }, action: action, status: outcome)
+        if !files.isEmpty {
+            try HistoryTimeline.run(files, filter: filter, limit: limit, json: output.json)
+            return
+        }
+        History.reportAbandoned(sandbox: sandbox)
         var entries: [HistoryEntry]
         do {
             entries = try History.store(sandbox: sandbox).entries(filter)
+        } catch let error as HistoryError where error.isRefusal {
+            throw History.refused(error)
         } catch {
             throw History.failure(error, json: output.json)
         }
@@ -77,12 +89,19 @@ struct VerifyHistory: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
     @Flag(help: "Verify the sandbox's history instead of the real one.") var sandbox = false
+    @Option(help: ArgumentHelp(
+        "Also compare with a copy the host's log pipeline collected: an rsyslog file, or `journalctl -o json` output. "
+            + "Records missing, altered or out of order on either side are reported.", valueName: "file"))
+    var against: String?
 
     func run() throws {
         let store = History.store(sandbox: sandbox)
+        let anchor = try against.map { try HistoryAnchor.check(store, against: $0) }
         let report: VerificationReport
         do {
             report = try store.verify()
+        } catch let error as HistoryError where error.isRefusal {
+            throw History.refused(error)
         } catch {
             throw History.failure(error, json: output.json)
         }
@@ -97,11 +116,17 @@ struct VerifyHistory: ParsableCommand {
         for open in report.openIntents {
             Output.print("open      line \(open.line): intent \(open.record.action) of user \(open.record.target?.userId ?? 0) has no outcome")
         }
+        if let anchor { HistoryAnchor.print(anchor) }
         if let first = report.firstBreak {
             Output.print("\(store.path): NOT intact — first break at \(first.line.map { "line \($0)" } ?? "the end"): \(first.kind.rawValue).")
             throw ExitCode(ExitStatus.failure)
         }
-        Output.print("\(store.path): intact — \(report.records) record(s) in \(report.lines) line(s), chain and sequence unbroken.")
+        if let anchor, anchor.report.tampered {
+            Output.print("\(store.path): NOT intact — it differs from the collected copy \(anchor.path).")
+            throw ExitCode(ExitStatus.failure)
+        }
+        Output.print("\(store.path): intact — \(report.records) record(s) in \(report.lines) line(s), chain and sequence unbroken"
+            + (anchor.map { ", \($0.report.matching) of them as in the collected copy" } ?? "") + ".")
     }
 }
 

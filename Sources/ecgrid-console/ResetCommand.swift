@@ -81,7 +81,7 @@ struct ResetCommand: AsyncParsableCommand {
             }
             try confirm(ids: ids, targets: targets)
         }
-        let recorder = await History.recorder(for: client, sandbox: connection.sandbox, profile: profile)
+        let recorder = try await History.recorder(for: client, sandbox: connection.sandbox, profile: profile)
         let reason = self.reason
         let recorded = await ids.concurrentMap(limit: concurrency) { id in
             await client.resetSessionsRecorded(userId: id, reason: reason, recorder: recorder)
@@ -108,6 +108,7 @@ struct ResetCommand: AsyncParsableCommand {
         prompt += table
         prompt += "Every open bearer (JWT) session is invalidated; they must log in again. API keys keep working.\n"
         if let reason { prompt += "Reason: \(Output.safe(reason))\n" }
+        for recent in History.recentActions(on: ids, sandbox: connection.sandbox) { prompt += "Recent: \(Output.safe(recent))\n" }
         // The one rule: an answer from a successful re-read, never empty; else refused.
         let rule = Confirmation.expected(.resetSessions, targets: ids, readable: readable)
         guard case .answer(let expected) = rule else {

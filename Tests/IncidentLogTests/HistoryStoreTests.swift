@@ -251,7 +251,8 @@ struct HistoryStoreTests {
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         let count = recv(receiver, &buffer, buffer.count, 0)
         let message = String(decoding: buffer.prefix(max(0, count)), as: UTF8.self)
-        #expect(message.hasPrefix("<85>ecgrid-console["))
+        #expect(message.hasPrefix("<85>1 \(record.time) "), "\(record.time)")
+        #expect(message.contains(" ecgrid-console \(getpid()) intent [ecgrid@32473 seq=\"1\" hash=\""))
         #expect(message.contains(record.actionId))
         #expect(recorder.takeWarnings().isEmpty)
 
