@@ -94,7 +94,7 @@ struct HistorySyslogCommandTests {
             let path = directory + "/state/history.jsonl"
             environment["ECGRID_CONSOLE_HISTORY"] = path
             environment["ECGRID_CONSOLE_SYSLOG"] = daemon.socket
-            let reset = try await CLI.run(["reset", "40011", "40012", "--yes", "--reason", "INC-4711 " + String(repeating: "x", count: 12_000)],
+            let reset = try await CLI.run(["reset", "40011", "40012", "--yes", "--reason", "INC-4711 " + String(repeating: "x", count: 480)],
                                           environment: environment)
             #expect(reset.status == 0, "\(reset.stderr)")
             #expect(!reset.stderr.contains("syslog copy failed"))

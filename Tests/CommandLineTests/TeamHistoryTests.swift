@@ -56,7 +56,7 @@ struct TeamHistoryTests {
             let directory = NSTemporaryDirectory() + "ecgrid-live-" + UUID().uuidString
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let path = directory + "/history.jsonl"
-            let transport = AsyncHTTPTransport()
+            let transport = AsyncHTTPTransport(trust: server.trustedCA)
             let client = ECGridClient(
                 baseURL: try BaseURL(server.baseURL), transport: transport,
                 credentials: StaticCredential(.apiKey(Secret(await server.operatorKey()))))
@@ -103,7 +103,7 @@ struct TeamHistoryTests {
             let directory = NSTemporaryDirectory() + "ecgrid-two-" + UUID().uuidString
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let path = directory + "/history.jsonl"
-            let transport = AsyncHTTPTransport()
+            let transport = AsyncHTTPTransport(trust: server.trustedCA)
             let client = ECGridClient(
                 baseURL: try BaseURL(server.baseURL), transport: transport,
                 credentials: StaticCredential(.apiKey(Secret(await server.operatorKey()))))

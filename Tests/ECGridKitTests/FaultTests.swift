@@ -138,7 +138,7 @@ struct FaultTests {
             let transport = AsyncHTTPTransport(trust: server.trustedCA)
             let answer = try await transport.send(TransportRequest(
                 method: "PUT", url: server.baseURL + "/sandbox/faults", headers: [], body: body,
-                timeout: .seconds(5), maxBodyBytes: 1 << 16))
+                timeout: .seconds(20), maxBodyBytes: 1 << 16))
             await transport.shutdown()
             #expect(answer.status == 200)
             #expect(await server.faults().rules.count == 1)
