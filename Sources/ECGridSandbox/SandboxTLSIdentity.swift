@@ -22,30 +22,17 @@ public struct SandboxTLSIdentity: Sendable {
 
     /// Makes a new CA and server certificate.
     public static func make() throws -> SandboxTLSIdentity {
-        let now = Date()
         let caKey = P256.Signing.PrivateKey()
-        let caName = try DistinguishedName {
-            OrganizationName("ecgrid-console sandbox")
-            CommonName("ecgrid-console sandbox CA (throwaway)")
-        }
-        let ca = try Certificate(
-            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: Certificate.PublicKey(caKey.publicKey),
-            notValidBefore: now - 3600, notValidAfter: now + 86_400, issuer: caName, subject: caName,
-            signatureAlgorithm: .ecdsaWithSHA256,
+        let caName = try name("ecgrid-console sandbox CA (throwaway)")
+        let ca = try certificate(
+            of: caKey, subject: caName, issuer: caName, signedBy: caKey,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
                 Critical(KeyUsage(keyCertSign: true, cRLSign: true))
-            },
-            issuerPrivateKey: Certificate.PrivateKey(caKey))
+            })
         let serverKey = P256.Signing.PrivateKey()
-        let serverName = try DistinguishedName {
-            OrganizationName("ecgrid-console sandbox")
-            CommonName("localhost")
-        }
-        let server = try Certificate(
-            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: Certificate.PublicKey(serverKey.publicKey),
-            notValidBefore: now - 3600, notValidAfter: now + 86_400, issuer: caName, subject: serverName,
-            signatureAlgorithm: .ecdsaWithSHA256,
+        let server = try certificate(
+            of: serverKey, subject: try name("localhost"), issuer: caName, signedBy: caKey,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)
                 Critical(KeyUsage(digitalSignature: true))
@@ -55,11 +42,29 @@ public struct SandboxTLSIdentity: Sendable {
                     .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1])),
                     .ipAddress(ASN1OctetString(contentBytes: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1])),
                 ])
-            },
-            issuerPrivateKey: Certificate.PrivateKey(caKey))
+            })
         return SandboxTLSIdentity(
             caPEM: try ca.serializeAsPEM().pemString, serverCertificatePEM: try server.serializeAsPEM().pemString,
             serverKeyPEM: serverKey.pemRepresentation)
+    }
+
+    private static func name(_ common: String) throws -> DistinguishedName {
+        try DistinguishedName {
+            OrganizationName("ecgrid-console sandbox")
+            CommonName(common)
+        }
+    }
+
+    /// A certificate valid from an hour ago for a day.
+    private static func certificate(
+        of key: P256.Signing.PrivateKey, subject: DistinguishedName, issuer: DistinguishedName,
+        signedBy issuerKey: P256.Signing.PrivateKey, extensions: Certificate.Extensions
+    ) throws -> Certificate {
+        let now = Date()
+        return try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: Certificate.PublicKey(key.publicKey),
+            notValidBefore: now - 3600, notValidAfter: now + 86_400, issuer: issuer, subject: subject,
+            signatureAlgorithm: .ecdsaWithSHA256, extensions: extensions, issuerPrivateKey: Certificate.PrivateKey(issuerKey))
     }
 
     /// The server side: this identity, TLS 1.2 or later.

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import ECGridKit
+import ECGridSandbox
 import Testing
 
 /// Every URL is checked before it reaches the network stack: scheme, host, port 1-65535, no
@@ -33,7 +34,7 @@ struct BaseURLFuzzTests {
 
     @Test("10,000 random URL strings: each is refused with an ECGridError or gives a usable host and port")
     func fuzz() throws {
-        var random = SplitMix(seed: 20_261_125)
+        var random = SeededRandom(seed: 20_261_125)
         let pieces = [
             "http://", "https://", "HTTP://", "ftp://", "//", "127.0.0.1", "localhost", "[::1]", "[", "]", "::", ":",
             ":0", ":1", ":65535", ":65536", ":99999", ":-1", ":+80", ":08026", ":9999999999999999999999", "@", "user:pw@",
@@ -52,18 +53,5 @@ struct BaseURLFuzzTests {
             #expect((try? HTTPClient.Request(url: url.url("/v2/users/me"))) != nil, "\(text)")
         }
         #expect(accepted > 0)
-    }
-}
-
-/// A small deterministic generator, so a failing case can be replayed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
