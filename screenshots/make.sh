@@ -90,7 +90,7 @@ shot 03-confirm
 
 keys Enter
 wait_for "→ HTTP 200"
-wait_for "OK reset"
+wait_for "succeeded reset"
 shot 04-response
 
 # Two more users of the same filter at once: mark them, reset with the count.
@@ -103,7 +103,7 @@ typed "INC-4711: same mailbox"
 keys Tab
 typed "2"
 keys Enter
-wait_for "2 of 2 reset"
+wait_for "2 of 2 succeeded"
 keys Tab Tab
 wait_for "▶ History"
 shot 05-history
