@@ -16,9 +16,13 @@ struct ECGridConsoleCommand: AsyncParsableCommand {
             else ECGRID_BASE_URL, else \(BaseURL.production). Exit status: 0 when every requested \
             action succeeded, 1 when one failed, 2 when refused before anything was sent.
             """,
-        version: ECGridKitInfo.version,
+        version: versionText,
         subcommands: [UsersCommand.self, WhoamiCommand.self, ResetCommand.self, RotateKeyCommand.self, TerminateCommand.self,
                       LoginCommand.self, ProfilesCommand.self, HistoryCommand.self, SandboxCommand.self])
+
+    /// What `--version` prints: the version, the commit and the build date (stamped by
+    /// `scripts/build-info` at build time; "unknown" where they could not be read).
+    static let versionText = "ecgrid-console \(ECGridKitInfo.version) (commit \(BuildInfo.commit), built \(BuildInfo.date))"
 
     @OptionGroup var connection: ConnectionOptions
 

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+/// The package's root directory (this file is Tests/CommandLineTests/ShippingTests.swift).
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// Runs a program outside the binary under test (git, sh, groff), capturing its output in
+/// files (a pipe could fill up and stall the child).
+func runTool(_ argv: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ecgrid-tool-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let outPath = directory.appendingPathComponent("out"), errPath = directory.appendingPathComponent("err")
+    try Data().write(to: outPath)
+    try Data().write(to: errPath)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = argv
+    var env = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": directory.path]
+    env.merge(environment) { $1 }
+    process.environment = env
+    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = try FileHandle(forWritingTo: outPath)
+    process.standardError = try FileHandle(forWritingTo: errPath)
+    try process.run()
+    process.waitUntilExit()
+    return (process.terminationStatus, try String(contentsOf: outPath, encoding: .utf8), try String(contentsOf: errPath, encoding: .utf8))
+}
+
+@Suite("Shipping: version")
+struct ShippingTests {
+    @Test("--version prints the version, the commit the binary was built from and the build date")
+    func version() async throws {
+        let run = try await CLI.run(["--version"])
+        #expect(run.status == 0)
+        let line = run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let match = try #require(line.wholeMatch(of: /ecgrid-console (\d+\.\d+\.\d+) \(commit ([0-9a-z-]+), built (\d{4}-\d{2}-\d{2})\)/),
+                                 "unexpected --version: \(line)")
+        #expect(match.output.1 == "0.1.0")
+        // Built from this clone: the commit is HEAD's (maybe "-dirty" while editing).
+        let head = try runTool(["git", "-C", packageRoot.path, "rev-parse", "--short=12", "HEAD"])
+        if head.status == 0 {
+            let commit = head.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(match.output.2 == commit || match.output.2 == commit + "-dirty")
+        }
+        // The day it was built: today, or at most a day or two back for an older build.
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        let built = try #require(formatter.date(from: String(match.output.3)))
+        #expect(built <= Date() && Date().timeIntervalSince(built) < 3 * 86_400)
+    }
+
+    @Test("The stamp script falls back to 'unknown' outside a clone (a tarball) and honours SOURCE_DATE_EPOCH")
+    func stampWithoutGit() throws {
+        let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ecgrid-tarball-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("out/BuildInfo.swift")
+        let script = packageRoot.appendingPathComponent("scripts/build-info").path
+        let run = try runTool(["sh", script, directory.path, output.path], environment: ["SOURCE_DATE_EPOCH": "1700000000"])
+        #expect(run.status == 0)
+        let text = try String(contentsOf: output, encoding: .utf8)
+        #expect(text.contains("static let commit = \"unknown\""))
+        #expect(text.contains("static let date = \"2023-11-14\""))
+        // Unchanged text leaves the file alone (no recompile on every build).
+        let old = Date(timeIntervalSince1970: 946_684_800)
+        try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: output.path)
+        _ = try runTool(["sh", script, directory.path, output.path], environment: ["SOURCE_DATE_EPOCH": "1700000000"])
+        let after = try FileManager.default.attributesOfItem(atPath: output.path)[.modificationDate] as? Date
+        #expect(after == old)
+    }
+}
+
