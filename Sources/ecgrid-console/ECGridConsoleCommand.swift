@@ -14,7 +14,10 @@ struct ECGridConsoleCommand: AsyncParsableCommand {
             With no command, opens the full-screen console (press ? in it for help). Credentials \
             come from ECGRID_API_KEY, never from an argument. The base URL comes from --base-url, \
             else ECGRID_BASE_URL, else \(BaseURL.production). Exit status: 0 when every requested \
-            action succeeded, 1 when one failed, 2 when refused before anything was sent.
+            action succeeded, 1 when one failed or its outcome is unknown, 2 when refused before \
+            anything was sent, 64 for a usage error.
+
+            \(EnvironmentVariables.helpText)
             """,
         version: versionText,
         subcommands: [UsersCommand.self, WhoamiCommand.self, ResetCommand.self, RotateKeyCommand.self, TerminateCommand.self,
@@ -26,6 +29,10 @@ struct ECGridConsoleCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
+    /// For `scripts/man`: prints the man page's KEYS, ENVIRONMENT, FILES and EXIT STATUS
+    /// sections (mdoc) and exits. Never shown in help or the man page.
+    @Flag(name: .customLong("print-manual-sections"), help: .private) var printManualSections = false
+
     /// Forbids core dumps (the process will hold a key), sets up logging (to a file, or
     /// nowhere) before anything creates a logger, then runs.
     static func main() async {
@@ -35,6 +42,10 @@ struct ECGridConsoleCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if printManualSections {
+            Output.print(ManualSections.mdoc)
+            return
+        }
         do {
             try CursesTerminal.preflight()
         } catch {

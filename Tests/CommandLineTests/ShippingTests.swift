@@ -1,3 +1,4 @@
+import ConsoleUI
 import Foundation
 import Testing
 
@@ -27,7 +28,7 @@ func runTool(_ argv: [String], environment: [String: String] = [:]) throws -> (s
     return (process.terminationStatus, try String(contentsOf: outPath, encoding: .utf8), try String(contentsOf: errPath, encoding: .utf8))
 }
 
-@Suite("Shipping: version")
+@Suite("Shipping: version, man page, completions")
 struct ShippingTests {
     @Test("--version prints the version, the commit the binary was built from and the build date")
     func version() async throws {
@@ -73,3 +74,70 @@ struct ShippingTests {
     }
 }
 
+@Suite("Shipping: man page and --help")
+struct ManualAndCompletionTests {
+    static let manPage = packageRoot.appendingPathComponent("man/ecgrid-console.1")
+
+    @Test("The man page has KEYS (every key of the binding table), ENVIRONMENT, FILES and EXIT STATUS, as the binary prints them now")
+    func manPageSections() async throws {
+        let page = try String(contentsOf: Self.manPage, encoding: .utf8)
+        for section in [".Sh KEYS", ".Sh ENVIRONMENT", ".Sh FILES", ".Sh EXIT STATUS"] {
+            #expect(page.contains("\n" + section + "\n"), "no \(section)")
+        }
+        // Generated from the commands: every subcommand is described.
+        for command in ["users", "list", "show", "find", "whoami", "reset", "rotate-key", "terminate",
+                        "login", "profiles", "history", "verify", "sandbox"] {
+            #expect(page.contains("\n.It Em \(command)\n"), "no \(command)")
+        }
+        #expect(!page.contains("print-manual-sections"))
+        // Every key and its help, from the table the console dispatches on.
+        for binding in KeyBindings.table {
+            #expect(page.contains(".It Sy \"\(binding.keyLabel)\"\n\(binding.help)\n"), "no key \(binding.keyLabel)")
+        }
+        for name in ["ECGRID_API_KEY", "ECGRID_BASE_URL", "ECGRID_CA_FILE", "ECGRID_CONSOLE_HISTORY", "ECGRID_CONSOLE_CONFIG",
+                     "ECGRID_CONSOLE_LOG", "ECGRID_CONSOLE_LOG_LEVEL", "ECGRID_CONSOLE_SYSLOG", "ECGRID_TOKEN_FILE", "NO_COLOR"] {
+            #expect(page.contains(".It Ev \(name)\n"), "no \(name)")
+        }
+        for status in ["0", "1", "2", "64"] {
+            #expect(page.contains(".It Sy \(status)\n"), "no exit status \(status)")
+        }
+        #expect(page.contains("config.toml") && page.contains("history.jsonl.tip") && page.contains("save-token"))
+        // Not stale: the sections are exactly what this binary prints (else run scripts/man).
+        let sections = try await CLI.run(["--print-manual-sections"])
+        #expect(sections.status == 0)
+        #expect(page.contains(sections.stdout), "man/ecgrid-console.1 is stale: run scripts/man")
+    }
+
+    @Test("The man page renders without a warning, with every section and key")
+    func manPageRenders() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/groff") else {
+            Issue.record("groff is not installed (apt-get install groff-base)")
+            return
+        }
+        let rendered = try runTool(["groff", "-k", "-mandoc", "-Tutf8", "-ww", Self.manPage.path])
+        #expect(rendered.status == 0)
+        #expect(rendered.stderr.isEmpty, "groff: \(rendered.stderr)")
+        // grotty overstrikes bold (X, backspace, X) and underline (_, backspace, X): keep the last.
+        var kept: [Character] = []
+        for character in rendered.stdout {
+            if character == "\u{8}" { _ = kept.popLast() } else { kept.append(character) }
+        }
+        let text = String(kept)
+        for heading in ["NAME", "SYNOPSIS", "DESCRIPTION", "KEYS", "ENVIRONMENT", "FILES", "EXIT STATUS"] {
+            #expect(text.contains("\n" + heading + "\n"), "rendered page has no \(heading)")
+        }
+        for binding in KeyBindings.table {
+            #expect(text.contains(binding.keyLabel), "rendered page has no key \(binding.keyLabel)")
+        }
+    }
+
+    @Test("--help lists the environment variables")
+    func helpListsEnvironment() async throws {
+        let help = try await CLI.run(["--help"])
+        #expect(help.status == 0)
+        for name in ["ECGRID_API_KEY", "ECGRID_BASE_URL", "ECGRID_CA_FILE", "ECGRID_CONSOLE_HISTORY", "ECGRID_CONSOLE_CONFIG",
+                     "ECGRID_CONSOLE_LOG", "ECGRID_CONSOLE_LOG_LEVEL", "ECGRID_CONSOLE_SYSLOG", "ECGRID_TOKEN_FILE", "NO_COLOR"] {
+            #expect(help.stdout.contains(name), "--help has no \(name)")
+        }
+    }
+}
