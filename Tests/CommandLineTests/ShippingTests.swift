@@ -74,7 +74,7 @@ struct ShippingTests {
     }
 }
 
-@Suite("Shipping: man page and --help")
+@Suite("Shipping: man page and completions")
 struct ManualAndCompletionTests {
     static let manPage = packageRoot.appendingPathComponent("man/ecgrid-console.1")
 
@@ -139,5 +139,63 @@ struct ManualAndCompletionTests {
                      "ECGRID_CONSOLE_LOG", "ECGRID_CONSOLE_LOG_LEVEL", "ECGRID_CONSOLE_SYSLOG", "ECGRID_TOKEN_FILE", "NO_COLOR"] {
             #expect(help.stdout.contains(name), "--help has no \(name)")
         }
+    }
+
+    @Test("bash, zsh and fish scripts generate and offer AuthLevels, statuses, outcomes, actions and profiles")
+    func scriptsGenerate() async throws {
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try await CLI.run(["--generate-completion-script", shell])
+            #expect(script.status == 0)
+            for word in ["NetworkAdmin", "Preproduction", "not-sent", "generate-api-key", "---completion"] {
+                #expect(script.stdout.contains(word), "\(shell) script has no \(word)")
+            }
+        }
+    }
+
+    /// Completes `words` (the last one being typed) with the generated bash script, as bash's
+    /// programmable completion would, and returns what it offers.
+    func bashComplete(_ words: [String], environment: [String: String]) async throws -> [String] {
+        let script = try await CLI.run(["--generate-completion-script", "bash"])
+        let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ecgrid-bash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let scriptPath = directory.appendingPathComponent("ecgrid-console.bash")
+        try script.stdout.write(to: scriptPath, atomically: true, encoding: .utf8)
+        let line = ([CLI.binary.path] + words).joined(separator: " ")
+        let quotedWords = ([CLI.binary.path] + words).map { "'\($0)'" }.joined(separator: " ")
+        let driver = """
+            source '\(scriptPath.path)'
+            COMP_WORDS=(\(quotedWords)); COMP_CWORD=\(words.count); COMP_LINE='\(line)'; COMP_POINT=${#COMP_LINE}
+            _ecgrid-console "${COMP_WORDS[0]}" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+            printf '%s\\n' "${COMPREPLY[@]}"
+            """
+        let run = try runTool(["bash", "-c", driver], environment: environment)
+        #expect(run.status == 0, "bash: \(run.stderr)")
+        return run.stdout.split(separator: "\n").map(String.init)
+    }
+
+    @Test("The bash script completes profile names from the config file, and AuthLevels")
+    func bashCompletesProfiles() async throws {
+        let directory = NSTemporaryDirectory() + "ecgrid-complete-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try """
+            [profiles.prod]
+            base_url = "https://rest.ecgrid.io"
+            [profiles.lab]
+            base_url = "https://127.0.0.1:8026"
+            [profiles.lab-eu]
+            base_url = "https://127.0.0.1:8027"
+            """.write(toFile: directory + "/config.toml", atomically: true, encoding: .utf8)
+        let environment = ["ECGRID_CONSOLE_CONFIG": directory + "/config.toml"]
+        #expect(try await bashComplete(["users", "list", "--profile", ""], environment: environment).sorted() == ["lab", "lab-eu", "prod"])
+        #expect(try await bashComplete(["reset", "--profile", "la"], environment: environment).sorted() == ["lab", "lab-eu"])
+        #expect(try await bashComplete(["--profile", "p"], environment: environment) == ["prod"])
+        #expect(try await bashComplete(["users", "list", "--auth-level", "Network"], environment: environment).sorted()
+            == ["NetworkAdmin", "NetworkUser"])
+        // No config, or a broken one: nothing offered, no error in the middle of a command line.
+        #expect(try await bashComplete(["whoami", "--profile", ""], environment: ["ECGRID_CONSOLE_CONFIG": directory + "/none.toml"]).isEmpty)
+        try "profiles = 3".write(toFile: directory + "/broken.toml", atomically: true, encoding: .utf8)
+        #expect(try await bashComplete(["whoami", "--profile", ""], environment: ["ECGRID_CONSOLE_CONFIG": directory + "/broken.toml"]).isEmpty)
     }
 }
