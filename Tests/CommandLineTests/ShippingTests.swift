@@ -199,3 +199,51 @@ struct ManualAndCompletionTests {
         #expect(try await bashComplete(["whoami", "--profile", ""], environment: ["ECGRID_CONSOLE_CONFIG": directory + "/broken.toml"]).isEmpty)
     }
 }
+
+/// The newest `.deb` that `scripts/package` left in dist/, if any.
+private let packagedDeb: URL? = {
+    let dist = packageRoot.appendingPathComponent("dist")
+    let debs = ((try? FileManager.default.contentsOfDirectory(at: dist, includingPropertiesForKeys: [.contentModificationDateKey])) ?? [])
+        .filter { $0.pathExtension == "deb" }
+    return debs.max { a, b in
+        let dateA = (try? a.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? .distantPast
+        let dateB = (try? b.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? .distantPast
+        return dateA < dateB
+    }
+}()
+
+/// `scripts/package` is not part of the tests (a release build takes far too long for them);
+/// when it has run in this clone, its `.deb` is checked here as well as by the script.
+@Suite("Shipping: the .deb from scripts/package", .enabled(if: packagedDeb != nil, "no dist/*.deb: run scripts/package"))
+struct PackageTests {
+    @Test("The packaged binary needs no Swift runtime library; Depends names only Debian packages of ldd's libraries")
+    func noSwiftRuntime() throws {
+        let deb = try #require(packagedDeb)
+        let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ecgrid-deb-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let extract = try runTool(["dpkg-deb", "-x", deb.path, directory.path])
+        #expect(extract.status == 0, "\(extract.stderr)")
+        let ldd = try runTool(["ldd", directory.appendingPathComponent("usr/bin/ecgrid-console").path])
+        #expect(ldd.status == 0)
+        for library in ["libswift", "libFoundation", "lib_Foundation", "libdispatch", "libBlocksRuntime", "not found"] {
+            #expect(!ldd.stdout.contains(library), "ldd lists \(library):\n\(ldd.stdout)")
+        }
+        #expect(ldd.stdout.contains("libncursesw.so.6"))
+        let depends = try runTool(["dpkg-deb", "--field", deb.path, "Depends"]).stdout
+        #expect(depends.contains("libncursesw6") && depends.contains("libc6"))
+        #expect(!depends.lowercased().contains("swift"))
+    }
+
+    @Test("The .deb holds the binary, the man page, bash/zsh/fish completions, README and copyright")
+    func contents() throws {
+        let deb = try #require(packagedDeb)
+        let listing = try runTool(["dpkg-deb", "--contents", deb.path]).stdout
+        for path in ["./usr/bin/ecgrid-console", "./usr/share/man/man1/ecgrid-console.1.gz",
+                     "./usr/share/bash-completion/completions/ecgrid-console", "./usr/share/zsh/vendor-completions/_ecgrid-console",
+                     "./usr/share/fish/vendor_completions.d/ecgrid-console.fish",
+                     "./usr/share/doc/ecgrid-console/README.md", "./usr/share/doc/ecgrid-console/copyright"] {
+            #expect(listing.contains(" " + path + "\n"), "the .deb has no \(path)")
+        }
+        #expect(listing.contains("root/root"))
+    }
+}
