@@ -231,6 +231,8 @@ struct PackageTests {
         #expect(ldd.stdout.contains("libncursesw.so.6"))
         let depends = try runTool(["dpkg-deb", "--field", deb.path, "Depends"]).stdout
         #expect(depends.contains("libncursesw6") && depends.contains("libc6"))
+        // Not a library, but without the system trust store every TLS handshake fails.
+        #expect(depends.contains("ca-certificates"))
         #expect(!depends.lowercased().contains("swift"))
     }
 
