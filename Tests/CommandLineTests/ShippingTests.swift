@@ -38,11 +38,14 @@ struct ShippingTests {
         let match = try #require(line.wholeMatch(of: /ecgrid-console (\d+\.\d+\.\d+) \(commit ([0-9a-z-]+), built (\d{4}-\d{2}-\d{2})\)/),
                                  "unexpected --version: \(line)")
         #expect(match.output.1 == "0.1.0")
-        // Built from this clone: the commit is HEAD's (maybe "-dirty" while editing).
-        let head = try runTool(["git", "-C", packageRoot.path, "rev-parse", "--short=12", "HEAD"])
+        // Built from this clone: the stamp is a commit of its history ("-dirty" while editing);
+        // HEAD's, unless something was committed since the build.
+        let head = try runTool(["git", "-C", packageRoot.path, "rev-parse", "--verify", "--quiet", "HEAD"])
         if head.status == 0 {
-            let commit = head.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            #expect(match.output.2 == commit || match.output.2 == commit + "-dirty")
+            let stamped = String(match.output.2).replacingOccurrences(of: "-dirty", with: "")
+            #expect(stamped.count == 12 && stamped.allSatisfy(\.isHexDigit), "not a commit: \(stamped)")
+            let ancestor = try runTool(["git", "-C", packageRoot.path, "merge-base", "--is-ancestor", stamped, "HEAD"])
+            #expect(ancestor.status == 0, "\(stamped) is not in this clone's history")
         }
         // The day it was built: today, or at most a day or two back for an older build.
         let formatter = DateFormatter()
