@@ -109,8 +109,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            plugins: ["BuildInfoPlugin"]
         ),
+        // Writes BuildInfo.swift (commit, build date) for --version before every build.
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         .testTarget(
             name: "ECGridKitTests",
             dependencies: ["ECGridKit", "ECGridSandbox", .product(name: "AsyncHTTPClient", package: "async-http-client")],

@@ -13,7 +13,8 @@ struct ConnectionOptions: ParsableArguments {
     var sandbox = false
 
     @Option(name: .long, help: ArgumentHelp(
-        "A profile of the config file (see `ecgrid-console profiles`).", valueName: "name"))
+        "A profile of the config file (see `ecgrid-console profiles`).", valueName: "name"),
+        completion: Completions.profiles)
     var profile: String?
 
     @Option(name: .long, help: ArgumentHelp("Seconds to wait for each answer.", valueName: "seconds"))

@@ -14,12 +14,22 @@ struct ECGridConsoleCommand: AsyncParsableCommand {
             With no command, opens the full-screen console (press ? in it for help). Credentials \
             come from ECGRID_API_KEY, never from an argument. The base URL comes from --base-url, \
             else ECGRID_BASE_URL, else \(BaseURL.production). \(ExitStatus.help)
+
+            \(EnvironmentVariables.helpText)
             """,
-        version: ECGridKitInfo.version,
+        version: versionText,
         subcommands: [UsersCommand.self, WhoamiCommand.self, ResetCommand.self, RotateKeyCommand.self, TerminateCommand.self,
                       LoginCommand.self, ProfilesCommand.self, HistoryCommand.self, SandboxCommand.self])
 
+    /// What `--version` prints: the version, the commit and the build date (stamped by
+    /// `scripts/build-info` at build time; "unknown" where they could not be read).
+    static let versionText = "ecgrid-console \(ECGridKitInfo.version) (commit \(BuildInfo.commit), built \(BuildInfo.date))"
+
     @OptionGroup var connection: ConnectionOptions
+
+    /// For `scripts/man`: prints the man page's KEYS, ENVIRONMENT, FILES and EXIT STATUS
+    /// sections (mdoc) and exits. Never shown in help or the man page.
+    @Flag(name: .customLong("print-manual-sections"), help: .private) var printManualSections = false
 
     /// Forbids core dumps (the process will hold a key), sets up logging (to a file, or
     /// nowhere) before anything creates a logger, then runs.
@@ -44,6 +54,10 @@ struct ECGridConsoleCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if printManualSections {
+            Output.print(ManualSections.mdoc)
+            return
+        }
         do {
             try CursesTerminal.preflight()
         } catch {

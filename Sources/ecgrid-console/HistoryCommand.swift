@@ -25,8 +25,10 @@ struct ShowHistory: ParsableCommand {
     @Option(help: "Only actions on this user ID.") var user: Int?
     @Option(help: ArgumentHelp("Only since this time: 2026-11-24, an ISO date-time, or an age like 90m, 12h, 7d.", valueName: "date"))
     var since: String?
-    @Option(help: "Only this action (reset-sessions, …).") var action: String?
-    @Option(help: "Only this outcome: succeeded, failed, unknown, not-sent, in-flight, missing.") var outcome: String?
+    @Option(help: "Only this action: reset-sessions, generate-api-key, terminate-user.", completion: Completions.actions)
+    var action: String?
+    @Option(help: "Only this outcome: succeeded, failed, unknown, not-sent, in-flight, missing.", completion: Completions.outcomes)
+    var outcome: String?
     @Option(help: "At most this many entries.") var limit: Int?
     @Option(name: .customLong("file"), help: ArgumentHelp(
         "A history copied from another machine; repeat for several. Each chain is verified and the actions "
@@ -38,7 +40,7 @@ struct ShowHistory: ParsableCommand {
         if let since, SinceParser.parse(since, now: Date()) == nil {
             throw ValidationError("Cannot read --since '\(since)': use 2026-11-24, an ISO date-time, or 90m, 12h, 7d.")
         }
-        if let outcome, !["succeeded", "failed", "unknown", "not-sent", "in-flight", HistoryEntry.missing].contains(outcome) {
+        if let outcome, !Completions.outcomeNames.contains(outcome) {
             throw ValidationError("--outcome must be succeeded, failed, unknown, not-sent, in-flight or missing.")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }

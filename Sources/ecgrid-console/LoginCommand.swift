@@ -24,7 +24,8 @@ struct LoginCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @Option(help: "Your ECGrid login (asked for when not given).") var login: String?
     @Option(name: .customLong("save-token"), help: ArgumentHelp(
-        "Also write the session token to this file (mode 0600), for scripts.", valueName: "file"))
+        "Also write the session token to this file (mode 0600), for scripts.", valueName: "file"),
+        completion: .file())
     var saveToken: String?
 
     func run() async throws {

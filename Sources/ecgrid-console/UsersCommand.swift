@@ -16,8 +16,10 @@ struct ListUsers: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
     @Option(help: "Only this network.") var network: Int?
     @Option(help: "Only this mailbox.") var mailbox: Int?
-    @Option(name: .customLong("auth-level"), help: "Only this AuthLevel (Root … General).") var authLevel: String?
-    @Option(help: "Only this status (Development, Active, Preproduction, Suspended, Terminated).") var status: String?
+    @Option(name: .customLong("auth-level"), help: "Only this AuthLevel (Root … General).", completion: Completions.authLevels)
+    var authLevel: String?
+    @Option(help: "Only this status (Development, Active, Preproduction, Suspended, Terminated).", completion: Completions.statuses)
+    var status: String?
     @Option(help: "Stop after this many users.") var limit: Int?
     @Option(name: .customLong("page-size"), help: "Records asked for per page (1 to 1000).") var pageSize = 100
     @Option(help: "Pages asked for at once (1 to 16).") var concurrency = 4

@@ -1,0 +1,30 @@
+import ArgumentParser
+import ConsoleProfiles
+import ECGridKit
+import Foundation
+import IncidentLog
+
+/// Values the shell completion scripts offer for options (`--generate-completion-script
+/// bash|zsh|fish`). The options stay plain strings, matched as before (AuthLevel and status
+/// case-insensitively); these lists are the names the CLI contract documents.
+enum Completions {
+    static let authLevels = CompletionKind.list(AuthLevel.ordered.map(\.rawValue))
+    static let statuses = CompletionKind.list(UserStatus.all.map(\.rawValue))
+    /// What `history --outcome` accepts.
+    static let outcomeNames = ["succeeded", "failed", "unknown", "not-sent", "in-flight", HistoryEntry.missing]
+    static let outcomes = CompletionKind.list(outcomeNames)
+    /// What the history records as `action`.
+    static let actions = CompletionKind.list(UserAction.allCases.map(\.historyName))
+
+    /// Profile names from the config file, read when the shell asks: the completion script
+    /// calls the binary back (`---completion`), which reads the config ECGRID_CONSOLE_CONFIG or
+    /// XDG_CONFIG_HOME names. An unreadable or broken config offers nothing (the error shows
+    /// when the command runs, not in the middle of a completion).
+    static let profiles = CompletionKind.custom { _, _, prefix in profileNames(prefix: prefix) }
+
+    static func profileNames(prefix: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        let path = ConfigFile.defaultPath(environment: environment)
+        guard let config = try? ConfigFile.load(path: path, home: environment["HOME"] ?? NSHomeDirectory()) else { return [] }
+        return config.profiles.map(\.name).filter { $0.hasPrefix(prefix) }.sorted()
+    }
+}
