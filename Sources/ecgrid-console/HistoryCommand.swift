@@ -27,6 +27,7 @@ struct ShowHistory: ParsableCommand {
     @Option(help: "Only this action (reset-sessions, …).") var action: String?
     @Option(help: "Only this outcome: succeeded, failed, unknown, not-sent, in-flight.") var outcome: String?
     @Option(help: "At most this many entries.") var limit: Int?
+    @Flag(help: "One compact JSON object a line (the --json entries), for jq and other streaming readers.") var jsonl = false
 
     func validate() throws {
         if let since, SinceParser.parse(since, now: Date()) == nil {
@@ -36,6 +37,7 @@ struct ShowHistory: ParsableCommand {
             throw ValidationError("--outcome must be succeeded, failed, unknown, not-sent or in-flight.")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
+        if jsonl && output.json { throw ValidationError("--jsonl and --json exclude each other.") }
     }
 
     func run() throws {
@@ -50,6 +52,10 @@ struct ShowHistory: ParsableCommand {
         if let limit { entries = Array(entries.prefix(limit)) }
         if output.json {
             Output.json(entries)
+            return
+        }
+        if jsonl {
+            Output.jsonLines(entries)
             return
         }
         if entries.isEmpty {
