@@ -1,7 +1,7 @@
 /// What a key does in the main view.
 public enum Action: String, Sendable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, home, end
-    case filter, find, record, mark, reset, rotateKey, terminate, login, nextPane, previousPane, reload, help, quit, cancel
+    case filter, find, record, copyID, copyPane, mark, reset, rotateKey, terminate, login, nextPane, previousPane, reload, help, quit, cancel
 }
 
 /// One row of the binding table: the keys, the action, its help text, its label in the hint
@@ -40,6 +40,11 @@ public enum KeyBindings {
         Binding([.character("f")], .find, help: "Find on the server: digits look up a user ID, anything else a login", hint: "f find"),
         Binding([.enter], .record, help: "Read the selected user from the server and show the whole record", hint: "Enter record",
                 disabled: { state in state.selectedUser == nil ? "no user selected" : nil }),
+        Binding([.character("y")], .copyID, help: "Copy the selected user's ID to your clipboard (OSC 52, works over SSH)",
+                hint: "y copy ID", disabled: { state in state.selectedUser == nil ? "no user selected" : nil }),
+        Binding([.character("Y")], .copyPane,
+                help: "Copy the record or response pane as plain text (OSC 52); a new API key is never copied",
+                disabled: { state in state.detailContent().lines.isEmpty ? "nothing in the record or response pane yet" : nil }),
         Binding([.character(" ")], .mark, help: "Mark or unmark the selected user (for a bulk reset)", hint: "Space mark"),
         Binding([.character("r")], .reset, help: "Reset the sessions of the marked users, or of the selected one", hint: "r reset",
                 disabled: { state in
@@ -70,7 +75,7 @@ public enum KeyBindings {
     ]
 
     /// Hints left out of a hint bar too narrow for all of them, in this order.
-    public static let hintsDroppedFirst: [Action] = [.moveUp, .record, .nextPane, .reload, .mark]
+    public static let hintsDroppedFirst: [Action] = [.copyID, .moveUp, .record, .nextPane, .reload, .mark]
 
     /// Keys in dialogs, for the help screen.
     public static let dialogHelp: [(String, String)] = [

@@ -1,4 +1,5 @@
 import ConsoleRuntime
+import Foundation
 import ConsoleUI
 import ECGridKit
 import IncidentLog
@@ -35,7 +36,8 @@ enum ConsoleSession {
         }
         let environment = ConsoleUI.Environment(
             label: label, host: base.hostAndPort, readOnly: options.readOnly || profile?.readOnly == true,
-            isProduction: isProduction, loginSession: session != nil)
+            isProduction: isProduction, loginSession: session != nil,
+            multiplexer: ConsoleUI.Environment.multiplexer(in: ProcessInfo.processInfo.environment))
         return await ConsoleLoop.run(environment: environment, runner: runner, status: status)
     }
 }
