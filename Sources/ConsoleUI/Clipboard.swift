@@ -53,7 +53,10 @@ extension ConsoleState {
     /// A new API key is never in it: that dialog takes every key, and the pane never shows it.
     mutating func copyDetailPane() -> [Effect] {
         let (title, lines) = detailContent()
-        guard !lines.isEmpty else { return [] }
+        guard !lines.isEmpty else {
+            status = StatusLine("Y: nothing in the record or response pane yet (Enter reads a record).", .warning)
+            return []
+        }
         let text = Clipboard.sanitize(lines.map(\.text).joined(separator: "\n"))
         status = StatusLine(
             "Copied the \(title == "User record" ? "user record" : title == "Response" ? "response" : "response and user record") "
