@@ -92,7 +92,7 @@ struct ShowUser: AsyncParsableCommand {
     func run() async throws {
         let id = try target.id(json: output.json)
         do {
-            let user = try await withConnection(connection) { try await $0.client.user(id: id).value }
+            let user = try await withConnection(connection) { try await ProgressReporter(output).observe($0.client).user(id: id).value }
             if output.json {
                 Output.json(user)
             } else {
@@ -131,7 +131,9 @@ struct FindUsers: AsyncParsableCommand {
     func run() async throws {
         let users: [User]
         do {
-            users = try await withConnection(connection) { try await $0.client.usersByName(login: login).value }
+            users = try await withConnection(connection) {
+                try await ProgressReporter(output).observe($0.client).usersByName(login: login).value
+            }
         } catch {
             throw fail(error, json: output.json)
         }
@@ -153,7 +155,7 @@ struct WhoamiCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let (user, base) = try await withConnection(connection) { connection in
-                (try await connection.client.me().value, connection.client.baseURL)
+                (try await ProgressReporter(output).observe(connection.client).me().value, connection.client.baseURL)
             }
             if output.json {
                 Output.json(user)

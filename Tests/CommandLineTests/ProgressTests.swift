@@ -93,7 +93,12 @@ struct ProgressTests {
             #expect(reset.stderr.contains("(attempt 1)"))
             #expect(reset.stderr.contains("POST /v2/users/reset/40011 → HTTP 200 in "))
             #expect(reset.stderr.contains("(attempt 2)"))
-            for output in [list.stderr, reset.stderr] {
+            let show = try await CLI.run(["users", "show", "40012", "--verbose"], environment: environment)
+            #expect(show.status == 0)
+            #expect(show.stderr.wholeMatch(of: /GET \/v2\/users\/40012 → HTTP 200 in \d+ ms \(attempt 1\)\n/) != nil, "\(show.stderr)")
+            let quietShow = try await CLI.run(["users", "show", "40012"], environment: environment)
+            #expect(quietShow.stderr.isEmpty)
+            for output in [list.stderr, reset.stderr, show.stderr] {
                 #expect(!output.contains(key))
                 for word in ["Authorization", "X-API-Key", "Bearer", "api_key", "apiKey", "eyJ"] {
                     #expect(!output.contains(word), "\(word) in --verbose output")
