@@ -308,6 +308,33 @@ def load_all():
         report(f"users list --json > /dev/null, {count:,} users", as_json, "ms", None, "", "(load and print every record)")
 
 
+def first_line_and_total(argv, env):
+    """Milliseconds to the first line on standard output (a pipe, as into jq) and to the end."""
+    start = time.monotonic()
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    first = None
+    while True:
+        chunk = process.stdout.read1(1 << 16)
+        if not chunk:
+            break
+        if first is None and b"\n" in chunk:
+            first = (time.monotonic() - start) * 1000
+    process.wait()
+    return first, (time.monotonic() - start) * 1000
+
+
+def jsonl():
+    print("4b. 100,000 users into a pipe: --json against --jsonl (ms to the first line / to the end)")
+    box = Sandbox(100000)
+    env = box.env()
+    timed([BINARY, "users", "list", "--count"], env)
+    for flag in ("--json", "--jsonl"):
+        runs = [first_line_and_total([BINARY, "users", "list", flag], env) for _ in range(3)]
+        report(f"users list {flag} | …, 100,000 users: first line", statistics.median(r[0] for r in runs), "ms")
+        report(f"users list {flag} | …, 100,000 users: whole", statistics.median(r[1] for r in runs), "ms")
+    box.stop()
+
+
 def bulk_reset():
     print("5. Bulk reset of 1,000 users (ms)")
     ids = "\n".join(str(40001 + index) for index in range(1000)) + "\n"
@@ -408,7 +435,7 @@ def stream():
 
 def main():
     steps = {"bytes": bytes_per_key, "scroll": scrolling, "latency": latencies, "startup": startup, "load": load_all,
-             "reset": bulk_reset, "one": one_reset, "stream": stream}
+             "reset": bulk_reset, "one": one_reset, "stream": stream, "jsonl": jsonl}
     chosen = sys.argv[2:] or list(steps)
     print(f"ecgrid-console benchmarks: {BINARY}")
     for name in chosen:

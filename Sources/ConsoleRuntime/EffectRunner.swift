@@ -153,7 +153,8 @@ public final class EffectRunner: Sendable {
                     runner.post(.historyLoaded(.failure(Failure(summary: "history", explanation: "\(error)"))))
                 }
             }
-        case .quit:
+        case .quit, .copy:
+            // The UI loop quits; a copy is written by the terminal backend, not here.
             break
         }
     }

@@ -158,6 +158,24 @@ public final class CursesTerminal {
         doupdate()
     }
 
+    /// Puts `text` on the operator's clipboard: writes `Clipboard.osc52(text)` (sanitised,
+    /// base64) straight to the terminal, after what curses has drawn. Nothing shows on screen.
+    public func copy(_ text: String) {
+        // doupdate has flushed what curses drew; the sequence follows it on the same descriptor.
+        let bytes = Clipboard.osc52(text)
+        var offset = 0
+        bytes.withUnsafeBufferPointer { buffer in
+            while offset < buffer.count {
+                let written = write(STDOUT_FILENO, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
+    }
+
     /// Forces the next draw to repaint everything.
     public func invalidate() { previous = nil }
 

@@ -47,8 +47,15 @@ public struct Environment: Sendable, Equatable {
     /// The operator logged in with a password (a bearer session) rather than an API key: when
     /// the session is revoked the console offers to log in again.
     public var loginSession: Bool
+    /// `tmux` or `screen` when the console runs inside one (TERM says so): copies by OSC 52
+    /// need `set-clipboard on` there, and help says so.
+    public var multiplexer: String?
 
-    public init(label: String, host: String, readOnly: Bool = false, isProduction: Bool = false, loginSession: Bool = false) {
+    public init(
+        label: String, host: String, readOnly: Bool = false, isProduction: Bool = false, loginSession: Bool = false,
+        multiplexer: String? = nil
+    ) {
+        self.multiplexer = multiplexer
         self.label = label
         self.host = host
         self.readOnly = readOnly
@@ -60,6 +67,16 @@ public struct Environment: Sendable, Equatable {
 /// The panes focus moves between.
 public enum Pane: Int, Sendable, CaseIterable {
     case users, detail, history
+}
+
+extension Environment {
+    /// `tmux` or `screen` when TERM (or `$TMUX`/`$STY`) says the console runs inside one.
+    public static func multiplexer(in environment: [String: String]) -> String? {
+        let term = environment["TERM"] ?? ""
+        if term.hasPrefix("tmux") || !(environment["TMUX"] ?? "").isEmpty { return "tmux" }
+        if term.hasPrefix("screen") || !(environment["STY"] ?? "").isEmpty { return "screen" }
+        return nil
+    }
 }
 
 /// How loading the users is going.

@@ -1,7 +1,7 @@
 /// What a key does in the main view.
 public enum Action: String, Sendable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, home, end
-    case filter, find, record, mark, reset, rotateKey, terminate, login, nextPane, previousPane, reload, help, quit, cancel
+    case filter, find, record, copyID, copyPane, mark, reset, rotateKey, terminate, login, nextPane, previousPane, reload, help, quit, cancel
 }
 
 /// One row of the binding table: the keys, the action, its help text, its label in the hint
@@ -59,6 +59,9 @@ public enum KeyBindings {
                 }),
         Binding([.character("L")], .login, help: "Log in again (a login session that ended or was revoked)",
                 disabled: { state in state.environment.loginSession ? nil : "the console runs on an API key, not a login" }),
+        Binding([.character("y")], .copyID, help: "Copy the selected user's ID to the clipboard (OSC 52)",
+                hint: "y copy ID", disabled: { state in state.selectedUser == nil ? "no user selected" : nil }),
+        Binding([.character("Y")], .copyPane, help: "Copy the record/response pane as text (never a new key)"),
         Binding([.tab], .nextPane, help: "Focus the next pane (users, response, history)", hint: "Tab pane"),
         Binding([.backTab], .previousPane, help: "Focus the previous pane"),
         Binding([.function(5), .ctrl("r")], .reload,
@@ -70,7 +73,7 @@ public enum KeyBindings {
     ]
 
     /// Hints left out of a hint bar too narrow for all of them, in this order.
-    public static let hintsDroppedFirst: [Action] = [.moveUp, .record, .nextPane, .reload, .mark]
+    public static let hintsDroppedFirst: [Action] = [.copyID, .moveUp, .record, .nextPane, .reload, .mark]
 
     /// Keys in dialogs, for the help screen.
     public static let dialogHelp: [(String, String)] = [

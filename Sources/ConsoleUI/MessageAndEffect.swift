@@ -43,5 +43,8 @@ public enum Effect: Sendable, Equatable {
     case login(request: Int, login: String, password: Secret)
     /// Abandon a log-in in flight (Esc).
     case cancelLogin(request: Int)
+    /// Put this text (already sanitised) on the operator's clipboard: the terminal backend
+    /// writes `Clipboard.osc52(text)`.
+    case copy(text: String)
     case quit
 }

@@ -185,14 +185,14 @@ extension ConsoleState {
         }
     }
 
-    func drawDetail(_ grid: inout Grid, _ rect: Rect) {
+    /// The detail pane's title and its lines before wrapping: the response and the record
+    /// shown beside it (empty when there is neither). `Y` copies these lines.
+    func detailContent() -> (title: String, lines: [StyledLine]) {
         // Beside a response, only a record of one of the action's own users.
         let record = self.record.flatMap { shown in
             response.map { $0.userIds.contains(shown.userId) } ?? true ? shown : nil
         }
         let title = response == nil ? "User record" : record == nil ? "Response" : "Response and user record"
-        drawBox(&grid, rect, title: title, focused: focus == .detail)
-        let inner = rect.width - 4
         var lines: [StyledLine] = []
         if let response {
             lines.append(StyledLine(response.title, .title))
@@ -201,7 +201,16 @@ extension ConsoleState {
         if let record {
             if response != nil { lines.append(StyledLine("")) }
             lines.append(contentsOf: recordLines(record))
-        } else if response == nil {
+        }
+        return (title, lines)
+    }
+
+    func drawDetail(_ grid: inout Grid, _ rect: Rect) {
+        let (title, content) = detailContent()
+        var lines = content
+        drawBox(&grid, rect, title: title, focused: focus == .detail)
+        let inner = rect.width - 4
+        if lines.isEmpty {
             lines.append(StyledLine("Enter reads the selected user from the server and shows the whole record here.", .dim))
             lines.append(StyledLine("r resets its sessions (Space marks several users) \(glyphs.dot) K new API key \(glyphs.dot) "
                 + "T terminate \(glyphs.dot) ? every key", .dim))
@@ -456,6 +465,13 @@ extension ConsoleState {
         for (key, help) in KeyBindings.dialogHelp { lines += entry(key, help, .plain) }
         lines.append(StyledLine(""))
         lines.append(StyledLine("A reset revokes every bearer (JWT) session of the user; API keys keep working.", .dim))
+        lines.append(StyledLine(""))
+        lines += entry("Copy", "y and Y copy by OSC 52 (ESC ] 52): the terminal puts the text on your local clipboard, "
+            + "over SSH too. A new API key is never copied.", .dim)
+        if let multiplexer = environment.multiplexer {
+            lines += entry("", "Inside \(multiplexer) the copy reaches your clipboard only with `set -g set-clipboard on` "
+                + "(tmux) or the equivalent in screen's config.", .warning)
+        }
         drawPanel(&grid, title: "Help", lines: lines, width: 76, scroll: scroll)
     }
 

@@ -217,6 +217,10 @@ extension ConsoleState {
             if let shown = response, !shown.inFlight, !shown.userIds.contains(user.userId) { response = nil }
             detailScroll = 0
             return (previous.map { [Effect.cancelRead(request: $0)] } ?? []) + [.readTargets(request: request, userIds: [user.userId])]
+        case .copyID:
+            return copySelectedID()
+        case .copyPane:
+            return copyDetailPane()
         case .mark:
             if let user = selectedUser {
                 if marked.remove(user.userId) == nil { marked.insert(user.userId) }

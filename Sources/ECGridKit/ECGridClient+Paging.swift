@@ -17,9 +17,12 @@ extension ECGridClient {
     /// - Parameters:
     ///   - limit: stop after this many records (nil: all).
     ///   - onProgress: told after each page arrives.
+    ///   - onUsers: told, in order, of the records as soon as every page before theirs has come
+    ///     (the same records, in the same order and with the same limit, as the result): what
+    ///     `users list --jsonl` streams while later pages are still on their way.
     public func allUsers(
         _ filter: UserListQuery = UserListQuery(), pageSize: Int = 100, concurrency: Int = 4, limit: Int? = nil,
-        onProgress: (@Sendable (PageProgress) -> Void)? = nil
+        onProgress: (@Sendable (PageProgress) -> Void)? = nil, onUsers: (@Sendable ([User]) -> Void)? = nil
     ) async throws -> [User] {
         guard pageSize >= 1, concurrency >= 1 else {
             throw ECGridError(.invalidInput, detail: "page size and concurrency must be at least 1")
@@ -30,6 +33,23 @@ extension ECGridClient {
         var lastPage: Int? = pagesNeeded
         var endFound = false
         var records = 0
+        // Pages up to this one have been told to `onUsers`.
+        var toldThrough = 0
+        var told = Set<Int>()
+        var toldCount = 0
+        func tellReadyPages() {
+            guard let onUsers else { return }
+            while let page = pages[toldThrough + 1], toldThrough + 1 <= (lastPage ?? Int.max) {
+                toldThrough += 1
+                var batch: [User] = []
+                for user in page where told.insert(user.userId).inserted {
+                    if let limit, toldCount >= limit { break }
+                    batch.append(user)
+                    toldCount += 1
+                }
+                if !batch.isEmpty { onUsers(batch) }
+            }
+        }
         try await withThrowingTaskGroup(of: (Int, [User]).self) { group in
             var nextPage = 1
             var inFlight = 0
@@ -60,6 +80,7 @@ extension ECGridClient {
                     // The server ignores pageNo: every page is the same.
                     lastPage = min(lastPage ?? pageNo, pageNo - 1)
                 }
+                tellReadyPages()
                 launchMore()
             }
         }

@@ -17,6 +17,9 @@ public struct ECGridClient: Sendable {
     public var maxBodyBytes: Int
     /// Told before every retry (the console and the history show them).
     public var onRetry: (@Sendable (RetryEvent) -> Void)?
+    /// Told after every attempt, answered or not (`--verbose` prints these). It carries the
+    /// method, path, status, latency and attempt: never a header, a body or a credential.
+    public var onAttempt: (@Sendable (AttemptEvent) -> Void)?
     public var logger: Logger
     /// Waits between attempts; replaced in tests.
     public var sleep: @Sendable (Duration) async throws -> Void
@@ -33,6 +36,7 @@ public struct ECGridClient: Sendable {
         self.timeout = timeout
         self.maxBodyBytes = maxBodyBytes
         self.onRetry = nil
+        self.onAttempt = nil
         self.logger = logger
         self.sleep = { try await Task.sleep(for: $0) }
     }
@@ -43,6 +47,7 @@ public struct ECGridClient: Sendable {
             baseURL: baseURL, transport: transport, credentials: provider, retryPolicy: retryPolicy, timeout: timeout,
             maxBodyBytes: maxBodyBytes, logger: logger)
         copy.onRetry = onRetry
+        copy.onAttempt = onAttempt
         copy.sleep = sleep
         return copy
     }
@@ -199,6 +204,7 @@ public struct ECGridClient: Sendable {
             var failure: ECGridError
             // Until the transport has the request, nothing can have left this machine.
             var handedToTransport = false
+            let attemptStarted = AttemptClock()
             do {
                 try Task.checkCancellation()
                 var headers: [(name: String, value: String)] = [
@@ -224,6 +230,7 @@ public struct ECGridClient: Sendable {
                     request: label, httpStatus: response.status, success: true, errorCode: nil,
                     message: message, dataSummary: secretPayload ? "<redacted>" : Self.summary(of: decoded),
                     latencyMs: elapsed(), attempts: attempt)
+                onAttempt?(AttemptEvent(request: label, attempt: attempt, httpStatus: response.status, latencyMs: attemptStarted.elapsedMs))
                 logger.debug("\(label) → \(response.status) in \(exchange.latencyMs) ms, \(attempt) attempt(s)")
                 return ECGridResponse(value: decoded, exchange: exchange)
             } catch let error as ECGridError {
@@ -234,6 +241,11 @@ public struct ECGridClient: Sendable {
                 failure = ECGridError(.transport, detail: String(describing: type(of: error)))
             }
             if !handedToTransport { failure.requestSent = false }
+            if handedToTransport {
+                onAttempt?(AttemptEvent(
+                    request: label, attempt: attempt, httpStatus: failure.httpStatus, latencyMs: attemptStarted.elapsedMs,
+                    failure: failure.httpStatus == nil ? failure.kind.rawValue : failure.errorCode))
+            }
             failure.attempts = attempt
             failure.latencyMs = elapsed()
             failure.request = label

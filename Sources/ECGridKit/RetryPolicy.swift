@@ -72,3 +72,36 @@ public struct RetryEvent: Sendable, Equatable {
         self.delay = delay
     }
 }
+
+/// Told after each attempt of a request, answered or not: what `--verbose` prints. It holds no
+/// header, body or credential, only what identifies the request and how it went.
+public struct AttemptEvent: Sendable, Equatable {
+    /// Method and path, for example `POST /v2/users/reset/42`.
+    public var request: String
+    /// 1 for the first send.
+    public var attempt: Int
+    /// The HTTP status, when an answer came.
+    public var httpStatus: Int?
+    /// Time from this attempt's start to its end.
+    public var latencyMs: Int
+    /// For a failed attempt: the server's errorCode, or the kind of failure when no answer came.
+    public var failure: String?
+
+    public init(request: String, attempt: Int, httpStatus: Int?, latencyMs: Int, failure: String? = nil) {
+        self.request = request
+        self.attempt = attempt
+        self.httpStatus = httpStatus
+        self.latencyMs = latencyMs
+        self.failure = failure
+    }
+}
+
+/// Measures one attempt.
+struct AttemptClock {
+    let started = ContinuousClock.now
+
+    var elapsedMs: Int {
+        let duration = ContinuousClock.now - started
+        return Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+    }
+}

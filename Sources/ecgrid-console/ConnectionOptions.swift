@@ -44,8 +44,14 @@ struct ConnectionOptions: ParsableArguments {
     }
 }
 
-/// `--json` for machine-readable output.
+/// `--json` for machine-readable output; `--quiet` and `--verbose` for standard error.
 struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Print machine-readable JSON (the API's field names) instead of a table.")
     var json = false
+
+    @Flag(name: .long, help: "No progress line on standard error (it is drawn only when standard error is a terminal).")
+    var quiet = false
+
+    @Flag(name: .long, help: "Each request to standard error: method, path, HTTP status, latency, attempt (never a header or secret).")
+    var verbose = false
 }

@@ -72,7 +72,13 @@ enum ConsoleLoop {
         defer { terminal.close() }
         let size = terminal.size
         var state = ConsoleState(width: size.width, height: size.height, environment: environment, ascii: !terminal.utf8)
-        for effect in state.start() { runner.run(effect) }
+        // A copy is written to the terminal by the backend; everything else runs off this loop.
+        func perform(_ effects: [Effect]) {
+            for effect in effects {
+                if case .copy(let text) = effect { terminal.copy(text) } else { runner.run(effect) }
+            }
+        }
+        perform(state.start())
         if let status { state.status = StatusLine(status, .info) }
         terminal.draw(state.render())
         while !state.quitting {
@@ -88,13 +94,13 @@ enum ConsoleLoop {
                 case .key(let key): .key(key)
                 case .resize(let width, let height): .resize(width: width, height: height)
                 }
-                for effect in state.update(message) { runner.run(effect) }
+                perform(state.update(message))
             }
             // The keys' effect goes to the screen first; what arrived from the network meanwhile follows.
             if keyed { terminal.draw(state.render()) }
             for message in runner.drain() {
                 changed = true
-                for effect in state.update(message) { runner.run(effect) }
+                perform(state.update(message))
             }
             if changed { terminal.draw(state.render()) }
         }

@@ -1,4 +1,5 @@
 import ConsoleRuntime
+import Foundation
 import ConsoleUI
 import ECGridKit
 import IncidentLog
@@ -45,7 +46,8 @@ enum ConsoleSession {
         }
         let environment = ConsoleUI.Environment(
             label: label, host: base.hostAndPort, readOnly: options.readOnly || profile?.readOnly == true,
-            isProduction: isProduction, loginSession: session != nil)
+            isProduction: isProduction, loginSession: session != nil,
+            multiplexer: ConsoleUI.Environment.multiplexer(in: ProcessInfo.processInfo.environment))
         // Another console or operator appending to the same history shows here at once.
         let watcher = runner.watchHistory()
         defer { watcher?.stop() }

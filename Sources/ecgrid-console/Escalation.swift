@@ -13,6 +13,8 @@ struct Escalation {
     var userId: Int
     var yes: Bool
     var reason: String?
+    /// `--quiet`/`--verbose`: each request to standard error with `--verbose`.
+    var output = OutputOptions()
 
     /// Runs the action; throws the exit status when anything failed or was refused.
     func run() async throws {
@@ -27,13 +29,14 @@ struct Escalation {
         let recorded: RecordedAction
         do {
             recorded = try await withConnection(connection) { connection in
+                let client = ProgressReporter(output).observe(connection.client)
                 if !yes {
-                    let target = try await connection.client.user(id: userId).value
+                    let target = try await client.user(id: userId).value
                     try confirm(target)
                 }
                 let recorder = try await History.recorder(
-                    for: connection.client, sandbox: self.connection.sandbox, profile: connection.profile?.name)
-                let result = await connection.client.performRecorded(action, userId: userId, reason: reason, recorder: recorder)
+                    for: client, sandbox: self.connection.sandbox, profile: connection.profile?.name)
+                let result = await client.performRecorded(action, userId: userId, reason: reason, recorder: recorder)
                 for warning in recorder.takeWarnings() { Output.error("warning: \(warning)") }
                 return result
             }

@@ -35,6 +35,7 @@ struct ShowHistory: ParsableCommand {
             + "are shown as one timeline, oldest first, with the host of each (exit 1 when a copy is not intact).",
         valueName: "path"))
     var files: [String] = []
+    @Flag(help: "One compact JSON object a line (the --json entries), for jq and other streaming readers.") var jsonl = false
 
     func validate() throws {
         if let since, SinceParser.parse(since, now: Date()) == nil {
@@ -44,6 +45,7 @@ struct ShowHistory: ParsableCommand {
             throw ValidationError("--outcome must be succeeded, failed, unknown, not-sent, in-flight or missing.")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
+        if jsonl && output.json { throw ValidationError("--jsonl and --json exclude each other.") }
     }
 
     func run() throws {
@@ -64,6 +66,10 @@ struct ShowHistory: ParsableCommand {
         if let limit { entries = Array(entries.prefix(limit)) }
         if output.json {
             Output.json(entries)
+            return
+        }
+        if jsonl {
+            Output.jsonLines(entries)
             return
         }
         if entries.isEmpty {

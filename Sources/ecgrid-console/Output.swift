@@ -57,6 +57,23 @@ enum Output {
         write(out)
     }
 
+    /// JSON Lines: each value as one compact JSON object (sorted keys, the API's field names,
+    /// unsafe characters escaped like `json`) on a line of its own, all written at once.
+    static func jsonLines<Value: Encodable>(_ values: [Value]) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var out: [UInt8] = []
+        for value in values {
+            guard let data = try? encoder.encode(value) else {
+                error("error: could not encode a JSON line")
+                continue
+            }
+            out.append(contentsOf: escapeUnsafe(Array(data)))
+            out.append(10)
+        }
+        write(out)
+    }
+
     /// Rewrites every scalar that is not safe for a terminal as `\uXXXX` (UTF-16 units), working
     /// on the bytes: ASCII, nearly all of JSON, is copied as it is.
     static func escapeUnsafe(_ bytes: [UInt8]) -> [UInt8] {

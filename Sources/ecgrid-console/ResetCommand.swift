@@ -70,7 +70,9 @@ struct ResetCommand: AsyncParsableCommand {
     }
 
     /// Confirms (unless --yes) and resets, returning one result per ID in the order given.
-    func perform(_ ids: [Int], client: ECGridClient, profile: String?) async throws -> [(ResetResult, ActionOutcome)] {
+    func perform(_ ids: [Int], client plainClient: ECGridClient, profile: String?) async throws -> [(ResetResult, ActionOutcome)] {
+        let progress = ProgressReporter(output)
+        let client = progress.observe(plainClient)
         if !yes {
             let targets = await ids.concurrentMap(limit: concurrency) { id -> Result<User, ECGridError> in
                 do {
@@ -83,9 +85,14 @@ struct ResetCommand: AsyncParsableCommand {
         }
         let recorder = try await History.recorder(for: client, sandbox: connection.sandbox, profile: profile)
         let reason = self.reason
+        // A bulk reset shows how far it is (the confirmation is over: nothing else is on the line).
+        if ids.count > 1 { progress.begin("Resetting sessions", total: ids.count) }
         let recorded = await ids.concurrentMap(limit: concurrency) { id in
-            await client.resetSessionsRecorded(userId: id, reason: reason, recorder: recorder)
+            let result = await client.resetSessionsRecorded(userId: id, reason: reason, recorder: recorder)
+            progress.advance()
+            return result
         }
+        progress.finish()
         for warning in recorder.takeWarnings() { Output.error("warning: \(warning)") }
         return recorded.map { (ResetResult($0, reason: reason), $0.outcome) }
     }

@@ -19,6 +19,6 @@ struct RotateKeyCommand: AsyncParsableCommand {
     @Option(help: "Why: a ticket or incident reference, kept in the history.") var reason: String?
 
     func run() async throws {
-        try await Escalation(action: .rotateKey, connection: connection, json: output.json, userId: try target.id(json: output.json), yes: yes, reason: reason).run()
+        try await Escalation(action: .rotateKey, connection: connection, json: output.json, userId: try target.id(json: output.json), yes: yes, reason: reason, output: output).run()
     }
 }

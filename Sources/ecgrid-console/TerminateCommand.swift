@@ -18,6 +18,6 @@ struct TerminateCommand: AsyncParsableCommand {
     @Option(help: "Why: a ticket or incident reference, kept in the history.") var reason: String?
 
     func run() async throws {
-        try await Escalation(action: .terminate, connection: connection, json: output.json, userId: try target.id(json: output.json), yes: yes, reason: reason).run()
+        try await Escalation(action: .terminate, connection: connection, json: output.json, userId: try target.id(json: output.json), yes: yes, reason: reason, output: output).run()
     }
 }

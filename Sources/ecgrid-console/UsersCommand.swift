@@ -24,11 +24,15 @@ struct ListUsers: AsyncParsableCommand {
     @Option(name: .customLong("page-size"), help: "Records asked for per page (1 to 1000).") var pageSize = 100
     @Option(help: "Pages asked for at once (1 to 16).") var concurrency = 4
     @Flag(help: "Print only how many users there are (with --json: {\"count\": N}).") var count = false
+    @Flag(help: "One compact JSON object a line, written as the pages arrive (for jq and other streaming readers).")
+    var jsonl = false
 
     func validate() throws {
         guard (1...1000).contains(pageSize) else { throw ValidationError("--page-size must be 1 to 1000.") }
         guard (1...16).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 16.") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
+        if jsonl && output.json { throw ValidationError("--jsonl and --json exclude each other.") }
+        if jsonl && count { throw ValidationError("--jsonl and --count exclude each other.") }
         if let authLevel, !AuthLevel.parse(authLevel).isKnown {
             throw ValidationError("Unknown AuthLevel '\(authLevel)'. Known: \(AuthLevel.ordered.map(\.rawValue).joined(separator: ", ")).")
         }
@@ -39,15 +43,9 @@ struct ListUsers: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let users = try await withConnection(connection) { connection in
-                // The profile's filters apply where no option says otherwise.
-                let defaults = connection.profile?.filters ?? UserListQuery()
-                let filter = UserListQuery(
-                    networkId: network ?? defaults.networkId, mailboxId: mailbox ?? defaults.mailboxId,
-                    authLevel: authLevel.map(AuthLevel.parse) ?? defaults.authLevel,
-                    status: status.map(UserStatus.parse) ?? defaults.status)
-                return try await connection.client.allUsers(filter, pageSize: pageSize, concurrency: concurrency, limit: limit)
-            }
+            let users = try await withConnection(connection) { try await load($0) }
+            // --jsonl wrote every user as its page arrived.
+            if jsonl { return }
             if count {
                 output.json ? Output.json(["count": users.count]) : Output.print(String(users.count))
                 return
@@ -57,6 +55,32 @@ struct ListUsers: AsyncParsableCommand {
         } catch {
             throw fail(error, json: output.json)
         }
+    }
+}
+
+extension ListUsers {
+    /// Walks the pages with progress on standard error; with `--jsonl`, writes each page's
+    /// users as soon as every page before it has been written.
+    func load(_ connection: Connection) async throws -> [User] {
+        // The profile's filters apply where no option says otherwise.
+        let defaults = connection.profile?.filters ?? UserListQuery()
+        let filter = UserListQuery(
+            networkId: network ?? defaults.networkId, mailboxId: mailbox ?? defaults.mailboxId,
+            authLevel: authLevel.map(AuthLevel.parse) ?? defaults.authLevel,
+            status: status.map(UserStatus.parse) ?? defaults.status)
+        let progress = ProgressReporter(output)
+        let client = progress.observe(connection.client)
+        progress.begin("Loading users", total: limit, paged: true)
+        defer { progress.finish() }
+        var stream: (@Sendable ([User]) -> Void)?
+        if jsonl {
+            stream = { batch in progress.clearing { Output.jsonLines(batch) } }
+        }
+        let onProgress: @Sendable (ECGridClient.PageProgress) -> Void = { page in
+            progress.update(done: page.recordsLoaded, pages: page.pagesLoaded)
+        }
+        return try await client.allUsers(
+            filter, pageSize: pageSize, concurrency: concurrency, limit: limit, onProgress: onProgress, onUsers: stream)
     }
 }
 
@@ -70,7 +94,7 @@ struct ShowUser: AsyncParsableCommand {
     func run() async throws {
         let id = try target.id(json: output.json)
         do {
-            let user = try await withConnection(connection) { try await $0.client.user(id: id).value }
+            let user = try await withConnection(connection) { try await ProgressReporter(output).observe($0.client).user(id: id).value }
             if output.json {
                 Output.json(user)
             } else {
@@ -109,7 +133,9 @@ struct FindUsers: AsyncParsableCommand {
     func run() async throws {
         let users: [User]
         do {
-            users = try await withConnection(connection) { try await $0.client.usersByName(login: login).value }
+            users = try await withConnection(connection) {
+                try await ProgressReporter(output).observe($0.client).usersByName(login: login).value
+            }
         } catch {
             throw fail(error, json: output.json)
         }
@@ -131,7 +157,7 @@ struct WhoamiCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let (user, base) = try await withConnection(connection) { connection in
-                (try await connection.client.me().value, connection.client.baseURL)
+                (try await ProgressReporter(output).observe(connection.client).me().value, connection.client.baseURL)
             }
             if output.json {
                 Output.json(user)
