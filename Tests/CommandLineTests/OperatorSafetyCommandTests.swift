@@ -257,7 +257,7 @@ struct OperatorSafetyCommandTests {
             let transport = AsyncHTTPTransport(trust: server.trustedCA)
             let answer = try await transport.send(TransportRequest(
                 method: "PUT", url: server.baseURL + "/sandbox/faults", headers: [],
-                body: Array(#"{"rules": [{"kind": "500", "path": "/v2/users/reset"}]}"#.utf8), timeout: .seconds(5), maxBodyBytes: 1 << 16))
+                body: Array(#"{"rules": [{"kind": "500", "path": "/v2/users/reset"}]}"#.utf8), timeout: .seconds(20), maxBodyBytes: 1 << 16))
             await transport.shutdown()
             #expect(answer.status == 400)
             #expect(String(decoding: answer.body, as: UTF8.self).contains("rules[0].path"))

@@ -78,7 +78,7 @@ struct ProductionPathTests {
         let transport = AsyncHTTPTransport(trust: server.trustedCA)
         var client = ECGridClient(
             baseURL: try BaseURL(server.baseURL), transport: transport,
-            credentials: StaticCredential(.apiKey(Secret(await server.operatorKey()))), timeout: .seconds(2))
+            credentials: StaticCredential(.apiKey(Secret(await server.operatorKey()))), timeout: .seconds(6))
         client.sleep = { _ in }
         #expect(server.baseURL.hasPrefix("https://"))
         var skip = 0
@@ -88,7 +88,8 @@ struct ProductionPathTests {
                 skip += 1
                 let (method, path) = action == .terminate ? ("DELETE", "/v2/users/\(target.userId)")
                     : ("POST", action.request(userId: target.userId).split(separator: " ").last.map(String.init) ?? "")
-                await server.setFaults(FaultSettings(rules: [FaultRule(kind: fault, pathPrefix: path, method: method, delayMs: 5_000)]))
+                // A stalled answer is held 20 s: far past the client's 6 s, which a busy machine needs.
+                await server.setFaults(FaultSettings(rules: [FaultRule(kind: fault, pathPrefix: path, method: method, delayMs: 20_000)]))
                 let outcome = await client.performChecked(action, userId: target.userId)
                 #expect(outcome.sent, "\(fault) \(action): recorded as not sent")
                 #expect(outcome.outcomeWord == "unknown", "\(fault) \(action): \(outcome.outcomeWord) \(String(describing: outcome.error))")
