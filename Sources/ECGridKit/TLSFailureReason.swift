@@ -1,3 +1,4 @@
+import Foundation
 import NIOSSL
 
 /// Says in words why a TLS connection was refused or broke, from the TLS library's error.
@@ -45,6 +46,15 @@ enum TLSFailureReason {
         if upper.contains("BAD_RECORD_MAC") || upper.contains("DECRYPTION_FAILED") || upper.contains("RECORD") {
             return "a TLS record from the server could not be decrypted"
         }
+        if !hasSystemTrustStore {
+            return "this machine has no system trust store (/etc/ssl/certs): install the ca-certificates package."
+        }
         return "TLS error: " + String(text.prefix(160))
+    }
+
+    /// True when one of the CA bundles the TLS library reads on Linux exists.
+    static var hasSystemTrustStore: Bool {
+        ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem", "/etc/ssl/certs"]
+            .contains { FileManager.default.fileExists(atPath: $0) }
     }
 }
