@@ -43,7 +43,9 @@ struct ProgressTests {
         try await withCLISandbox { _, environment in
             let run = try await CLI.runInTerminal(["reset", "40011", "40012", "40013", "--yes"], environment: environment, input: "")
             #expect(run.status == 0)
-            #expect(run.stdout.contains(Self.erase + "Resetting sessions: 1/3"), "\(run.stdout.debugDescription)")
+            // done/total: how far it got between two frames depends on the machine, the total does not.
+            #expect(run.stdout.contains(Self.erase + "Resetting sessions: "), "\(run.stdout.debugDescription)")
+            #expect(run.stdout.contains("/3 · "), "\(run.stdout.debugDescription)")
             let afterLastErase = try #require(run.stdout.components(separatedBy: Self.erase).last)
             #expect(afterLastErase.trimmingCharacters(in: .whitespaces).hasPrefix("ID  LOGIN"))
             #expect(afterLastErase.contains("Reset sessions: 3 of 3 succeeded."))
