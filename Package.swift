@@ -9,7 +9,6 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "ecgrid-console",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "ecgrid-console", targets: ["ecgrid-console"]),
         .library(name: "ECGridKit", targets: ["ECGridKit"]),

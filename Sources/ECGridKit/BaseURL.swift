@@ -16,6 +16,11 @@ public struct BaseURL: Sendable, Equatable, CustomStringConvertible {
 
     /// ECGrid's production service.
     public static let production = "https://rest.ecgrid.io"
+    /// The production service's host, which marks a profile or base URL as production.
+    public static let productionHost = "rest.ecgrid.io"
+
+    /// True when this is ECGrid's production host.
+    public var isProduction: Bool { host == Self.productionHost }
 
     public init(_ text: String) throws(ECGridError) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)

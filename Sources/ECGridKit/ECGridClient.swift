@@ -141,12 +141,6 @@ public struct ECGridClient: Sendable {
         return try await call("DELETE", "/v2/users/\(userId)", body: Optional<Empty>.none, stateChanging: true)
     }
 
-    /// `POST /v2/users/role`: changes a user's AuthLevel.
-    public func setRole(_ request: RoleRequest) async throws -> ECGridResponse<User> {
-        try Self.check(request.userId)
-        return try await call("POST", "/v2/users/role", body: request, stateChanging: true)
-    }
-
     static func check(_ id: Int) throws(ECGridError) {
         guard id > 0 else { throw ECGridError(.invalidInput, detail: "user ID \(id) is not a positive number") }
     }

@@ -101,17 +101,3 @@ public struct RefreshRequest: Codable, Sendable {
     public var token: String
     public init(token: String) { self.token = token }
 }
-
-/// The body of `POST /v2/users/role`.
-public struct RoleRequest: Codable, Sendable {
-    public var userId: Int
-    public var authLevel: AuthLevel
-    public var networkId: Int?
-    public var mailboxId: Int?
-    public init(userId: Int, authLevel: AuthLevel, networkId: Int? = nil, mailboxId: Int? = nil) {
-        self.userId = userId
-        self.authLevel = authLevel
-        self.networkId = networkId
-        self.mailboxId = mailboxId
-    }
-}

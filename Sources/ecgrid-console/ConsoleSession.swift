@@ -35,7 +35,7 @@ enum ConsoleSession {
             runner.post(.historyLoaded(.failure(Failure(summary: "history", explanation: "\(error)"))))
         }
         let base = opened.client.baseURL
-        let isProduction = profile?.production ?? (base.host == "rest.ecgrid.io")
+        let isProduction = profile?.production ?? base.isProduction
         let label: String
         if options.sandbox {
             label = "SANDBOX"

@@ -96,7 +96,7 @@ struct ProfileRow: Encodable {
         }
         readOnly = profile.readOnly
         let host = profile.baseURL.flatMap { try? BaseURL($0) }?.host
-        production = profile.production ?? (host == "rest.ecgrid.io")
+        production = profile.production ?? (host == BaseURL.productionHost)
         pageSize = profile.pageSize
         self.isDefault = isDefault
     }
