@@ -134,6 +134,14 @@ def dialog_menu(rows_count, columns=100, rows=30):
     return Pty(["/usr/bin/dialog", "--file", items_file], env, columns, rows)
 
 
+def settled_dialog_menu(rows_count):
+    """`dialog --menu` with its first screen drawn and nothing more to come."""
+    menu = dialog_menu(rows_count)
+    menu.read_until(b"First0 Last0")
+    menu.quiet(0.5)
+    return menu
+
+
 def median_bytes(session, keys, times=15):
     return statistics.median(session.press(keys)[0] for _ in range(times))
 
@@ -152,9 +160,7 @@ def bytes_per_key():
     console.close()
     box.stop()
     if shutil.which("dialog"):
-        menu = dialog_menu(10000)
-        menu.read_until(b"First0 Last0")
-        menu.quiet(0.5)
+        menu = settled_dialog_menu(10000)
         dmove = median_bytes(menu, DOWN)
         dpage = median_bytes(menu, PGDN)
         menu.close()
@@ -179,9 +185,7 @@ def scrolling():
     box.stop()
     dmean = dscroll = dpage = None
     if shutil.which("dialog"):
-        menu = dialog_menu(10000)
-        menu.read_until(b"First0 Last0")
-        menu.quiet(0.5)
+        menu = settled_dialog_menu(10000)
         ddowns = [menu.press(DOWN)[0] for _ in range(50)]
         dmean, dscroll = statistics.mean(ddowns), statistics.median(ddowns[-15:])
         dpage = statistics.median(menu.press(PGDN)[0] for _ in range(10))

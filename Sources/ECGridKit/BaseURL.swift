@@ -93,11 +93,17 @@ public struct BaseURL: Sendable, Equatable, CustomStringConvertible {
         (byte >= 48 && byte <= 57) || (byte >= 97 && byte <= 102)
     }
 
-    /// The host between `://` and the port or path, exactly as typed (brackets kept).
-    private static func typedHost(_ text: String) -> String? {
+    /// The authority as typed: what stands between `://` and the path, less any user information.
+    private static func typedAuthority(_ text: String) -> Substring? {
         guard let schemeEnd = text.range(of: "://") else { return nil }
-        var authority = text[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        let authority = text[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard let at = authority.lastIndex(of: "@") else { return authority }
+        return authority[authority.index(after: at)...]
+    }
+
+    /// The host exactly as typed (brackets kept).
+    private static func typedHost(_ text: String) -> String? {
+        guard let authority = typedAuthority(text) else { return nil }
         if authority.hasPrefix("[") {
             guard let close = authority.firstIndex(of: "]") else { return nil }
             return String(authority[...close])
@@ -107,9 +113,7 @@ public struct BaseURL: Sendable, Equatable, CustomStringConvertible {
 
     /// True for `scheme://host:` or `scheme://host:/path`: a colon with no port after it.
     private static func hasEmptyPort(_ text: String) -> Bool {
-        guard let schemeEnd = text.range(of: "://") else { return false }
-        let authority = text[schemeEnd.upperBound...].prefix { $0 != "/" }
-        return authority.hasSuffix(":")
+        typedAuthority(text)?.hasSuffix(":") ?? false
     }
 
     /// True for 127.0.0.0/8, ::1 and localhost.

@@ -24,6 +24,17 @@ extension ECGridError.Kind {
 }
 
 extension ECGridError {
-    /// The server's error code, else the kind in words: what a table cell or a summary shows.
-    public var codeOrWords: String { errorCode.flatMap { $0.isEmpty ? nil : $0 } ?? kind.words }
+    /// The kind in words, told apart by whether the request left: a TLS stream broken after
+    /// sending is no handshake failure, a time-out before sending no lost answer.
+    public var words: String {
+        switch kind {
+        case .tlsFailure where requestSent: "TLS connection broke after sending"
+        case .timeout where !requestSent: "no connection in time"
+        case .connectionDropped where !requestSent: "connection dropped before sending"
+        default: kind.words
+        }
+    }
+
+    /// The server's error code, else the error in words: what a table cell or a summary shows.
+    public var codeOrWords: String { errorCode.flatMap { $0.isEmpty ? nil : $0 } ?? words }
 }

@@ -68,9 +68,7 @@ public final class SandboxServer: Sendable {
     }
 
     /// The CA a client must trust to reach this sandbox over HTTPS (nil for plain HTTP).
-    public var trustedCA: TrustedCA? {
-        identity.flatMap { try? TrustedCA(pem: Array($0.caPEM.utf8), source: "the sandbox's CA") }
-    }
+    public let trustedCA: TrustedCA?
 
     /// The header that tells `ConnectionFaultHandler` which connection fault to carry out.
     static let faultMarker = HTTPField.Name("x-ecgrid-sandbox-fault")
@@ -86,6 +84,15 @@ public final class SandboxServer: Sendable {
         self.task = task
         self.activity = activity
         self.identity = identity
+        trustedCA = identity.flatMap { try? TrustedCA(pem: Array($0.caPEM.utf8), source: "the sandbox's CA") }
+    }
+
+    /// A client for this sandbox with the demo operator's key, over `transport` (which trusts
+    /// `trustedCA` when the sandbox speaks HTTPS).
+    public func operatorClient(transport: any HTTPTransport, timeout: Duration = .seconds(30)) async throws -> ECGridClient {
+        ECGridClient(
+            baseURL: try BaseURL(baseURL), transport: transport,
+            credentials: StaticCredential(.apiKey(Secret(await operatorKey()))), timeout: timeout)
     }
 
     /// Writes the CA certificate (PEM, not secret) into a file for `ECGRID_CA_FILE`.

@@ -202,8 +202,7 @@ struct ConsoleEndToEndTests {
 
                 // Someone resets the operator's own sessions.
                 let transport = AsyncHTTPTransport(trust: server.trustedCA)
-                let admin = ECGridClient(baseURL: try BaseURL(server.baseURL), transport: transport,
-                                         credentials: StaticCredential(.apiKey(Secret(await server.operatorKey()))))
+                let admin = try await server.operatorClient(transport: transport)
                 _ = try await admin.resetSessions(userId: SandboxAccounts.operatorID)
                 await transport.shutdown()
                 try await tmux.send("F5")

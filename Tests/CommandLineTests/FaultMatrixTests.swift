@@ -125,10 +125,8 @@ struct FaultMatrixTests {
             if let kind = fault.kind, fault.beforeSending {
                 seam = FaultyTransport(real: transport, method: aimed.method, pathPrefix: aimed.path, failure: kind)
             }
-            let client = ECGridClient(
-                baseURL: try BaseURL(server.baseURL), transport: seam ?? transport,
-                credentials: StaticCredential(.apiKey(Secret(await server.operatorKey()))),
-                timeout: .milliseconds(Int64((Double(fault.clientTimeout) ?? 10) * 1000)))
+            let client = try await server.operatorClient(
+                transport: seam ?? transport, timeout: .milliseconds(Int64((Double(fault.clientTimeout) ?? 10) * 1000)))
             let rule = fault.rule(method: aimed.method, path: aimed.path)
             if operation == .list, let rule { await server.setFaults(FaultSettings(rules: [rule])) }
             let headless = HeadlessConsole(client: client, history: directory + "/history.jsonl")

@@ -21,8 +21,13 @@ struct ProductionPathTests {
     @Test("a server offering only TLS 1.0 or 1.1 is refused before any request, with the reason in words")
     func oldTLSRefused() async throws {
         for version in [TLSVersion.tlsv1, .tlsv11] {
-            let server = try await OldTLSServer.start(maxVersion: version)
-            let transport = AsyncHTTPTransport(trust: server.trust)
+            // A certificate from a CA the client is given, so only the version can be the reason.
+            let identity = try SandboxTLSIdentity.make()
+            var tls = try identity.serverConfiguration()
+            tls.minimumTLSVersion = .tlsv1
+            tls.maximumTLSVersion = version
+            let server = try await CountingHTTPSServer.start(tls: tls)
+            let transport = AsyncHTTPTransport(trust: try TrustedCA(pem: Array(identity.caPEM.utf8), source: "old TLS test CA"))
             let client = ECGridClient(
                 baseURL: try BaseURL(server.url), transport: transport,
                 credentials: StaticCredential(.apiKey(Secret("sbx_old_tls_key"))), timeout: .seconds(10))
@@ -32,7 +37,7 @@ struct ProductionPathTests {
             #expect(error?.attempts == 1)
             #expect(error?.explanation.contains("TLS 1.2 or later") == true, "\(error?.explanation ?? "")")
             let caFile = NSTemporaryDirectory() + "ecgrid-oldtls-\(UUID().uuidString).pem"
-            try Data(server.caPEM.utf8).write(to: URL(fileURLWithPath: caFile))
+            try Data(identity.caPEM.utf8).write(to: URL(fileURLWithPath: caFile))
             defer { try? FileManager.default.removeItem(atPath: caFile) }
             let run = try await CLI.run(
                 ["whoami", "--base-url", server.url], environment: ["ECGRID_API_KEY": "sbx_old_tls_key", "ECGRID_CA_FILE": caFile])
@@ -76,9 +81,7 @@ struct ProductionPathTests {
     func tlsFaultsAfterSending() async throws {
         let server = try await SandboxServer.start(SandboxConfiguration(userCount: 300))
         let transport = AsyncHTTPTransport(trust: server.trustedCA)
-        var client = ECGridClient(
-            baseURL: try BaseURL(server.baseURL), transport: transport,
-            credentials: StaticCredential(.apiKey(Secret(await server.operatorKey()))), timeout: .seconds(6))
+        var client = try await server.operatorClient(transport: transport, timeout: .seconds(6))
         client.sleep = { _ in }
         #expect(server.baseURL.hasPrefix("https://"))
         var skip = 0
@@ -267,46 +270,5 @@ struct ProductionPathTests {
         } catch {
             return error as? ECGridError
         }
-    }
-}
-
-/// An HTTPS server on loopback that offers only an old TLS version, with a certificate from
-/// its own CA (so only the version can be the reason), counting requests that get through.
-struct OldTLSServer {
-    let port: Int
-    let caPEM: String
-    let requests: AttemptCounter
-    private let task: Task<Void, any Error>
-
-    var url: String { "https://127.0.0.1:\(port)" }
-    var trust: TrustedCA? { try? TrustedCA(pem: Array(caPEM.utf8), source: "old TLS test CA") }
-
-    static func start(maxVersion: TLSVersion) async throws -> OldTLSServer {
-        let identity = try SandboxTLSIdentity.make()
-        var tls = try identity.serverConfiguration()
-        tls.minimumTLSVersion = .tlsv1
-        tls.maximumTLSVersion = maxVersion
-        let requests = AttemptCounter()
-        let router = Router()
-        router.post("/v2/users/reset/{id}") { _, _ -> String in
-            requests.increment()
-            return #"{"success": true, "data": true}"#
-        }
-        router.get("/v2/users/me") { _, _ -> String in
-            requests.increment()
-            return #"{"success": true, "data": {"userId": 1, "login": "x"}}"#
-        }
-        let ready = PortPromise()
-        let app = Application(
-            router: router, server: try .tls(.http1(), tlsConfiguration: tls),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in ready.fulfil(channel.localAddress?.port ?? 0) })
-        let task = Task { try await app.runService() }
-        return OldTLSServer(port: try await ready.value(), caPEM: identity.caPEM, requests: requests, task: task)
-    }
-
-    func stop() async {
-        task.cancel()
-        _ = try? await task.value
     }
 }

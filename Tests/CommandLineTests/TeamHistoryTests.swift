@@ -57,9 +57,7 @@ struct TeamHistoryTests {
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let path = directory + "/history.jsonl"
             let transport = AsyncHTTPTransport(trust: server.trustedCA)
-            let client = ECGridClient(
-                baseURL: try BaseURL(server.baseURL), transport: transport,
-                credentials: StaticCredential(.apiKey(Secret(await server.operatorKey()))))
+            let client = try await server.operatorClient(transport: transport)
             let console = HeadlessConsole(client: client, history: path)
             let watcher = try #require(console.runner.watchHistory())
             do {
@@ -104,9 +102,7 @@ struct TeamHistoryTests {
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let path = directory + "/history.jsonl"
             let transport = AsyncHTTPTransport(trust: server.trustedCA)
-            let client = ECGridClient(
-                baseURL: try BaseURL(server.baseURL), transport: transport,
-                credentials: StaticCredential(.apiKey(Secret(await server.operatorKey()))))
+            let client = try await server.operatorClient(transport: transport)
             let first = HeadlessConsole(client: client, history: path)
             let second = HeadlessConsole(client: client, history: path)
             let watchers = [first.runner.watchHistory(), second.runner.watchHistory()].compactMap { $0 }

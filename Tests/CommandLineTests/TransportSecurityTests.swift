@@ -7,14 +7,17 @@ import HummingbirdTLS
 import Testing
 import X509
 
-/// An HTTPS server on loopback whose certificate nobody trusts (self-signed, made for the test),
-/// counting every request that gets through to it.
-struct UntrustedHTTPSServer {
+/// An HTTPS server on loopback with the TLS set-up a test gives it, answering the few calls the
+/// client makes first and counting every request that gets through to it.
+struct CountingHTTPSServer {
     let port: Int
     let requests: AttemptCounter
     private let task: Task<Void, any Error>
 
-    static func start() async throws -> UntrustedHTTPSServer {
+    var url: String { "https://127.0.0.1:\(port)" }
+
+    /// A certificate nobody trusts (self-signed, made for the test).
+    static func untrusted() async throws -> CountingHTTPSServer {
         let key = P256.Signing.PrivateKey()
         let name = try DistinguishedName { CommonName("ecgrid-test self-signed") }
         let now = Date()
@@ -22,9 +25,12 @@ struct UntrustedHTTPSServer {
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: Certificate.PublicKey(key.publicKey),
             notValidBefore: now - 3600, notValidAfter: now + 3600, issuer: name, subject: name,
             signatureAlgorithm: .ecdsaWithSHA256, extensions: Certificate.Extensions(), issuerPrivateKey: Certificate.PrivateKey(key))
-        let tls = TLSConfiguration.makeServerConfiguration(
+        return try await start(tls: TLSConfiguration.makeServerConfiguration(
             certificateChain: [.certificate(try NIOSSLCertificate(bytes: Array(try certificate.serializeAsPEM().pemString.utf8), format: .pem))],
-            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(key.pemRepresentation.utf8), format: .pem)))
+            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(key.pemRepresentation.utf8), format: .pem))))
+    }
+
+    static func start(tls: TLSConfiguration) async throws -> CountingHTTPSServer {
         let requests = AttemptCounter()
         let router = Router()
         router.get("/v2/users/me") { _, _ -> String in
@@ -35,16 +41,18 @@ struct UntrustedHTTPSServer {
             requests.increment()
             return #"{"success": true, "data": []}"#
         }
+        router.post("/v2/users/reset/{id}") { _, _ -> String in
+            requests.increment()
+            return #"{"success": true, "data": true}"#
+        }
         let ready = PortPromise()
         let app = Application(
             router: router, server: try .tls(.http1(), tlsConfiguration: tls),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in ready.fulfil(channel.localAddress?.port ?? 0) })
         let task = Task { try await app.runService() }
-        return UntrustedHTTPSServer(port: try await ready.value(), requests: requests, task: task)
+        return CountingHTTPSServer(port: try await ready.value(), requests: requests, task: task)
     }
-
-    var url: String { "https://127.0.0.1:\(port)" }
 
     func stop() async {
         task.cancel()
@@ -81,7 +89,7 @@ struct TransportSecurityTests {
     @Test("a self-signed certificate on loopback is refused by default and explained: client, command line and console")
     func untrustedCertificate() async throws {
         var figures = ReliabilityFigures("transport security")
-        let server = try await UntrustedHTTPSServer.start()
+        let server = try await CountingHTTPSServer.untrusted()
         let transport = AsyncHTTPTransport()
         do {
             let client = ECGridClient(baseURL: try BaseURL(server.url), transport: transport,

@@ -11,9 +11,7 @@ func withSandbox<T>(
 ) async throws -> T {
     let server = try await SandboxServer.start(SandboxConfiguration(userCount: users, faults: faults))
     let transport = AsyncHTTPTransport(trust: server.trustedCA)
-    var client = ECGridClient(
-        baseURL: try BaseURL(server.baseURL), transport: transport,
-        credentials: StaticCredential(.apiKey(Secret(await server.operatorKey()))), timeout: timeout)
+    var client = try await server.operatorClient(transport: transport, timeout: timeout)
     client.sleep = { _ in }
     do {
         let result = try await body(server, client)
