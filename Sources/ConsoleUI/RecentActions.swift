@@ -23,8 +23,8 @@ public enum RecentActions {
             var line = "user \(entry.target?.userId ?? 0): \(verb) \(minutes == 0 ? "just now" : "\(minutes) min ago") "
                 + "by \(entry.actor.localUser)@\(entry.actor.host)"
             if let reason = entry.reason, !reason.isEmpty { line += ": \(reason)" }
-            if entry.status != OutcomeDetails.Status.succeeded.rawValue {
-                line += " (\(entry.status == "unknown" ? "OUTCOME UNKNOWN" : entry.status))"
+            if entry.status != .succeeded {
+                line += " (\(entry.status.shown))"
             }
             return line
         }

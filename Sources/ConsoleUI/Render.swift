@@ -303,14 +303,12 @@ extension ConsoleState {
             guard y + detail.count < rect.y + 1 + rows else { break }
             let time = entry.time.count >= 16
                 ? String(entry.time.dropFirst(5).prefix(11)).replacingOccurrences(of: "T", with: " ") : entry.time
-            let outcome = OutcomeWord(rawValue: entry.status)
-            let word = outcome?.shown ?? (entry.status == "in-flight" ? "IN FLIGHT"
-                : entry.status == HistoryEntry.missing ? "OUTCOME MISSING (CUT)" : OutcomeWord.unknown.shown)
-            let style: Style = switch outcome {
+            let word = entry.status.shown
+            let style: Style = switch entry.status {
             case .succeeded: .success
             case .failed: .failure
             case .notSent: .dim
-            case .unknown, nil: .warning
+            case .unknown, .inFlight, .missing: .warning
             }
             let action = UserAction(historyName: entry.action)?.verb ?? entry.action
             let target = entry.target.map { "\($0.userId) \($0.login ?? "")" } ?? "-"
@@ -344,7 +342,7 @@ extension ConsoleState {
             }
             if let latency = result.latencyMs { parts.append("\(latency) ms") }
             if let attempts = result.attempts, attempts > 1 { parts.append("\(attempts) attempts") }
-        } else if entry.status == "in-flight" {
+        } else if entry.status == .inFlight {
             parts.append("running in another process")
         } else {
             parts.append("no answer recorded: check the user on the server")

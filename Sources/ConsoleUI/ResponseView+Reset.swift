@@ -27,10 +27,10 @@ extension ResponseView {
     /// What the server answered to a reset, and what it means for the operator.
     static func reset(_ results: [RecordedAction], glyphs: Glyphs) -> ResponseView {
         if results.count == 1, let result = results.first { return single(result, glyphs: glyphs) }
-        let words = results.map(\.outcome.word)
+        let words = results.map(\.outcome.status)
         let succeeded = words.filter { $0 == .succeeded }.count
         var lines = [StyledLine(
-            OutcomeWord.summary(words) + ".",
+            ActionStatus.summary(words) + ".",
             succeeded == results.count ? .success : words.contains(.failed) ? .failure : .warning)]
         for result in results {
             let outcome = result.outcome
@@ -42,8 +42,8 @@ extension ResponseView {
                 let error = outcome.error
                 let code = [error?.httpStatus.map { "HTTP \($0)" }, error?.codeOrWords].compactMap { $0 }
                     .joined(separator: " ")
-                lines.append(StyledLine("x \(who)  \(outcome.word.shown)  \(code): \(error?.explanation ?? "no answer")",
-                    outcome.word == .unknown ? .warning : .failure))
+                lines.append(StyledLine("x \(who)  \(outcome.status.shown)  \(code): \(error?.explanation ?? "no answer")",
+                    outcome.status == .unknown ? .warning : .failure))
             }
             if let failure = result.historyFailure { lines.append(StyledLine("  ! \(failure)", .warning)) }
         }
@@ -85,7 +85,7 @@ extension ResponseView {
                         + "its sessions and API keys no longer work.", .success))
             }
         } else if let error = outcome.error {
-            if outcome.word != .unknown { lines.append(StyledLine("\(outcome.word.shown).", .failure)) }
+            if outcome.status != .unknown { lines.append(StyledLine("\(outcome.status.shown).", .failure)) }
             if outcome.outcomeUnknown {
                 lines.append(StyledLine(
                     "OUTCOME UNKNOWN: the request reached the server and no usable answer came back; it may have "

@@ -93,7 +93,7 @@ extension ConsoleState {
             refreshRecord(results.map(\.outcome))
             endWork(.action)
             response = ResponseView.reset(results, glyphs: glyphs)
-            status = Self.outcomeStatus("Reset sessions", results.map(\.outcome.word))
+            status = Self.outcomeStatus("Reset sessions", results.map(\.outcome.status))
             for id in results.filter(\.outcome.succeeded).map(\.outcome.userId) { marked.remove(id) }
             if let error = results.compactMap(\.outcome.error).first { offerLogin(after: Failure(error)) }
             return [.loadHistory]
@@ -105,7 +105,7 @@ extension ConsoleState {
             endWork(.action)
             response = ResponseView.single(result, glyphs: glyphs)
             detailScroll = 0
-            status = Self.outcomeStatus("\(outcome.action.title) for \(outcome.userId)", [outcome.word])
+            status = Self.outcomeStatus("\(outcome.action.title) for \(outcome.userId)", [outcome.status])
             if outcome.succeeded {
                 if let key = outcome.newKey {
                     dialog = .newKey(NewKey(userId: outcome.userId, login: outcome.before?.login ?? "", key: key))
@@ -535,12 +535,12 @@ extension ConsoleState {
     }
 
     /// The header's line after an action: the outcome words, a lost answer never called a failure.
-    static func outcomeStatus(_ what: String, _ words: [OutcomeWord]) -> StatusLine {
+    static func outcomeStatus(_ what: String, _ words: [ActionStatus]) -> StatusLine {
         if words.allSatisfy({ $0 == .succeeded }) {
-            return StatusLine("\(what): done (\(OutcomeWord.summary(words))).", .success)
+            return StatusLine("\(what): done (\(ActionStatus.summary(words))).", .success)
         }
         let kind: StatusLine.Kind = words.contains(.failed) ? .failure : .warning
-        var text = "\(what): \(OutcomeWord.summary(words)): see the response."
+        var text = "\(what): \(ActionStatus.summary(words)): see the response."
         if words.contains(.unknown) { text += " Check before repeating." }
         return StatusLine(text, kind)
     }

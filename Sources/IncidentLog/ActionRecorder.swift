@@ -88,13 +88,8 @@ extension OutcomeDetails {
     public init(_ outcome: ActionOutcome, retries: [RetryEvent]) {
         let exchange = outcome.exchange
         let error = outcome.error
-        // The history's word is the one every other part of the tool uses (OutcomeWord).
-        let status: Status = switch outcome.word {
-        case .succeeded: .succeeded
-        case .failed: .failed
-        case .unknown: .unknown
-        case .notSent: .notSent
-        }
+        // The history's status is the one every other part of the tool uses (ActionStatus).
+        let status = outcome.status
         let data: String? = switch outcome.action {
         case .rotateKey: outcome.succeeded ? "a new API key (not recorded)" : nil
         default: outcome.succeeded ? exchange?.dataSummary : nil

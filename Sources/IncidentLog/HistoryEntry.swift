@@ -13,14 +13,14 @@ public struct HistoryEntry: Sendable, Encodable {
     public var reason: String?
     /// `succeeded`, `failed`, `unknown`, `not-sent`, `in-flight` while its process runs, or
     /// `missing` when a discontinuity followed the intent: its outcome record may have been cut.
-    public var status: String
+    public var status: ActionStatus
     public var result: OutcomeDetails?
     /// Line of the intent record.
     public var line: Int
 
     public init(
         actionId: String, action: String, time: String, target: TargetSnapshot?, actor: OperatorIdentity,
-        profile: String?, baseURL: String, reason: String?, status: String, result: OutcomeDetails?, line: Int
+        profile: String?, baseURL: String, reason: String?, status: ActionStatus, result: OutcomeDetails?, line: Int
     ) {
         self.actionId = actionId
         self.action = action
@@ -52,34 +52,31 @@ public struct HistoryEntry: Sendable, Encodable {
                 entries.append(HistoryEntry(
                     actionId: record.actionId, action: record.action, time: record.time, target: record.target,
                     actor: record.actor, profile: record.profile, baseURL: record.baseURL, reason: record.reason,
-                    status: "unknown", result: nil, line: line.number))
+                    status: .unknown, result: nil, line: line.number))
                 processes.append(record.process)
             case .outcome:
                 guard let position = index[record.actionId] else { continue }
                 entries[position].result = record.result
-                entries[position].status = record.result?.status.rawValue ?? "unknown"
+                entries[position].status = record.result?.status ?? .unknown
             case .discontinuity:
                 // Records were cut or changed here: the outcome of any action still open may
                 // have been among them. Never guess it.
                 for position in entries.indices where entries[position].result == nil {
-                    entries[position].status = Self.missing
+                    entries[position].status = .missing
                 }
             }
         }
         // Only intents without an outcome need to know whether their process still runs.
         for position in entries.indices where entries[position].result == nil && processes[position].isRunning {
-            entries[position].status = "in-flight"
+            entries[position].status = .inFlight
         }
         return entries
     }
 
-    /// The status of an action whose outcome record may have been cut.
-    public static let missing = "missing"
-
     /// What to show for an action with no recorded outcome.
     public var checkAdvice: String {
         let who = target.map { "user \($0.userId)" + ($0.login.map { " (\($0))" } ?? "") } ?? "the target"
-        if status == Self.missing {
+        if status == .missing {
             return "\(action) of \(who) at \(time) by \(actor.localUser)@\(actor.host): outcome record missing (history was cut). "
                 + "It may have succeeded or failed; check \(who) on the server before repeating it."
         }
@@ -93,9 +90,9 @@ public struct HistoryFilter: Sendable {
     public var userId: Int?
     public var since: Date?
     public var action: String?
-    public var status: String?
+    public var status: ActionStatus?
 
-    public init(userId: Int? = nil, since: Date? = nil, action: String? = nil, status: String? = nil) {
+    public init(userId: Int? = nil, since: Date? = nil, action: String? = nil, status: ActionStatus? = nil) {
         self.userId = userId
         self.since = since
         self.action = action
@@ -165,13 +162,13 @@ extension HistoryStore {
                 return line
             }
             var entries = HistoryEntry.entries(from: candidates)
-            for position in entries.indices where cut.contains(entries[position].actionId) && entries[position].status == "unknown" {
-                entries[position].status = HistoryEntry.missing
+            for position in entries.indices where cut.contains(entries[position].actionId) && entries[position].status == .unknown {
+                entries[position].status = .missing
             }
             // Outcomes that may have been cut are never invented; they are reported once, by the
             // run that found the cut.
-            let missing = check.discontinuity == nil ? [] : entries.filter { $0.status == HistoryEntry.missing }
-            let abandoned = entries.filter { $0.status == "unknown" && $0.result == nil }
+            let missing = check.discontinuity == nil ? [] : entries.filter { $0.status == .missing }
+            let abandoned = entries.filter { $0.status == .unknown && $0.result == nil }
             for entry in abandoned {
                 let appended = try appendLocked(descriptor) { seq, prev in
                     HistoryRecord(

@@ -10,9 +10,6 @@ import IncidentLog
 enum Completions {
     static let authLevels = CompletionKind.list(AuthLevel.ordered.map(\.rawValue))
     static let statuses = CompletionKind.list(UserStatus.all.map(\.rawValue))
-    /// What `history --outcome` accepts.
-    static let outcomeNames = ["succeeded", "failed", "unknown", "not-sent", "in-flight", HistoryEntry.missing]
-    static let outcomes = CompletionKind.list(outcomeNames)
     /// What the history records as `action`.
     static let actions = CompletionKind.list(UserAction.allCases.map(\.historyName))
 
@@ -28,3 +25,7 @@ enum Completions {
         return config.profiles.map(\.name).filter { $0.hasPrefix(prefix) }.sorted()
     }
 }
+
+/// `history --outcome` takes an `ActionStatus` by its word: argument-parser validates it and
+/// the completion scripts offer every word.
+extension ActionStatus: ExpressibleByArgument {}

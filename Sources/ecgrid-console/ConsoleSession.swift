@@ -29,7 +29,7 @@ enum ConsoleSession {
             // Actions whose outcome was cut show in the pane as OUTCOME MISSING; only those
             // closed as unknown are announced as such.
             let abandoned = try store.closeAbandonedIntents(forwardingTo: History.syslog(sandbox: options.sandbox))
-                .filter { $0.status != HistoryEntry.missing }
+                .filter { $0.status != .missing }
             if !abandoned.isEmpty { runner.post(.abandonedActions(abandoned)) }
         } catch {
             runner.post(.historyLoaded(.failure(Failure(summary: "history", explanation: "\(error)"))))

@@ -97,7 +97,7 @@ struct Escalation {
         guard outcome.succeeded else {
             let error = outcome.error
             let code = [error?.httpStatus.map { "HTTP \($0)" }, error?.errorCode].compactMap { $0 }.joined(separator: " ")
-            Output.print("\(action.verb) \(who): \(outcome.word.shown)\(code.isEmpty ? "" : " (\(code))")\(outcome.sent ? "" : "; nothing was sent")")
+            Output.print("\(action.verb) \(who): \(outcome.status.shown)\(code.isEmpty ? "" : " (\(code))")\(outcome.sent ? "" : "; nothing was sent")")
             if let error { Output.print("  " + error.explanation) }
             if let message = outcome.exchange?.message ?? error?.serverMessage { Output.print("  Server said: \(message)") }
             if outcome.outcomeUnknown {
@@ -110,13 +110,13 @@ struct Escalation {
         let timing = exchange.map { " (HTTP \($0.httpStatus ?? 200), \($0.latencyMs) ms)" } ?? ""
         switch action {
         case .rotateKey:
-            Output.print("rotate-key \(who): \(outcome.word.shown)\(timing). The old key no longer works.")
+            Output.print("rotate-key \(who): \(outcome.status.shown)\(timing). The old key no longer works.")
             Output.print("New API key (shown this once, recorded nowhere; hand it over by a safe channel):")
             Output.print("  \(outcome.newKey?.revealed ?? "(none)")")
         case .terminate:
-            Output.print("terminate \(who): \(outcome.word.shown)\(timing). Status now: \(outcome.after?.status?.rawValue ?? "unknown").")
+            Output.print("terminate \(who): \(outcome.status.shown)\(timing). Status now: \(outcome.after?.status?.rawValue ?? "unknown").")
         case .resetSessions:
-            Output.print("reset \(who): \(outcome.word.shown)\(timing).")
+            Output.print("reset \(who): \(outcome.status.shown)\(timing).")
         }
     }
 }

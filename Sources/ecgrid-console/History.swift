@@ -67,8 +67,8 @@ enum History {
     static func reportAbandoned(sandbox: Bool = false) {
         do {
             let found = try store(sandbox: sandbox).closeAbandonedIntents(forwardingTo: syslog(sandbox: sandbox))
-            let cut = found.filter { $0.status == HistoryEntry.missing }
-            let abandoned = found.filter { $0.status != HistoryEntry.missing }
+            let cut = found.filter { $0.status == .missing }
+            let abandoned = found.filter { $0.status != .missing }
             if !cut.isEmpty {
                 Output.error("History: the file was cut or changed (recorded as a discontinuity; 'history verify' reports it); "
                     + "\(cut.count) earlier action(s) have their outcome record missing (history was cut):")

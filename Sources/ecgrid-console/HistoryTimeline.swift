@@ -93,7 +93,7 @@ enum HistoryTimeline {
                     let entry = item.entry
                     let target = entry.target
                     return [String(entry.time.prefix(19)).replacingOccurrences(of: "T", with: " "), item.host, entry.action,
-                            target.map { String($0.userId) } ?? "-", target?.login ?? "-", entry.status.uppercased(),
+                            target.map { String($0.userId) } ?? "-", target?.login ?? "-", entry.status.shown,
                             entry.result?.httpStatus.map(String.init) ?? "-",
                             entry.actor.localUser + (entry.actor.apiUser.map { " as \($0.login)" } ?? ""),
                             entry.reason ?? ""]

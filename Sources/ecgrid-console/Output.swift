@@ -191,9 +191,9 @@ enum ExitStatus {
         if historyFailed { return failure }
         var worst = success
         for outcome in outcomes {
-            switch outcome.word {
+            switch outcome.status {
             case .succeeded: continue
-            case .failed, .unknown: return failure
+            case .failed, .unknown, .inFlight, .missing: return failure
             case .notSent:
                 let code = outcome.error.map(code(for:)) ?? failure
                 if code == failure { return failure }

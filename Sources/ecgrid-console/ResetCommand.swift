@@ -161,7 +161,7 @@ struct ResetCommand: AsyncParsableCommand {
         let detailWidth = Output.isTerminal(STDOUT_FILENO) ? 90 : Int.max
         Output.table(["ID", "LOGIN", "RESULT", "HTTP", "SESSIONS", "LATENCY", "TRIES", "DETAIL"], rows,
             rightAligned: [0, 3, 5, 6], maxWidths: [1: 24, 7: detailWidth])
-        Output.print("Reset sessions: \(OutcomeWord.summary(words))." + (reason.map { " Reason: \($0)" } ?? ""))
+        Output.print("Reset sessions: \(ActionStatus.summary(words))." + (reason.map { " Reason: \($0)" } ?? ""))
         let unknown = results.filter { $0.outcome == "unknown" }.map { String($0.userId) }
         if !unknown.isEmpty {
             Output.print("OUTCOME UNKNOWN for \(unknown.joined(separator: ", ")): the request went out and no usable answer "
@@ -215,8 +215,8 @@ struct ResetResult: Encodable {
 }
 
 extension ResetResult {
-    /// The outcome as a word (see `OutcomeWord`).
-    var word: OutcomeWord { OutcomeWord(rawValue: outcome) ?? .unknown }
+    /// The outcome as a word (see `ActionStatus`).
+    var word: ActionStatus { ActionStatus(rawValue: outcome) ?? .unknown }
 
     /// The RESULT column: the outcome word every part of the tool uses.
     var resultWord: String { word.shown }
@@ -238,7 +238,7 @@ struct ResetReport: Encodable {
     var notSent: Int
     var reason: String?
 
-    init(results: [ResetResult], words: [OutcomeWord], reason: String?) {
+    init(results: [ResetResult], words: [ActionStatus], reason: String?) {
         self.results = results
         succeeded = words.filter { $0 == .succeeded }.count
         failed = words.filter { $0 == .failed }.count

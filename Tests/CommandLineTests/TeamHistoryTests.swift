@@ -71,7 +71,7 @@ struct TeamHistoryTests {
                 #expect(run.status == 0)
                 let written = ContinuousClock.now
                 try await console.waitUntil("the other process's reset in the pane") { state in
-                    state.history.contains { $0.target?.userId == 40011 && $0.status == "succeeded" }
+                    state.history.contains { $0.target?.userId == 40011 && $0.status == .succeeded }
                 }
                 #expect(ContinuousClock.now - written < .seconds(1))
                 #expect(console.state.history.first?.actor.sshClient == "192.0.2.7")
@@ -129,7 +129,7 @@ struct TeamHistoryTests {
                 try await first.waitUntil("the answer") { $0.actionsInFlight == 0 && $0.response.map { !$0.inFlight } == true }
                 let done = ContinuousClock.now
                 try await second.waitUntil("the first console's reset in the second's pane") { state in
-                    state.history.contains { $0.target?.userId == 40012 && $0.status == "succeeded" }
+                    state.history.contains { $0.target?.userId == 40012 && $0.status == .succeeded }
                 }
                 #expect(ContinuousClock.now - done < .seconds(1))
             } catch {

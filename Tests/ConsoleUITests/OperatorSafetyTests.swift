@@ -246,8 +246,8 @@ struct OperatorSafetyTests {
         let two = [lost, deniedReset(state.user(40002)!)]
         state.update(.resetFinished(two))
         #expect(state.screen.contains("0 of 2 succeeded, 1 FAILED, 1 OUTCOME UNKNOWN"))
-        #expect(OutcomeWord.summary([.succeeded, .unknown]) == "1 of 2 succeeded, 1 OUTCOME UNKNOWN")
-        #expect(lost.outcome.word == .unknown && lost.outcome.outcomeWord == "unknown")
+        #expect(ActionStatus.summary([.succeeded, .unknown]) == "1 of 2 succeeded, 1 OUTCOME UNKNOWN")
+        #expect(lost.outcome.status == .unknown && lost.outcome.outcomeWord == "unknown")
     }
 
     @Test("the response pane shows only the action's own users")

@@ -259,7 +259,7 @@ struct UpdateTests {
     func history() {
         var state = loadedState(width: 120, height: 40)
         let actor = OperatorIdentity(localUser: "alice", host: "jump1", sshClient: nil, apiUser: nil)
-        func entry(_ id: Int, _ status: String, _ result: OutcomeDetails? = nil, reason: String? = nil) -> HistoryEntry {
+        func entry(_ id: Int, _ status: ActionStatus, _ result: OutcomeDetails? = nil, reason: String? = nil) -> HistoryEntry {
             HistoryEntry(actionId: "a\(id)", action: "reset-sessions", time: "2026-11-24T21:50:00.000Z",
                          target: TargetSnapshot(User(userId: id, login: "user.\(id)")), actor: actor, profile: nil, baseURL: "x",
                          reason: reason, status: status, result: result, line: 1)
@@ -267,7 +267,7 @@ struct UpdateTests {
         let ok = OutcomeDetails(status: .succeeded, httpStatus: 200, latencyMs: 14, attempts: 2, sessionsBefore: 3, sessionsAfter: 0)
         let denied = OutcomeDetails(status: .failed, httpStatus: 403, errorCode: "AccessDenied", latencyMs: 5, attempts: 1)
         state.update(.historyLoaded(.success([
-            entry(3, "succeeded", ok, reason: "INC-9"), entry(2, "unknown"), entry(1, "failed", denied),
+            entry(3, .succeeded, ok, reason: "INC-9"), entry(2, .unknown), entry(1, .failed, denied),
         ])))
         var text = state.screen
         #expect(text.contains("History (3)"))
@@ -287,7 +287,7 @@ struct UpdateTests {
         #expect(state.historyScroll == 1)
         text = state.screen
         #expect(text.contains("▶ History (3)"))
-        let effects = state.update(.abandonedActions([entry(2, "unknown")]))
+        let effects = state.update(.abandonedActions([entry(2, .unknown)]))
         #expect(effects == [.loadHistory])
         #expect(state.screen.contains("marked OUTCOME UNKNOWN in history"))
     }
