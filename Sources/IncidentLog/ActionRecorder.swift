@@ -171,3 +171,11 @@ extension ECGridClient {
         await performRecorded(.resetSessions, userId: userId, reason: reason, recorder: recorder)
     }
 }
+
+extension ActionReport {
+    /// The report of an action whose records are in the history.
+    public init(_ recorded: RecordedAction, reason: String?) {
+        self.init(outcome: recorded.outcome, actionId: recorded.intent?.actionId,
+                  historyFailure: recorded.historyFailure, reason: reason)
+    }
+}
