@@ -5,6 +5,7 @@ import ECGridKit
 /// re-read when it opens, a reason, and the typed confirmation. A reset may have several
 /// targets; the others have one. Its words come from its action.
 public struct ConfirmAction: Sendable, Equatable {
+    /// The text fields, in the order Tab visits them.
     public enum Field: Sendable { case confirmation, reason }
 
     /// What a key asks of the console.
@@ -18,11 +19,17 @@ public struct ConfirmAction: Sendable, Equatable {
         case enlarge
     }
 
+    /// The action confirmed: every word of the dialog comes from it.
     public let action: UserAction
+    /// The request of the targets' re-read (their answers carry it).
     public let request: Int
+    /// The targets, in order: the marked users of a reset, else the selected user.
     public let userIds: [Int]
+    /// Each target's re-read, as it stands.
     public internal(set) var reads: [Int: TargetRead]
+    /// The typed confirmation (an ID, a count or a login).
     public internal(set) var typedField: TextField
+    /// The optional reason or ticket, kept whole in the history.
     public internal(set) var reasonField = TextField(limit: ActionReason.maximumLength)
     /// Focus starts on the typed field, never on a "Yes".
     public internal(set) var field: Field = .confirmation
@@ -61,11 +68,13 @@ public struct ConfirmAction: Sendable, Equatable {
         return reason
     }
 
+    /// True while a target's re-read is awaited.
     public var readsPending: Bool { reads.values.contains(.reading) }
     /// Targets the server confirmed, in order.
     public var readable: [User] {
         userIds.compactMap { if case .read(let user)? = reads[$0] { user } else { nil } }
     }
+    /// True when Enter would send: the re-reads are in and the typed text matches.
     public var canConfirm: Bool { !readsPending && Confirmation.matches(typed, rule) }
 
     /// Takes the re-read of one target; true when it was the last one awaited.

@@ -8,11 +8,15 @@ public enum Pane: Int, Sendable, CaseIterable {
 /// Everything the console shows. Changed only by `update` (and the functions it calls):
 /// outside this module every property reads only.
 public struct ConsoleState: Sendable {
+    /// The terminal's size, in cells.
     public internal(set) var width: Int
     public internal(set) var height: Int
+    /// Where the console runs (fixed for a session).
     public internal(set) var environment: Environment
+    /// Box drawing and markers: UTF-8 or ASCII.
     public internal(set) var glyphs: Glyphs
 
+    /// The operator as `GET /v2/users/me` answered, and why it could not be read.
     public internal(set) var operatorUser: User?
     public internal(set) var operatorFailure: Failure?
 
@@ -20,6 +24,7 @@ public struct ConsoleState: Sendable {
     public internal(set) var users = UserTable()
     private(set) var search = SearchIndex()
     var positions: [Int: Int] = [:]
+    /// How loading the list stands, and the generation whose answers count.
     public internal(set) var load: LoadState = .loading(pages: 0)
     public internal(set) var loadGeneration = 0
     /// True while a reload (F5) shows the rows from before it, until its first page arrives.
@@ -32,6 +37,7 @@ public struct ConsoleState: Sendable {
 
     /// The `/` filter as typed.
     public internal(set) var filterField = TextField(limit: 80)
+    /// True while `/` is being typed.
     public internal(set) var filterEditing = false
     /// Positions in `users` that match the filter, in order.
     public internal(set) var visible: [Int] = []
@@ -40,25 +46,34 @@ public struct ConsoleState: Sendable {
     /// First row of `visible` shown.
     public internal(set) var scroll = 0
 
+    /// Users marked with Space for a bulk reset.
     public internal(set) var marked: Set<Int> = []
     /// The user to select again once a reload brings it back.
     public internal(set) var reselect: Int?
+    /// The pane ↑↓ move in.
     public internal(set) var focus: Pane = .users
+    /// What is open on top of the panes; it takes every key.
     public internal(set) var dialog: Dialog?
+    /// An action's response, in the detail pane.
     public internal(set) var response: ResponseView?
     /// The record read with Enter, if any.
     public internal(set) var record: RecordView?
+    /// The first row of the detail pane shown.
     public internal(set) var detailScroll = 0
 
     /// The history pane's actions, newest first.
     public internal(set) var history: [HistoryItem] = []
+    /// Why the history could not be read, and the entry selected in its pane.
     public internal(set) var historyFailure: Failure?
     public internal(set) var historyScroll = 0
 
     /// State-changing actions sent and not yet answered.
     public internal(set) var actionsInFlight = 0
+    /// The header's notice of what just happened.
     public internal(set) var status: StatusLine?
+    /// The number the next request takes (answers carry it back).
     public internal(set) var nextRequest = 1
+    /// True once the console is to close.
     public internal(set) var quitting = false
 
     public init(width: Int, height: Int, environment: Environment, ascii: Bool = false) {

@@ -20,9 +20,13 @@ public enum DialogCommand: Sendable, Equatable {
 /// not in the hint bar) and the help screen's text (nil: not in help). A row that types takes
 /// every printable character besides its keys.
 public struct DialogBinding: Sendable {
+    /// The keys that do it.
     public var keys: [Key]
+    /// What they do.
     public var command: DialogCommand
+    /// The hint bar's label; nil: not in the hint bar.
     public var hint: String?
+    /// The help screen's text; nil: not in help.
     public var help: String?
 
     public init(_ keys: [Key], _ command: DialogCommand, hint: String? = nil, help: String? = nil) {

@@ -11,9 +11,11 @@ public struct FindDialog: Sendable, Equatable {
         case search(String)
     }
 
+    /// The ID or login typed.
     public internal(set) var queryField = TextField(limit: 80)
     /// The request in flight, if any.
     public internal(set) var pending: Int?
+    /// Why the last search found nothing or failed.
     public internal(set) var failure: Failure?
 
     /// What was typed.

@@ -60,9 +60,13 @@ public struct HistoryItem: Sendable, Equatable {
     /// The action's name as the history records it (`reset-sessions`); kept for one this
     /// version does not know.
     public var actionName: String
+    /// The user acted on (nil for a record without one).
     public var target: Target?
+    /// Who did it.
     public var actor: Actor
+    /// The reason or ticket given.
     public var reason: String?
+    /// Where the action stands, in the one set of words.
     public var status: ActionStatus
     /// Nil while no outcome is recorded.
     public var answer: Answer?

@@ -2,6 +2,7 @@ import ECGridKit
 
 /// The log-in-again dialog: the login, the password (never drawn), the attempt in flight.
 public struct LoginDialog: Sendable, Equatable {
+    /// The text fields, in the order Tab visits them.
     public enum Field: Sendable { case login, password }
 
     /// What a key asks of the console.
@@ -13,10 +14,15 @@ public struct LoginDialog: Sendable, Equatable {
         case submit(login: String, password: Secret)
     }
 
+    /// The login, filled in with the operator's when known.
     public internal(set) var loginField: TextField
+    /// The password: never drawn, forgotten once sent.
     var passwordField = TextField(limit: 200)
+    /// The field typing goes to.
     public internal(set) var field: Field = .password
+    /// The attempt in flight, if any.
     public internal(set) var pending: Int?
+    /// Why the last attempt failed.
     public internal(set) var failure: Failure?
     /// Why it opened.
     public internal(set) var reason: String
