@@ -86,6 +86,21 @@ struct BindingTableTests {
         }
     }
 
+    @Test("the main view: every hinted key acts, and a key outside the table does nothing")
+    func mainView() {
+        var state = loadedState(width: 120, height: 40)
+        state.press(.down, .down, .down)
+        let hintBar = state.render().lines.last ?? ""
+        for binding in KeyBindings.table {
+            if let hint = binding.hint { #expect(hintBar.contains(hint), "\(hint) not in the hint bar") }
+            guard binding.hint != nil else { continue }
+            for key in binding.keys { #expect(Self.acted(key, on: state), "\(key) is hinted but does nothing") }
+        }
+        for key in Self.probes where KeyBindings.table.allSatisfy({ !$0.keys.contains(key) }) {
+            #expect(!Self.acted(key, on: state), "\(key) acts but is not in the binding table")
+        }
+    }
+
     @Test("the confirmation's help lines and the man page's come from its table")
     func confirmationHelp() {
         #expect(KeyBindings.dialogHelp.map(\.0) == ["Enter", "Tab", "Esc"])
