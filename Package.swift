@@ -60,7 +60,7 @@ let package = Package(
         ),
         .target(
             name: "ConsoleUI",
-            dependencies: ["ECGridKit", "IncidentLog"],
+            dependencies: ["ECGridKit"],
             swiftSettings: strict
         ),
         .target(

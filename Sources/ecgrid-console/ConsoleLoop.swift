@@ -79,7 +79,7 @@ enum ConsoleLoop {
             }
         }
         perform(state.start())
-        if let status { state.status = StatusLine(status, .info) }
+        if let status { perform(state.update(.notice(status))) }
         terminal.draw(state.render())
         while !state.quitting {
             if caught.withLock({ $0 }) != nil { break }

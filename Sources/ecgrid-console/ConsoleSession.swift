@@ -30,7 +30,7 @@ enum ConsoleSession {
             // closed as unknown are announced as such.
             let abandoned = try store.closeAbandonedIntents(forwardingTo: History.syslog(sandbox: options.sandbox))
                 .filter { $0.status != .missing }
-            if !abandoned.isEmpty { runner.post(.abandonedActions(abandoned)) }
+            if !abandoned.isEmpty { runner.post(.abandonedActions(abandoned.map(HistoryItem.init))) }
         } catch {
             runner.post(.historyLoaded(.failure(Failure(summary: "history", explanation: "\(error)"))))
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConsoleRuntime
 import ConsoleUI
 import ECGridKit
 import Foundation
@@ -60,7 +61,7 @@ enum History {
     /// Actions on `userIds` in the last hour, by anyone in this history (a team's shared file
     /// holds everyone's): `user 40011: reset 3 min ago by alice@jump1: INC-4711`.
     static func recentActions(on userIds: [Int], sandbox: Bool) -> [String] {
-        RecentActions.warnings(for: userIds, in: (try? store(sandbox: sandbox).entries()) ?? [])
+        RecentActions.warnings(for: userIds, in: ((try? store(sandbox: sandbox).entries()) ?? []).map(HistoryItem.init))
     }
 
     /// Reports (once) actions that earlier runs left without an outcome. Never fails a command.

@@ -121,7 +121,7 @@ struct TeamHistoryTests {
                 first.press(.enter)
                 first.press(.character("r"))
                 try await first.waitUntil("the dialog read its target") { state in
-                    if case .confirmReset(let confirm)? = state.dialog { return !confirm.readsPending }
+                    if case .confirmAction(let confirm)? = state.dialog { return !confirm.readsPending }
                     return false
                 }
                 first.type("40012")
