@@ -120,7 +120,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConsoleUITests",
-            dependencies: ["ConsoleUI", "ECGridKit", "IncidentLog"],
+            dependencies: ["ConsoleUI", "ECGridKit"],
             swiftSettings: strict
         ),
         .testTarget(

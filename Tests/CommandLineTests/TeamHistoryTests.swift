@@ -69,11 +69,11 @@ struct TeamHistoryTests {
                 environment["SSH_CLIENT"] = "192.0.2.7 50022 22"
                 let run = try await CLI.run(["reset", "40011", "--yes", "--reason", "INC-4711"], environment: environment)
                 #expect(run.status == 0)
-                let written = ContinuousClock.now
+                // No key is pressed and the console never polls: only the inotify watch can bring
+                // it in (how fast is a benchmark's business, not a test's: CI may be busy).
                 try await console.waitUntil("the other process's reset in the pane") { state in
                     state.history.contains { $0.target?.userId == 40011 && $0.status == .succeeded }
                 }
-                #expect(ContinuousClock.now - written < .seconds(1))
                 #expect(console.state.history.first?.actor.sshClient == "192.0.2.7")
 
                 // The operator at this console goes to reset the same user.
