@@ -127,11 +127,10 @@ struct TeamHistoryTests {
                 first.type("40012")
                 first.press(.enter)
                 try await first.waitUntil("the answer") { $0.actionsInFlight == 0 && $0.response.map { !$0.inFlight } == true }
-                let done = ContinuousClock.now
+                // The second console is not touched: only its inotify watch can bring the reset in.
                 try await second.waitUntil("the first console's reset in the second's pane") { state in
                     state.history.contains { $0.target?.userId == 40012 && $0.status == .succeeded }
                 }
-                #expect(ContinuousClock.now - done < .seconds(1))
             } catch {
                 await stop()
                 throw error
