@@ -1,4 +1,5 @@
 import ArgumentParser
+import ECGridActions
 import ECGridKit
 import Foundation
 import IncidentLog
@@ -26,19 +27,22 @@ struct Escalation {
         if !yes && !TerminalPrompt.available {
             throw refuse("no terminal to confirm on; nothing was sent. Pass --yes to \(action.verb) without asking.", json: json)
         }
-        let recorded: RecordedAction
+        let recorded: ActionReport
         do {
             recorded = try await withConnection(connection) { connection in
-                let client = ProgressReporter(output).observe(connection.client)
+                let progress = ProgressReporter(output)
+                let client = progress.observe(connection.client)
                 if !yes {
                     let target = try await client.user(id: userId).value
                     try confirm(target)
                 }
                 let recorder = try await History.recorder(
                     for: client, sandbox: self.connection.sandbox, profile: connection.profile?.name)
-                let result = await client.performRecorded(action, userId: userId, reason: reason, recorder: recorder)
+                let pipeline = ActionPipeline(client: client, recorder: recorder)
+                let result = await pipeline.run(action, userIds: [userId], reason: reason) { progress.show($0) }
                 for warning in recorder.takeWarnings() { Output.error("warning: \(warning)") }
-                return result
+                guard let report = result.first else { throw ECGridError(.invalidInput, detail: "no user to act on") }
+                return report
             }
         } catch let exit as ExitCode {
             throw exit
@@ -87,79 +91,11 @@ struct Escalation {
 
     var reasonLine: String { reason.map { "Reason: \(Output.safe($0))\n" } ?? "" }
 
-    func report(_ recorded: RecordedAction) {
-        let outcome = recorded.outcome
+    func report(_ recorded: ActionReport) {
         if json {
-            Output.json(EscalationReport(recorded, reason: reason))
-            return
+            Output.json(recorded.json)
+        } else {
+            for line in recorded.lines { Output.print(line) }
         }
-        let who = "\(outcome.userId) \(Output.safe(outcome.before?.login ?? ""))"
-        guard outcome.succeeded else {
-            let error = outcome.error
-            let code = [error?.httpStatus.map { "HTTP \($0)" }, error?.errorCode].compactMap { $0 }.joined(separator: " ")
-            Output.print("\(action.verb) \(who): \(outcome.status.shown)\(code.isEmpty ? "" : " (\(code))")\(outcome.sent ? "" : "; nothing was sent")")
-            if let error { Output.print("  " + error.explanation) }
-            if let message = outcome.exchange?.message ?? error?.serverMessage { Output.print("  Server said: \(message)") }
-            if outcome.outcomeUnknown {
-                Output.print("  The request reached the server and no usable answer came back: it may have acted. "
-                    + "Check with 'ecgrid-console users show \(outcome.userId)' before repeating it.")
-            }
-            return
-        }
-        let exchange = outcome.exchange
-        let timing = exchange.map { " (HTTP \($0.httpStatus ?? 200), \($0.latencyMs) ms)" } ?? ""
-        switch action {
-        case .rotateKey:
-            Output.print("rotate-key \(who): \(outcome.status.shown)\(timing). The old key no longer works.")
-            Output.print("New API key (shown this once, recorded nowhere; hand it over by a safe channel):")
-            Output.print("  \(outcome.newKey?.revealed ?? "(none)")")
-        case .terminate:
-            Output.print("terminate \(who): \(outcome.status.shown)\(timing). Status now: \(outcome.after?.status?.rawValue ?? "unknown").")
-        case .resetSessions:
-            Output.print("reset \(who): \(outcome.status.shown)\(timing).")
-        }
-    }
-}
-
-/// `--json` report of an escalation. `apiKey` only for a successful rotation.
-struct EscalationReport: Encodable {
-    var action: String
-    var userId: Int
-    var login: String?
-    var succeeded: Bool
-    var sent: Bool
-    /// `succeeded`, `failed`, `unknown` (sent, no usable answer: check) or `not-sent`.
-    var outcome: String
-    var httpStatus: Int?
-    var errorCode: String?
-    var message: String?
-    var explanation: String?
-    var status: String?
-    var apiKey: String?
-    var latencyMs: Int?
-    var attempts: Int?
-    var reason: String?
-    var actionId: String?
-    var historyFailure: String?
-
-    init(_ recorded: RecordedAction, reason: String?) {
-        let outcome = recorded.outcome
-        action = outcome.action.historyName
-        userId = outcome.userId
-        login = outcome.before?.login
-        succeeded = outcome.succeeded
-        sent = outcome.sent
-        self.outcome = outcome.outcomeWord
-        httpStatus = outcome.exchange?.httpStatus ?? outcome.error?.httpStatus
-        errorCode = outcome.error?.errorCode
-        message = outcome.exchange?.message ?? outcome.error?.serverMessage
-        explanation = outcome.error?.explanation
-        status = (outcome.after ?? outcome.before)?.status?.rawValue
-        apiKey = outcome.newKey?.revealed
-        latencyMs = outcome.exchange?.latencyMs
-        attempts = outcome.exchange?.attempts
-        self.reason = reason
-        actionId = recorded.intent?.actionId
-        historyFailure = recorded.historyFailure
     }
 }

@@ -116,27 +116,11 @@ enum Output {
         return out
     }
 
-    /// An aligned table. Cells are sanitised and cut to their column's width. Written at once.
+    /// An aligned table (`TextTable`). Cells are sanitised and cut to their column's width.
+    /// Written at once.
     static func table(_ headers: [String], _ rows: [[String]], rightAligned: Set<Int> = [], maxWidths: [Int: Int] = [:]) {
-        let safeRows = rows.map { $0.map(safe) }
-        var widths = headers.map { TerminalText.width($0) }
-        for row in safeRows {
-            for (index, cell) in row.enumerated() where index < widths.count {
-                widths[index] = max(widths[index], min(TerminalText.width(cell), maxWidths[index] ?? 40))
-            }
-        }
-        var out: [UInt8] = []
-        func render(_ cells: [String]) {
-            var line = cells.enumerated().map { index, cell in
-                TerminalText.fit(cell, to: widths[index], ascii: !utf8, alignRight: rightAligned.contains(index))
-            }.joined(separator: "  ")
-            while line.last == " " { line.removeLast() }
-            out.append(contentsOf: line.utf8)
-            out.append(10)
-        }
-        render(headers)
-        for row in safeRows { render(row) }
-        write(out)
+        let table = TextTable(headers, rows.map { $0.map(safe) }, rightAligned: rightAligned, maxWidths: maxWidths)
+        write(Array(table.text(ascii: !utf8).utf8))
     }
 
     /// Writes bytes to standard output, all of them, in large writes.
@@ -159,50 +143,9 @@ enum Output {
     static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
 }
 
-/// Exit statuses of the command line.
-enum ExitStatus {
-    /// Every requested action succeeded.
-    static let success: Int32 = 0
-    /// At least one request failed at the server or on the way.
-    static let failure: Int32 = 1
-    /// Refused before anything was sent: bad input, no credential, not confirmed, read-only,
-    /// a history that cannot be written.
-    static let refused: Int32 = 2
-    /// A usage error: an unknown option, a missing argument (from the argument parser).
-    static let usage: Int32 = 64
-
-    /// The lines `--help` shows.
-    static let help = "Exit status: 0 every requested action succeeded; 1 an action failed, or its outcome is "
-        + "unknown; 2 refused before anything was sent (bad input, no credential, not confirmed, read-only, "
-        + "a history that cannot be written); 64 usage error. With --json, a failure prints {\"error\": {...}} "
-        + "on standard output."
-
-    static func code(for error: ECGridError) -> Int32 {
-        switch error.kind {
-        case .missingCredentials, .invalidURL, .insecureURL, .invalidInput: refused
-        default: failure
-        }
-    }
-
-    /// The status of a run of actions: 1 when one was sent and failed or its outcome is
-    /// unknown (or its outcome could not be recorded), else 2 when one was refused before
-    /// sending, else 0. A target whose re-read failed at the server counts as failed.
-    static func code(for outcomes: [ActionOutcome], historyFailed: Bool = false) -> Int32 {
-        if historyFailed { return failure }
-        var worst = success
-        for outcome in outcomes {
-            switch outcome.status {
-            case .succeeded: continue
-            case .failed, .unknown, .inFlight, .missing: return failure
-            case .notSent:
-                let code = outcome.error.map(code(for:)) ?? failure
-                if code == failure { return failure }
-                worst = refused
-            }
-        }
-        return worst
-    }
-}
+/// The exit statuses (ECGridKit's `ExitStatus`), named here for the files of this target that
+/// do not import ECGridKit.
+typealias ExitStatus = ECGridKit.ExitStatus
 
 /// A refusal before anything was sent: a line on standard error, `{"error": {...}}` on
 /// standard output with `--json`, and exit status 2.
