@@ -99,3 +99,19 @@ struct Escalation {
         }
     }
 }
+
+/// The options `rotate-key` and `terminate` share.
+struct EscalationOptions: ParsableArguments {
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var target: UserIDArgument
+    @Flag(help: "Do not ask (for scripts).") var yes = false
+    @Option(help: "Why: a ticket or incident reference, kept in the history.") var reason: String?
+
+    /// The escalation these options ask for.
+    func escalation(_ action: UserAction) throws -> Escalation {
+        Escalation(
+            action: action, connection: connection, json: output.json, userId: try target.id(json: output.json), yes: yes,
+            reason: reason, output: output)
+    }
+}
