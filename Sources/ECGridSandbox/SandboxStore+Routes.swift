@@ -1,64 +1,30 @@
 import ECGridKit
 import Foundation
-import JWTKit
 
-/// Which API call a request is: the path and method, as ECGrid's REST v2 names them.
 extension SandboxStore {
-    func route(_ request: SandboxRequest) async -> SandboxReply {
-        let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        guard parts.count >= 3, parts[0] == "v2" else { return .fail(404, "ObjectNotFound", "No such endpoint.") }
-        let method = request.method
-        func allow(_ allowed: String) -> SandboxReply? {
-            method == allowed ? nil
-                : .fail(405, "InvalidParameter", "\(method) is not allowed on \(request.path); use \(allowed).")
-        }
-        switch (parts[1], parts[2], parts.count) {
-        case ("auth", "version", 3):
-            return allow("GET") ?? .ok("2.6.0-sandbox")
-        case ("auth", "login", 3):
-            if let refused = allow("POST") { return refused }
-            return await login(request)
-        case ("auth", "refresh", 3):
-            if let refused = allow("POST") { return refused }
-            return await refresh(request)
-        case ("auth", "session", 3):
-            if let refused = allow("POST") { return refused }
-            return await authenticated(request) { caller, session in self.sessionInfo(caller, session) }
-        case ("auth", "logout", 3):
-            if let refused = allow("POST") { return refused }
-            return await authenticated(request) { _, session in self.logout(session) }
-        case ("users", "list", 3):
-            if let refused = allow("POST") { return refused }
-            return await authenticated(request) { caller, _ in self.list(caller, request.body) }
-        case ("users", "me", 3):
-            if let refused = allow("GET") { return refused }
-            return await authenticated(request) { caller, _ in self.show(caller, caller.record.userId) }
-        case ("users", "by-name", 3):
-            if let refused = allow("POST") { return refused }
-            return await authenticated(request) { caller, _ in self.byName(caller, request.body) }
-        case ("users", "role", 3):
-            if let refused = allow("POST") { return refused }
-            return await authenticated(request) { caller, _ in self.role(caller, request.body) }
-        case ("users", "reset", 4), ("users", "key-generate", 4), ("users", "key", 4):
-            let allowed = parts[2] == "key" ? "GET" : "POST"
-            if let refused = allow(allowed) { return refused }
-            guard let target = Int(parts[3]) else { return .fail(400, "InvalidParameter", "User ID must be a number.") }
-            return await authenticated(request) { caller, _ in
-                switch parts[2] {
-                case "reset": self.reset(caller, target)
-                case "key-generate": self.generateKey(caller, target)
-                default: self.showKey(caller, target)
-                }
-            }
-        case ("users", let id, 3):
-            guard let target = Int(id) else { return .fail(400, "InvalidParameter", "User ID must be a number.") }
-            switch method {
-            case "GET": return await authenticated(request) { caller, _ in self.show(caller, target) }
-            case "DELETE": return await authenticated(request) { caller, _ in self.terminate(caller, target) }
-            default: return .fail(405, "InvalidParameter", "\(method) is not allowed on \(request.path).")
-            }
-        default:
-            return .fail(404, "ObjectNotFound", "No such endpoint.")
+    /// One call of the API, as `SandboxRoutes` found it from the path and method.
+    enum Call: Sendable {
+        case version, login, refresh, session, logout, list, me, byName, role
+        case reset(Int), generateKey(Int), showKey(Int), show(Int), terminate(Int)
+    }
+
+    /// Answers a call: the credential checked first for every call but version, login and refresh.
+    func answer(_ call: Call, _ request: SandboxRequest) async -> SandboxReply {
+        switch call {
+        case .version: return .ok("2.6.0-sandbox")
+        case .login: return await login(request)
+        case .refresh: return await refresh(request)
+        case .session: return await authenticated(request) { caller, session in self.sessionInfo(caller, session) }
+        case .logout: return await authenticated(request) { _, session in self.logout(session) }
+        case .list: return await authenticated(request) { caller, _ in self.list(caller, request.body) }
+        case .me: return await authenticated(request) { caller, _ in self.show(caller, caller.record.userId) }
+        case .byName: return await authenticated(request) { caller, _ in self.byName(caller, request.body) }
+        case .role: return await authenticated(request) { caller, _ in self.role(caller, request.body) }
+        case .reset(let id): return await authenticated(request) { caller, _ in self.reset(caller, id) }
+        case .generateKey(let id): return await authenticated(request) { caller, _ in self.generateKey(caller, id) }
+        case .showKey(let id): return await authenticated(request) { caller, _ in self.showKey(caller, id) }
+        case .show(let id): return await authenticated(request) { caller, _ in self.show(caller, id) }
+        case .terminate(let id): return await authenticated(request) { caller, _ in self.terminate(caller, id) }
         }
     }
 }

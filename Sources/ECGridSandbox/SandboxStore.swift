@@ -129,7 +129,7 @@ public actor SandboxStore {
 
     /// Answers one API request.
     public func handle(_ request: SandboxRequest) async -> SandboxReply {
-        let reply = await route(request)
+        let reply = await SandboxRoutes.dispatch(request, store: self)
         record(request.method, request.path, reply.status)
         return reply
     }
