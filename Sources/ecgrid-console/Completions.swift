@@ -30,25 +30,14 @@ extension ActionStatus: ExpressibleByArgument {}
 /// `history --action` takes a `UserAction` by the name the history records.
 extension UserAction: ExpressibleByArgument {}
 
-extension AuthLevel {
-    /// `--auth-level`: a documented level, matched case-insensitively (`mailboxuser`); any
-    /// other is a usage error (exit 64) that names the known ones.
-    static func argument(_ text: String) throws -> AuthLevel {
-        let level = AuthLevel.parse(text)
-        guard level.isKnown else {
-            throw ValidationError("Unknown AuthLevel '\(text)'. Known: \(AuthLevel.ordered.map(\.rawValue).joined(separator: ", ")).")
+extension OpenNameSet {
+    /// An option's value (`--auth-level`, `--status`): a known name, matched case-insensitively
+    /// (`mailboxuser`); any other is a usage error (exit 64) that names the known ones.
+    static func argument(_ text: String, kind: String) throws -> Self {
+        let value = parse(text)
+        guard value.isKnown else {
+            throw ValidationError("Unknown \(kind) '\(text)'. Known: \(documented.map(\.rawValue).joined(separator: ", ")).")
         }
-        return level
-    }
-}
-
-extension UserStatus {
-    /// `--status`: a documented status, matched case-insensitively; any other is a usage error.
-    static func argument(_ text: String) throws -> UserStatus {
-        let status = UserStatus.parse(text)
-        guard status.isKnown else {
-            throw ValidationError("Unknown status '\(text)'. Known: \(UserStatus.all.map(\.rawValue).joined(separator: ", ")).")
-        }
-        return status
+        return value
     }
 }

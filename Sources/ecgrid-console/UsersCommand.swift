@@ -17,10 +17,10 @@ struct ListUsers: AsyncParsableCommand {
     @Option(help: "Only this network.") var network: Int?
     @Option(help: "Only this mailbox.") var mailbox: Int?
     @Option(name: .customLong("auth-level"), help: "Only this AuthLevel (Root … General).",
-        completion: Completions.authLevels, transform: AuthLevel.argument)
+        completion: Completions.authLevels, transform: { try AuthLevel.argument($0, kind: "AuthLevel") })
     var authLevel: AuthLevel?
     @Option(help: "Only this status (Development, Active, Preproduction, Suspended, Terminated).",
-        completion: Completions.statuses, transform: UserStatus.argument)
+        completion: Completions.statuses, transform: { try UserStatus.argument($0, kind: "status") })
     var status: UserStatus?
     @Option(help: "Stop after this many users.") var limit: Int?
     @Option(name: .customLong("page-size"), help: "Records asked for per page (1 to 1000).") var pageSize = 100
