@@ -1,4 +1,6 @@
+import ArgumentParser
 import ConsoleProfiles
+import ConsoleTerminal
 import ECGridKit
 import ECGridSandbox
 import Foundation
@@ -34,6 +36,23 @@ struct Connection {
             baseURL: settings.baseURL, transport: transport, credentials: settings.credential.map(StaticCredential.init),
             timeout: timeout)
         return Connection(client: client, transport: transport, sandbox: nil, profile: profile)
+    }
+
+    /// The connection a full-screen console runs on: the terminal is checked first (exit 2,
+    /// nothing sent, when it cannot show the console), then the connection is opened (a failure
+    /// reported as every command reports one).
+    static func openForConsole(_ options: ConnectionOptions, requireCredential: Bool = true) async throws -> Connection {
+        do {
+            try CursesTerminal.preflight()
+        } catch {
+            Output.error("error: \(error)")
+            throw ExitCode(ExitStatus.refused)
+        }
+        do {
+            return try await open(options, requireCredential: requireCredential)
+        } catch {
+            throw fail(error, json: false)
+        }
     }
 
     func close() async {
