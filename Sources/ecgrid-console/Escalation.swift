@@ -57,14 +57,7 @@ struct Escalation {
 
     /// Shows the target and what the action does, and asks for the typed confirmation.
     func confirm(_ target: User) throws {
-        let verb = switch action {
-        case .resetSessions: "reset the sessions of"
-        case .rotateKey: "generate a new API key for"
-        case .terminate: "terminate"
-        }
-        var prompt = "About to \(verb) this user:\n"
-        prompt += "  \(target.userId)  \(Output.safe(target.login))  \(Output.safe(target.displayName))  "
-            + "\(target.place)  \(target.authLevel?.rawValue ?? "-")  \(target.status?.rawValue ?? "-")\n"
+        var prompt = ConfirmationPrompt.head(action, users: 1, target: target, safe: Output.safe)
         // The one rule (as in the console): the answer comes from the re-read and is never empty.
         let rule = Confirmation.expected(action, targets: [userId], readable: [target])
         guard case .answer(let expected) = rule else {
@@ -72,24 +65,13 @@ struct Escalation {
             let why = if case .refused(let why) = rule { why } else { "nothing to confirm" }
             throw refuse("\(why); nothing was sent.", json: json)
         }
-        switch action {
-        case .rotateKey:
-            prompt += "A new API key is generated; the user's current key STOPS WORKING AT ONCE, for every script\n"
-                + "and system that uses it. The new key is shown once, here, and recorded nowhere.\n"
-            prompt += reasonLine + "Type the user ID (\(expected)) to confirm, or press Enter to cancel: "
-        case .terminate:
-            prompt += "PERMANENT: the account is terminated and CANNOT BE UNDONE. Every session and API key of the\n"
-                + "user stops working at once.\n"
-            prompt += reasonLine + "Type the user's login (\(Output.safe(expected))) to confirm, or press Enter to cancel: "
-        case .resetSessions:
-            prompt += reasonLine + "Type the user ID (\(expected)) to confirm, or press Enter to cancel: "
-        }
+        if action != .resetSessions { prompt += ConfirmationPrompt.warning(action) }
+        prompt += ConfirmationPrompt.reason(reason, safe: Output.safe)
+            + ConfirmationPrompt.question(action, users: 1, expected: expected, safe: Output.safe)
         guard let answer = TerminalPrompt.ask(prompt), Confirmation.matches(answer.trimmingCharacters(in: .whitespaces), rule) else {
             throw refuse("not confirmed; nothing was sent.", json: json, kind: "notConfirmed")
         }
     }
-
-    var reasonLine: String { reason.map { "Reason: \(Output.safe($0))\n" } ?? "" }
 
     func report(_ recorded: ActionReport) {
         if json {

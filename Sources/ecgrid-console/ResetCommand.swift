@@ -112,10 +112,8 @@ struct ResetCommand: AsyncParsableCommand {
         }
         let table = TextTable(User.tableHeaders, rows.map { $0.map(Output.safe) }, defaultMaxWidth: 32, indent: "  ")
             .text(ascii: !Output.utf8)
-        var prompt = "About to reset the sessions of \(ids.count == 1 ? "this user" : "these \(ids.count) users"):\n"
-        prompt += table
-        prompt += "Every open bearer (JWT) session is invalidated; they must log in again. API keys keep working.\n"
-        if let reason { prompt += "Reason: \(Output.safe(reason))\n" }
+        var prompt = ConfirmationPrompt.head(.resetSessions, users: ids.count, target: nil) + table
+        prompt += ConfirmationPrompt.warning(.resetSessions) + ConfirmationPrompt.reason(reason, safe: Output.safe)
         for recent in History.recentActions(on: ids, sandbox: connection.sandbox) { prompt += "Recent: \(Output.safe(recent))\n" }
         // The one rule: an answer from a successful re-read, never empty; else refused.
         let rule = Confirmation.expected(.resetSessions, targets: ids, readable: readable)
@@ -124,9 +122,7 @@ struct ResetCommand: AsyncParsableCommand {
             let why = if case .refused(let why) = rule { why } else { "nothing to confirm" }
             throw refuse("\(why); nothing was sent.", json: output.json)
         }
-        prompt += ids.count == 1
-            ? "Type the user ID (\(expected)) to confirm, or press Enter to cancel: "
-            : "Type the number of users (\(expected)) to confirm, or press Enter to cancel: "
+        prompt += ConfirmationPrompt.question(.resetSessions, users: ids.count, expected: expected, safe: Output.safe)
         guard let answer = TerminalPrompt.ask(prompt), Confirmation.matches(answer.trimmingCharacters(in: .whitespaces), rule) else {
             throw refuse("not confirmed; nothing was sent.", json: output.json, kind: "notConfirmed")
         }
