@@ -33,7 +33,9 @@ extension ECGridClient {
             var nextPage = 1
             var inFlight = 0
             func launchMore() {
-                while inFlight < concurrency, nextPage <= (walk.lastPage ?? Int.max) {
+                // A window of `concurrency` pages past the ones known full: however the answers
+                // are ordered, at most that many are asked for past the end.
+                while inFlight < concurrency, nextPage <= min(walk.lastPage ?? Int.max, walk.fullThrough + concurrency) {
                     let pageNo = nextPage
                     var query = filter
                     query.pageNo = pageNo
@@ -66,6 +68,8 @@ struct PageWalk {
     var lastPage: Int?
     var endFound = false
     var records = 0
+    /// Pages 1 through this one have all come back full.
+    private(set) var fullThrough = 0
     /// Pages up to this one have been handed out by `readyBatches`.
     private var toldThrough = 0
     private var told = Set<Int>()
@@ -87,6 +91,7 @@ struct PageWalk {
             pages[pageNo] = users
             records += users.count
         }
+        while let next = pages[fullThrough + 1], next.count == pageSize { fullThrough += 1 }
         let progress = ECGridClient.PageProgress(pagesLoaded: pages.count, recordsLoaded: records, endFound: endFound)
         if pageNo > 1, users.count == pageSize, let previous = pages[pageNo - 1], previous == users {
             // The server ignores pageNo: every page is the same.
