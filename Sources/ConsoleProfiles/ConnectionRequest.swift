@@ -10,6 +10,7 @@ public struct ConnectionRequest: Sendable, Equatable {
     /// `--read-only`.
     public var readOnly: Bool
 
+    /// The flags as given (nil and false: not given).
     public init(baseURL: String? = nil, sandbox: Bool = false, profile: String? = nil, readOnly: Bool = false) {
         self.baseURL = baseURL
         self.sandbox = sandbox

@@ -12,11 +12,15 @@ public struct ConnectionSettings: Sendable {
         case flag, environment, profile, production
     }
 
+    /// Where the requests go.
     public var baseURL: BaseURL
+    /// Which of the flag, the environment, the profile and the default gave `baseURL`.
     public var baseURLSource: Source
     /// Nil only when no credential was required and none was found.
     public var credential: Credential?
+    /// One more CA to trust (verification stays on), when one is named.
     public var trust: TrustedCA?
+    /// The profile in use, if any.
     public var profile: Profile?
 
     /// Resolves the settings for a run against a real service (not `--sandbox`). Throws

@@ -17,6 +17,7 @@ public struct ActionPipeline: Sendable {
     /// Where the intents and outcomes are written.
     public let recorder: ActionRecorder
 
+    /// A pipeline sending on `client` and recording with `recorder`.
     public init(client: ECGridClient, recorder: ActionRecorder) {
         self.client = client
         self.recorder = recorder

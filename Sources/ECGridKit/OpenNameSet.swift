@@ -10,6 +10,7 @@ public protocol OpenNameSet: RawRepresentable, Hashable, Sendable, Codable, Cust
 }
 
 extension OpenNameSet {
+    /// None by default.
     public static var alsoKnown: [Self] { [] }
 
     public var description: String { rawValue }
