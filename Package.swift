@@ -53,6 +53,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // "Record, then send": the one action pipeline, above the client and the history.
+        .target(name: "ECGridActions", dependencies: ["ECGridKit", "IncidentLog"], swiftSettings: strict),
         .target(
             name: "ConsoleProfiles",
             dependencies: ["ECGridKit", .product(name: "TOMLKit", package: "TOMLKit")],
@@ -65,7 +67,7 @@ let package = Package(
         ),
         .target(
             name: "ConsoleRuntime",
-            dependencies: ["ConsoleUI", "ECGridKit", "IncidentLog"],
+            dependencies: ["ConsoleUI", "ECGridKit", "IncidentLog", "ECGridActions"],
             swiftSettings: strict
         ),
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
@@ -99,6 +101,7 @@ let package = Package(
             name: "ecgrid-console",
             dependencies: [
                 "ECGridKit",
+                "ECGridActions",
                 "ECGridSandbox",
                 "IncidentLog",
                 "ConsoleUI",
@@ -129,6 +132,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ECGridActionsTests",
+            dependencies: ["ECGridActions", "ECGridKit", "IncidentLog", "ECGridSandbox"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "IncidentLogTests",
             dependencies: ["ECGridKit", "IncidentLog"],
             swiftSettings: strict
@@ -136,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "CommandLineTests",
             dependencies: [
-                "ECGridKit", "ECGridSandbox", "IncidentLog", "ConsoleUI", "ConsoleRuntime", "ecgrid-console",
+                "ECGridKit", "ECGridActions", "ECGridSandbox", "IncidentLog", "ConsoleUI", "ConsoleRuntime", "ecgrid-console",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "X509", package: "swift-certificates"),

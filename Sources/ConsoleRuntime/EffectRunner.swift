@@ -1,4 +1,5 @@
 import ConsoleUI
+import ECGridActions
 import ECGridKit
 import Foundation
 import IncidentLog

@@ -64,7 +64,7 @@ extension ConsoleState {
     func historyDetail(_ entry: HistoryItem) -> String {
         var parts: [String] = []
         if let answer = entry.answer {
-            parts.append(answer.httpStatus.map { Headline.text(httpStatus: $0, code: answer.errorCode) }
+            parts.append(answer.httpStatus.map { Headline.of(httpStatus: $0, code: answer.errorCode) }
                 ?? answer.errorKind ?? "no HTTP answer")
             if answer.sessionsBefore != nil || answer.sessionsAfter != nil {
                 parts.append("sessions \(answer.sessionsBefore.map(String.init) ?? "?") \(glyphs.arrow) "

@@ -41,7 +41,7 @@ extension ResponseView {
                     + "\(count(outcome.sessionsBefore)) \(glyphs.arrow) \(count(outcome.sessionsAfter))  \(outcome.exchange?.latencyMs ?? 0) ms"))
             } else {
                 let error = outcome.error
-                lines.append(StyledLine("x \(who)  \(outcome.status.shown)  \(error?.headline() ?? ""): \(error?.explanation ?? "no answer")",
+                lines.append(StyledLine("x \(who)  \(outcome.status.shown)  \(error?.headline ?? ""): \(error?.explanation ?? "no answer")",
                     outcome.status == .unknown ? .warning : .failure))
             }
             if let failure = result.historyFailure { lines.append(StyledLine("  ! \(failure)", .warning)) }

@@ -123,6 +123,12 @@ public final class AsyncHTTPTransport: HTTPTransport {
                 break
             }
         }
+        if let known = mapTyped(error) { return known }
+        return mapByText(error)
+    }
+
+    /// The errors told apart by their type: TLS, HTTP parsing, size, connection, system calls.
+    private static func mapTyped(_ error: any Error) -> ECGridError? {
         if let tlsError = error as? NIOSSLError {
             return ECGridError(.tlsFailure, detail: TLSFailureReason.words(for: tlsError))
         }
@@ -157,6 +163,11 @@ public final class AsyncHTTPTransport: HTTPTransport {
             default: break
             }
         }
+        return nil
+    }
+
+    /// The rest, told apart by their words (errors NIO wraps in types this code cannot name).
+    private static func mapByText(_ error: any Error) -> ECGridError {
         let typeName = String(reflecting: type(of: error))
         let text = String(describing: error)
         if text.contains("connectionRefused") || text.contains("ECONNREFUSED") || text.contains("Connection refused")

@@ -89,10 +89,10 @@ public struct HistoryEntry: Sendable, Encodable {
 public struct HistoryFilter: Sendable {
     public var userId: Int?
     public var since: Date?
-    public var action: String?
+    public var action: UserAction?
     public var status: ActionStatus?
 
-    public init(userId: Int? = nil, since: Date? = nil, action: String? = nil, status: ActionStatus? = nil) {
+    public init(userId: Int? = nil, since: Date? = nil, action: UserAction? = nil, status: ActionStatus? = nil) {
         self.userId = userId
         self.since = since
         self.action = action
@@ -102,7 +102,7 @@ public struct HistoryFilter: Sendable {
     public func matches(_ entry: HistoryEntry) -> Bool {
         if let userId, entry.target?.userId != userId { return false }
         if let since, let time = ECGridDate(parsing: entry.time), time.date < since { return false }
-        if let action, entry.action != action { return false }
+        if let action, entry.action != action.historyName { return false }
         if let status, entry.status != status { return false }
         return true
     }
@@ -134,33 +134,7 @@ extension HistoryStore {
             var check = HistoryAppend(record: nil, discontinuity: nil, warnings: [])
             _ = try continuity(descriptor, into: &check)
             if let cut = check.discontinuity { written.append(cut) }
-            // Every command runs this at start: records are paired by their heads, read from the
-            // bytes, and only intents left open are decoded, so a long history costs a scan, not
-            // a decode of every record.
-            var lines = HistoryLine.split(try Self.readAll(descriptor, path: path), decode: false)
-            var open: [String: Int] = [:]
-            var cut: Set<String> = []
-            let decoder = JSONDecoder()
-            for index in lines.indices {
-                var head = lines[index].head
-                if head == nil {
-                    lines[index].record = try? decoder.decode(HistoryRecord.self, from: Data(lines[index].bytes))
-                    head = lines[index].record.map { ($0.kind, $0.actionId) }
-                }
-                guard let head else { continue }
-                switch head.kind {
-                case .intent: open[head.actionId] = index
-                case .outcome:
-                    open[head.actionId] = nil
-                    cut.remove(head.actionId)
-                case .discontinuity: cut.formUnion(open.keys)
-                }
-            }
-            let candidates = open.values.sorted().map { index in
-                var line = lines[index]
-                if line.record == nil { line.record = try? decoder.decode(HistoryRecord.self, from: Data(line.bytes)) }
-                return line
-            }
+            let (candidates, cut) = Self.openIntents(in: try Self.readAll(descriptor, path: path))
             var entries = HistoryEntry.entries(from: candidates)
             for position in entries.indices where cut.contains(entries[position].actionId) && entries[position].status == .unknown {
                 entries[position].status = .missing
@@ -185,5 +159,37 @@ extension HistoryStore {
             }
             return abandoned + missing
         }
+    }
+
+    /// The intents without an outcome, in file order, and the action IDs of those a
+    /// discontinuity followed (their outcome may have been cut). Records are paired by their
+    /// heads, read from the bytes, and only the open intents are decoded: every command runs
+    /// this at start, so a long history costs a scan, not a decode of every record.
+    static func openIntents(in bytes: [UInt8]) -> (lines: [HistoryLine], cut: Set<String>) {
+        var lines = HistoryLine.split(bytes, decode: false)
+        var open: [String: Int] = [:]
+        var cut: Set<String> = []
+        let decoder = JSONDecoder()
+        for index in lines.indices {
+            var head = lines[index].head
+            if head == nil {
+                lines[index].record = try? decoder.decode(HistoryRecord.self, from: Data(lines[index].bytes))
+                head = lines[index].record.map { ($0.kind, $0.actionId) }
+            }
+            guard let head else { continue }
+            switch head.kind {
+            case .intent: open[head.actionId] = index
+            case .outcome:
+                open[head.actionId] = nil
+                cut.remove(head.actionId)
+            case .discontinuity: cut.formUnion(open.keys)
+            }
+        }
+        let candidates = open.values.sorted().map { index in
+            var line = lines[index]
+            if line.record == nil { line.record = try? decoder.decode(HistoryRecord.self, from: Data(line.bytes)) }
+            return line
+        }
+        return (candidates, cut)
     }
 }

@@ -7,23 +7,11 @@ import IncidentLog
 
 /// The history of this machine's operator, as the commands use it.
 enum History {
-    /// The history file. Sandbox actions go to `sandbox-history.jsonl` beside the real one
-    /// (unless ECGRID_CONSOLE_HISTORY names a file), so training never mixes with incidents.
-    static func store(sandbox: Bool = false) -> HistoryStore {
-        let environment = ProcessInfo.processInfo.environment
-        let path = HistoryStore.defaultPath(environment: environment)
-        guard sandbox, (environment["ECGRID_CONSOLE_HISTORY"] ?? "").isEmpty else { return HistoryStore(path: path) }
-        return HistoryStore(path: (path as NSString).deletingLastPathComponent + "/sandbox-history.jsonl")
-    }
+    /// The history file (`HistoryStore.forRun`).
+    static func store(sandbox: Bool = false) -> HistoryStore { HistoryStore.forRun(sandbox: sandbox) }
 
-    /// The copy of every record to the system log. `ECGRID_CONSOLE_SYSLOG` unset: on when the
-    /// host has a log socket (journald's native one, else /dev/log); `off`: none; a path: that
-    /// socket. The sandbox's history (training) is copied only to a socket named explicitly.
-    static func syslog(sandbox: Bool = false) -> SyslogForwarder? {
-        let setting = ProcessInfo.processInfo.environment["ECGRID_CONSOLE_SYSLOG"]
-        if sandbox, !(setting ?? "").hasPrefix("/") { return nil }
-        return SyslogForwarder.from(setting)
-    }
+    /// The copy of every record to the system log (`SyslogForwarder.forRun`).
+    static func syslog(sandbox: Bool = false) -> SyslogForwarder? { SyslogForwarder.forRun(sandbox: sandbox) }
 
     /// A recorder for actions against `client`, with the operator's ECGrid identity. Throws
     /// exit status 2 (nothing sent) when the history path is unsafe: a symbolic link, or in a

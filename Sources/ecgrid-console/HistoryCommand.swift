@@ -25,9 +25,9 @@ struct ShowHistory: ParsableCommand {
     @Option(help: "Only actions on this user ID.") var user: Int?
     @Option(help: ArgumentHelp("Only since this time: 2026-11-24, an ISO date-time, or an age like 90m, 12h, 7d.", valueName: "date"))
     var since: String?
-    @Option(help: "Only this action: reset-sessions, generate-api-key, terminate-user.", completion: Completions.actions)
-    var action: String?
-    @Option(help: "Only this outcome: succeeded, failed, unknown, not-sent, in-flight, missing.")
+    @Option(help: "Only this action, as the history names it.")
+    var action: UserAction?
+    @Option(help: "Only this outcome.")
     var outcome: ActionStatus?
     @Option(help: "At most this many entries.") var limit: Int?
     @Option(name: .customLong("file"), help: ArgumentHelp(

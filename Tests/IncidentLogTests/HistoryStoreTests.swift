@@ -223,7 +223,7 @@ struct HistoryStoreTests {
         try threeRecords(history)
         #expect(try history.store.entries(HistoryFilter(userId: 2)).map { $0.target?.userId } == [2])
         #expect(try history.store.entries(HistoryFilter(status: .failed)).count == 1)
-        #expect(try history.store.entries(HistoryFilter(action: "terminate-user")).isEmpty)
+        #expect(try history.store.entries(HistoryFilter(action: .terminate)).isEmpty)
         #expect(try history.store.entries(HistoryFilter(since: Date().addingTimeInterval(3600))).isEmpty)
         #expect(try history.store.entries().map { $0.target?.userId } == [2, 1])
     }
