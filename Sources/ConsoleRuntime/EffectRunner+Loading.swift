@@ -1,43 +1,22 @@
 import ConsoleUI
 import ECGridKit
+import Synchronization
 
 extension EffectRunner {
-    /// Walks the pages: the first one at once, then four at a time, posting each batch in order.
+    /// Walks the pages with the client's one page walker (the same as `users list`), four at a
+    /// time, posting each batch in order as soon as every page before it has come, and a last
+    /// empty batch that says the list is complete.
     func loadUsers(_ generation: Int) async {
-        let pageSize = self.pageSize
-        let filters = self.filters
-        func page(_ number: Int) -> UserListQuery {
-            var query = filters
-            query.pageNo = number
-            query.recordsPerPage = pageSize
-            return query
-        }
-        var pageNo = 1
-        var loaded = 0
+        let pages = Mutex(0)
         do {
-            let first = try await client.listUsers(page(1)).value
-            loaded = 1
-            post(.usersLoaded(generation: generation, users: first, pages: 1, done: first.count < pageSize))
-            guard first.count == pageSize else { return }
-            pageNo = 2
-            while !Task.isCancelled {
-                let window = Array(pageNo..<(pageNo + 4))
-                let pages = try await withThrowingTaskGroup(of: (Int, [User]).self) { group in
-                    for number in window {
-                        group.addTask {
-                            (number, try await self.client.listUsers(page(number)).value)
-                        }
-                    }
-                    return try await group.reduce(into: [Int: [User]]()) { $0[$1.0] = $1.1 }
-                }
-                for number in window {
-                    let users = pages[number] ?? []
-                    loaded += 1
-                    let done = users.count < pageSize
-                    post(.usersLoaded(generation: generation, users: users, pages: loaded, done: done))
-                    if done { return }
-                }
-                pageNo += 4
+            try await client.streamUsers(
+                filters, pageSize: pageSize, concurrency: 4,
+                onProgress: { progress in pages.withLock { $0 = progress.pagesLoaded } }
+            ) { [self] batch in
+                post(.usersLoaded(generation: generation, users: batch, pages: pages.withLock { $0 }, done: false))
+            }
+            if !Task.isCancelled {
+                post(.usersLoaded(generation: generation, users: [], pages: pages.withLock { $0 }, done: true))
             }
         } catch let error as ECGridError where error.kind == .cancelled {
             return

@@ -24,18 +24,40 @@ extension ECGridClient {
         _ filter: UserListQuery = UserListQuery(), pageSize: Int = 100, concurrency: Int = 4, limit: Int? = nil,
         onProgress: (@Sendable (PageProgress) -> Void)? = nil, onUsers: (@Sendable ([User]) -> Void)? = nil
     ) async throws -> [User] {
+        var walk = PageWalk(pageSize: pageSize, limit: limit, keepsRecords: true)
+        try await walkPages(filter, &walk, concurrency: concurrency, onProgress: onProgress, onUsers: onUsers)
+        return walk.result()
+    }
+
+    /// The same walk as `allUsers`, for a caller that keeps the records itself (the console's
+    /// list, `users list --jsonl`): every batch goes to `onUsers` in order and the walk keeps
+    /// only what it needs to order them, so a long list is never held twice.
+    public func streamUsers(
+        _ filter: UserListQuery = UserListQuery(), pageSize: Int = 100, concurrency: Int = 4, limit: Int? = nil,
+        onProgress: (@Sendable (PageProgress) -> Void)? = nil, onUsers: @escaping @Sendable ([User]) -> Void
+    ) async throws {
+        var walk = PageWalk(pageSize: pageSize, limit: limit, keepsRecords: false)
+        try await walkPages(filter, &walk, concurrency: concurrency, onProgress: onProgress, onUsers: onUsers)
+    }
+
+    private func walkPages(
+        _ filter: UserListQuery, _ walk: inout PageWalk, concurrency: Int,
+        onProgress: (@Sendable (PageProgress) -> Void)?, onUsers: (@Sendable ([User]) -> Void)?
+    ) async throws {
+        let pageSize = walk.pageSize
         guard pageSize >= 1, concurrency >= 1 else {
             throw ECGridError(.invalidInput, detail: "page size and concurrency must be at least 1")
         }
-        if let limit, limit <= 0 { return [] }
-        var walk = PageWalk(pageSize: pageSize, limit: limit)
+        if let limit = walk.limit, limit <= 0 { return }
         try await withThrowingTaskGroup(of: (Int, [User]).self) { group in
             var nextPage = 1
             var inFlight = 0
             func launchMore() {
                 // A window of `concurrency` pages past the ones known full: however the answers
                 // are ordered, at most that many are asked for past the end.
-                while inFlight < concurrency, nextPage <= min(walk.lastPage ?? Int.max, walk.fullThrough + concurrency) {
+                // The first page goes alone: a short list, or a failing server, costs one request.
+                let window = walk.fullThrough == 0 ? 1 : concurrency
+                while inFlight < window, nextPage <= min(walk.lastPage ?? Int.max, walk.fullThrough + window) {
                     let pageNo = nextPage
                     var query = filter
                     query.pageNo = pageNo
@@ -54,7 +76,6 @@ extension ECGridClient {
                 launchMore()
             }
         }
-        return walk.result()
     }
 }
 
@@ -63,7 +84,11 @@ extension ECGridClient {
 struct PageWalk {
     let pageSize: Int
     let limit: Int?
+    /// False for a streaming walk: pages are dropped once told (all but the last, which a
+    /// repeated page is compared with).
+    let keepsRecords: Bool
     var pages: [Int: [User]] = [:]
+    var pagesLoaded = 0
     /// The last page that counts, once known (a short page, the limit, or a repeated page).
     var lastPage: Int?
     var endFound = false
@@ -75,9 +100,10 @@ struct PageWalk {
     private var told = Set<Int>()
     private var toldCount = 0
 
-    init(pageSize: Int, limit: Int?) {
+    init(pageSize: Int, limit: Int?, keepsRecords: Bool = true) {
         self.pageSize = pageSize
         self.limit = limit
+        self.keepsRecords = keepsRecords
         lastPage = limit.map { ($0 + pageSize - 1) / pageSize }
     }
 
@@ -89,10 +115,11 @@ struct PageWalk {
         }
         if pageNo <= (lastPage ?? Int.max) {
             pages[pageNo] = users
+            pagesLoaded += 1
             records += users.count
         }
         while let next = pages[fullThrough + 1], next.count == pageSize { fullThrough += 1 }
-        let progress = ECGridClient.PageProgress(pagesLoaded: pages.count, recordsLoaded: records, endFound: endFound)
+        let progress = ECGridClient.PageProgress(pagesLoaded: pagesLoaded, recordsLoaded: records, endFound: endFound)
         if pageNo > 1, users.count == pageSize, let previous = pages[pageNo - 1], previous == users {
             // The server ignores pageNo: every page is the same.
             lastPage = min(lastPage ?? pageNo, pageNo - 1)
@@ -113,6 +140,7 @@ struct PageWalk {
             }
             if !batch.isEmpty { batches.append(batch) }
         }
+        if !keepsRecords { pages = pages.filter { $0.key >= toldThrough } }
         return batches
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ECGridKit
+import Synchronization
 
 /// `users list|show|find`.
 struct UsersCommand: AsyncParsableCommand {
@@ -39,11 +40,11 @@ struct ListUsers: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let users = try await withConnection(connection) { try await load($0) }
+            let (users, total) = try await withConnection(connection) { try await load($0) }
             // --jsonl wrote every user as its page arrived.
             if jsonl { return }
             if count {
-                output.json ? Output.json(["count": users.count]) : Output.print(String(users.count))
+                output.json ? Output.json(["count": total]) : Output.print(String(total))
                 return
             }
             printUsers(users, json: output.json)
@@ -56,8 +57,9 @@ struct ListUsers: AsyncParsableCommand {
 
 extension ListUsers {
     /// Walks the pages with progress on standard error; with `--jsonl`, writes each page's
-    /// users as soon as every page before it has been written.
-    func load(_ connection: Connection) async throws -> [User] {
+    /// users as soon as every page before it has been written. Only a table or `--json` keeps
+    /// the users (`--jsonl` and `--count` stream them and keep none): the users and how many.
+    func load(_ connection: Connection) async throws -> ([User], Int) {
         // The profile's filters apply where no option says otherwise.
         let defaults = connection.profile?.filters ?? UserListQuery()
         let filter = UserListQuery(
@@ -68,15 +70,20 @@ extension ListUsers {
         let client = progress.observe(connection.client)
         progress.begin("Loading users", total: limit, paged: true)
         defer { progress.finish() }
-        var stream: (@Sendable ([User]) -> Void)?
-        if jsonl {
-            stream = { batch in progress.clearing { Output.jsonLines(batch) } }
-        }
         let onProgress: @Sendable (ECGridClient.PageProgress) -> Void = { page in
             progress.update(done: page.recordsLoaded, pages: page.pagesLoaded)
         }
-        return try await client.allUsers(
-            filter, pageSize: pageSize, concurrency: concurrency, limit: limit, onProgress: onProgress, onUsers: stream)
+        guard jsonl || count else {
+            let users = try await client.allUsers(filter, pageSize: pageSize, concurrency: concurrency, limit: limit, onProgress: onProgress)
+            return (users, users.count)
+        }
+        let total = Mutex(0)
+        let jsonl = self.jsonl
+        try await client.streamUsers(filter, pageSize: pageSize, concurrency: concurrency, limit: limit, onProgress: onProgress) { batch in
+            total.withLock { $0 += batch.count }
+            if jsonl { progress.clearing { Output.jsonLines(batch) } }
+        }
+        return ([], total.withLock { $0 })
     }
 }
 
