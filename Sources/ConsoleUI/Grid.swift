@@ -41,6 +41,11 @@ public struct Cell: Hashable, Sendable {
     public var text: String
     public var style: Style
 
+    public init(text: String, style: Style = .plain) {
+        self.text = text
+        self.style = style
+    }
+
     public static let blank = Cell(text: " ", style: .plain)
     /// The right half of a wide character.
     public var isContinuation: Bool { text.isEmpty }
