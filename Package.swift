@@ -72,7 +72,7 @@ let package = Package(
         .systemLibrary(name: "CProcessGuard", path: "Sources/CProcessGuard"),
         .target(
             name: "ConsoleTerminal",
-            dependencies: ["CNCurses", "ConsoleUI"],
+            dependencies: ["CNCurses", "ConsoleUI", "ConsoleRuntime"],
             swiftSettings: strict
         ),
         .target(
@@ -113,6 +113,14 @@ let package = Package(
         ),
         // Writes BuildInfo.swift (commit, build date) for --version before every build.
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
+        // What the tests drive the console and the sandbox with: the in-memory console (the
+        // executable's ConsoleProgram on a MemoryTerminal).
+        .target(
+            name: "ConsoleTestSupport",
+            dependencies: ["ConsoleRuntime", "ConsoleUI", "ECGridKit", "IncidentLog"],
+            path: "Tests/ConsoleTestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "ECGridKitTests",
             dependencies: ["ECGridKit", "ECGridSandbox", .product(name: "AsyncHTTPClient", package: "async-http-client")],
@@ -136,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "CommandLineTests",
             dependencies: [
-                "ECGridKit", "ECGridSandbox", "IncidentLog", "ConsoleUI", "ConsoleRuntime", "ecgrid-console",
+                "ECGridKit", "ECGridSandbox", "IncidentLog", "ConsoleUI", "ConsoleRuntime", "ConsoleTestSupport", "ecgrid-console",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "X509", package: "swift-certificates"),

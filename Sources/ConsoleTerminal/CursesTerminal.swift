@@ -1,22 +1,12 @@
 import CNCurses
+import ConsoleRuntime
 import ConsoleUI
 import Foundation
 
-/// Why the full-screen console cannot start on this terminal.
-public struct TerminalUnavailable: Error, CustomStringConvertible {
-    public var description: String
-    public init(description: String) { self.description = description }
-}
-
-/// An input event from the terminal.
-public enum TerminalEvent: Sendable {
-    case key(Key)
-    case resize(width: Int, height: Int)
-}
-
 /// The only code that calls curses: opens the terminal, reads keys, and copies a `Grid` to the
-/// screen, drawing only the cells that changed since the last frame. Use it from one thread.
-public final class CursesTerminal {
+/// screen as `Grid.diff` says: a region that moved is scrolled by the terminal, and only the
+/// cells that still differ are drawn. Use it from one thread.
+public final class CursesTerminal: TerminalBackend {
     private let screen: OpaquePointer
     private let window: UnsafeMutablePointer<WINDOW>
     private var previous: Grid?
@@ -50,6 +40,8 @@ public final class CursesTerminal {
         set_escdelay(25)
         curs_set(0)
         wtimeout(window, 0)
+        // Lets curses scroll a region with the terminal's own scrolling when a diff says so.
+        idlok(window, true)
         var useColors = has_colors() && (environment["NO_COLOR"] ?? "").isEmpty
         if useColors {
             useColors = start_color() == ecg_ok()
@@ -82,15 +74,15 @@ public final class CursesTerminal {
     public var size: (width: Int, height: Int) { (Int(getmaxx(window)), Int(getmaxy(window))) }
 
     /// Sleeps until a key arrives, `descriptor` becomes readable, a signal interrupts, or
-    /// `milliseconds` pass.
-    public func waitForInput(alsoWatching descriptor: Int32, milliseconds: Int32) {
+    /// `timeout` passes.
+    public func waitForInput(alsoWatching descriptor: Int32, timeout: Duration) {
         var watched = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)]
         if descriptor >= 0 { watched.append(pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)) }
-        _ = poll(&watched, nfds_t(watched.count), milliseconds)
+        _ = poll(&watched, nfds_t(watched.count), timeout.pollMilliseconds)
     }
 
     /// The next event already typed, or nil when there is none.
-    public func next() -> TerminalEvent? {
+    public func nextEvent() -> TerminalEvent? {
         var code: Int32 = 0
         let result = ecg_get_key(window, &code)
         if result == ecg_err() { return nil }
@@ -136,26 +128,36 @@ public final class CursesTerminal {
         }
     }
 
-    /// Copies the grid to the screen: only cells that differ from the last frame are drawn.
+    /// Copies the grid to the screen: a region whose rows moved is scrolled by the terminal,
+    /// then only the cells that differ from the last frame are drawn.
     public func draw(_ grid: Grid) {
-        let full = previous.map { $0.width != grid.width || $0.height != grid.height } ?? true
-        if full { werase(window) }
-        for y in 0..<grid.height {
-            for x in 0..<grid.width {
-                let cell = grid[x, y]
-                if cell.isContinuation { continue }
-                if !full, let previous, previous[x, y] == cell { continue }
+        let diff = grid.diff(previous)
+        if diff.clear { werase(window) }
+        if let shift = diff.shift { scroll(shift, height: grid.height) }
+        for run in diff.runs {
+            for (offset, cell) in run.cells.enumerated() where !cell.isContinuation {
+                let x = run.x + offset
                 // Curses refuses the very last cell of the screen in some terminals; skip it.
-                if y == grid.height - 1 && x == grid.width - 1 { continue }
+                if run.y == grid.height - 1 && x == grid.width - 1 { continue }
                 var wide = cell.text.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
                 wide.append(0)
                 let (attributes, pair) = attributes(for: cell.style)
-                _ = ecg_put_cell(window, Int32(y), Int32(x), wide, attributes, pair)
+                _ = ecg_put_cell(window, Int32(run.y), Int32(x), wide, attributes, pair)
             }
         }
         previous = grid
         wnoutrefresh(window)
         doupdate()
+    }
+
+    /// Scrolls the rows of `shift`'s region in the window; curses sends it as the terminal's
+    /// scroll region and a line feed (or reverse line feed), and the rows that come in blank.
+    private func scroll(_ shift: RowShift, height: Int) {
+        wsetscrreg(window, Int32(shift.top), Int32(shift.bottom))
+        scrollok(window, true)
+        wscrl(window, Int32(shift.by))
+        scrollok(window, false)
+        wsetscrreg(window, 0, Int32(max(0, height - 1)))
     }
 
     /// Puts `text` on the operator's clipboard: writes `Clipboard.osc52(text)` (sanitised,

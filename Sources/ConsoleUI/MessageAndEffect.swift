@@ -23,6 +23,8 @@ public enum Message: Sendable {
     case loggedIn(request: Int, Result<User, Failure>)
     /// Earlier runs left actions without an outcome (shown once at start).
     case abandonedActions([HistoryEntry])
+    /// A note for the status line from outside the console (how the log-in went, say).
+    case statusNote(String)
 }
 
 /// Work for the runtime to do off the UI loop; the answers come back as messages.

@@ -176,6 +176,9 @@ extension ConsoleState {
                 "\(entries.count) earlier action(s) ended without a recorded answer: marked OUTCOME UNKNOWN in history. Check them.",
                 .warning)
             return [.loadHistory]
+        case .statusNote(let text):
+            status = StatusLine(text, .info)
+            return []
         }
     }
 
