@@ -3,14 +3,15 @@ import ConsoleRuntime
 import ConsoleUI
 import Foundation
 
-/// The only code that calls curses: opens the terminal, reads keys, and copies a `Grid` to the
-/// screen as `Grid.diff` says: a region that moved is scrolled by the terminal, and only the
-/// cells that still differ are drawn. Use it from one thread.
+/// The only code that calls curses: curses opens the terminal (modes, alternate screen, keypad)
+/// and reads keys; frames go out as `Grid.diff` says, encoded by `FrameEncoder` (a region that
+/// moved is scrolled by the terminal, and only the cells that still differ are written, with
+/// the shortest moves and pen changes). Use it from one thread.
 public final class CursesTerminal: TerminalBackend {
     private let screen: OpaquePointer
     private let window: UnsafeMutablePointer<WINDOW>
     private var previous: Grid?
-    private var pairs: [Int: Int16] = [:]
+    private var encoder: FrameEncoder
     /// True when colours are in use (the terminal has them and NO_COLOR is not set).
     public let colors: Bool
     /// True when the locale's character set is UTF-8.
@@ -40,14 +41,19 @@ public final class CursesTerminal: TerminalBackend {
         set_escdelay(25)
         curs_set(0)
         wtimeout(window, 0)
-        // Lets curses scroll a region with the terminal's own scrolling when a diff says so.
-        idlok(window, true)
         var useColors = has_colors() && (environment["NO_COLOR"] ?? "").isEmpty
         if useColors {
             useColors = start_color() == ecg_ok()
             if useColors { use_default_colors() }
         }
         colors = useColors
+        encoder = FrameEncoder(abilities: TerminalAbilities(
+            colors: useColors, scrollRegion: ecg_has_string_cap("csr") != 0,
+            scrollByCount: ecg_has_string_cap("indn") != 0 && ecg_has_string_cap("rin") != 0,
+            columnAbsolute: ecg_has_string_cap("hpa") != 0, eraseCharacters: ecg_has_string_cap("ech") != 0))
+        // Curses enters the alternate screen and clears it; from here on the frames are ours.
+        werase(window)
+        wrefresh(window)
     }
 
     /// Refuses, without touching the terminal, what cannot show the console: TERM unset or
@@ -88,6 +94,9 @@ public final class CursesTerminal: TerminalBackend {
         if result == ecg_err() { return nil }
         if result == ecg_key_code_yes() {
             if code == KEY_RESIZE {
+                // Curses clears the resized screen now, not in a later read; the next frame is whole.
+                wrefresh(window)
+                encoder.forgetCursor()
                 previous = nil
                 return .resize(width: size.width, height: size.height)
             }
@@ -129,42 +138,23 @@ public final class CursesTerminal: TerminalBackend {
     }
 
     /// Copies the grid to the screen: a region whose rows moved is scrolled by the terminal,
-    /// then only the cells that differ from the last frame are drawn.
+    /// then only the cells that differ from the last frame are written, in one write.
     public func draw(_ grid: Grid) {
         let diff = grid.diff(previous)
-        if diff.clear { werase(window) }
-        if let shift = diff.shift { scroll(shift, height: grid.height) }
-        for run in diff.runs {
-            for (offset, cell) in run.cells.enumerated() where !cell.isContinuation {
-                let x = run.x + offset
-                // Curses refuses the very last cell of the screen in some terminals; skip it.
-                if run.y == grid.height - 1 && x == grid.width - 1 { continue }
-                var wide = cell.text.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
-                wide.append(0)
-                let (attributes, pair) = attributes(for: cell.style)
-                _ = ecg_put_cell(window, Int32(run.y), Int32(x), wide, attributes, pair)
-            }
-        }
         previous = grid
-        wnoutrefresh(window)
-        doupdate()
-    }
-
-    /// Scrolls the rows of `shift`'s region in the window; curses sends it as the terminal's
-    /// scroll region and a line feed (or reverse line feed), and the rows that come in blank.
-    private func scroll(_ shift: RowShift, height: Int) {
-        wsetscrreg(window, Int32(shift.top), Int32(shift.bottom))
-        scrollok(window, true)
-        wscrl(window, Int32(shift.by))
-        scrollok(window, false)
-        wsetscrreg(window, 0, Int32(max(0, height - 1)))
+        guard !diff.isEmpty else { return }
+        writeAll(encoder.encode(diff, of: grid))
     }
 
     /// Puts `text` on the operator's clipboard: writes `Clipboard.osc52(text)` (sanitised,
     /// base64) straight to the terminal, after what curses has drawn. Nothing shows on screen.
     public func copy(_ text: String) {
-        // doupdate has flushed what curses drew; the sequence follows it on the same descriptor.
-        let bytes = Clipboard.osc52(text)
+        // Frames are written as they are drawn; the sequence follows the last one.
+        writeAll(Clipboard.osc52(text))
+    }
+
+    /// Writes all of `bytes` to standard output (the terminal), across short writes and signals.
+    private func writeAll(_ bytes: [UInt8]) {
         var offset = 0
         bytes.withUnsafeBufferPointer { buffer in
             while offset < buffer.count {
@@ -180,29 +170,4 @@ public final class CursesTerminal: TerminalBackend {
 
     /// Forces the next draw to repaint everything.
     public func invalidate() { previous = nil }
-
-    func attributes(for style: Style) -> (attr_t, Int16) {
-        var attributes = ecg_attr_normal()
-        if style.bold { attributes |= ecg_attr_bold() }
-        if style.underline { attributes |= ecg_attr_underline() }
-        if style.dim { attributes |= ecg_attr_dim() }
-        if style.reverse { attributes |= ecg_attr_reverse() }
-        guard colors else {
-            // Without colour, a coloured background becomes reverse video so it still stands out.
-            if style.background != nil { attributes |= ecg_attr_reverse() }
-            return (attributes, 0)
-        }
-        return (attributes, pair(style.foreground, style.background))
-    }
-
-    func pair(_ foreground: ConsoleUI.Color?, _ background: ConsoleUI.Color?) -> Int16 {
-        guard foreground != nil || background != nil else { return 0 }
-        let key = (foreground.map { $0.rawValue + 1 } ?? 0) * 16 + (background.map { $0.rawValue + 1 } ?? 0)
-        if let existing = pairs[key] { return existing }
-        let number = Int16(pairs.count + 1)
-        guard Int32(number) < COLOR_PAIRS_count() else { return 0 }
-        init_pair(number, Int16(foreground.map { $0.rawValue } ?? -1), Int16(background.map { $0.rawValue } ?? -1))
-        pairs[key] = number
-        return number
-    }
 }
