@@ -26,7 +26,7 @@ public struct Style: Hashable, Sendable {
 
     public static let plain = Style()
     public static let bold = Style(bold: true)
-    public static let selected = Style(foreground: .black, background: .cyan, reverse: false)
+    public static let selected = Style(reverse: true)
     public static let header = Style(foreground: .white, background: .blue, bold: true)
     public static let success = Style(foreground: .green, bold: true)
     public static let failure = Style(foreground: .red, bold: true)

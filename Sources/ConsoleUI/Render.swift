@@ -107,7 +107,7 @@ extension ConsoleState {
 
     func drawBox(_ grid: inout Grid, _ rect: Rect, title: String, focused: Bool, footer: String? = nil) {
         guard rect.width >= 2, rect.height >= 2 else { return }
-        let border: Style = focused ? .title : .dim
+        let border: Style = focused ? .plain : .dim
         let right = rect.x + rect.width - 1
         let bottom = rect.y + rect.height - 1
         for x in rect.x...right {
@@ -126,7 +126,7 @@ extension ConsoleState {
         grid.put(heading, x: rect.x + 2, y: rect.y, style: focused ? .title : .bold, limit: rect.width - 4)
         if let footer {
             let w = TerminalText.width(footer) + 2
-            grid.put(" \(footer) ", x: max(rect.x + 2, right - w - 1), y: bottom, style: .dim, limit: rect.width - 4)
+            grid.put(" \(footer) ", x: max(rect.x + 2, right - w - 1), y: bottom, style: .plain, limit: rect.width - 4)
         }
     }
 
@@ -181,7 +181,7 @@ extension ConsoleState {
             row(cells, y: y, style: style)
             // The pointer, ID and login of the selected row stand out; the rest of the row is left
             // as it is, so a move rewrites two short runs of cells, not two whole rows.
-            if selected { grid.restyle(x: x0, y: y, count: columns[0] + columns[1] + 1 + columns[2], style: .selected) }
+            if selected { grid.restyle(x: x0, y: y, count: columns[0] + columns[1], style: .selected) }
         }
     }
 
