@@ -49,6 +49,18 @@ public struct Cell: Hashable, Sendable {
     public static let blank = Cell(text: " ", style: .plain)
     /// The right half of a wide character.
     public var isContinuation: Bool { text.isEmpty }
+
+    /// True when the two cells show the same on a terminal: equal, or both a space whose
+    /// style has nothing a space can show (no background, reverse or underline).
+    public func looksLike(_ other: Cell) -> Bool {
+        self == other || (text == " " && other.text == " " && style.blankLooksPlain && other.style.blankLooksPlain)
+    }
+}
+
+extension Style {
+    /// True when a space in this style looks like a plain space (bold, dim and a foreground
+    /// colour do not show on it).
+    var blankLooksPlain: Bool { background == nil && !reverse && !underline }
 }
 
 /// An in-memory screen the renderer draws into and the backend copies to the terminal. Every
@@ -115,6 +127,11 @@ public struct Grid: Sendable, Equatable {
     public mutating func restyle(x: Int, y: Int, count: Int, style: Style) {
         guard y >= 0, y < height else { return }
         for column in max(0, x)..<min(width, x + count) { self[column, y].style = style }
+    }
+
+    /// True when the two grids show the same on a terminal, cell by cell (`Cell.looksLike`).
+    public func looksLike(_ other: Grid) -> Bool {
+        width == other.width && height == other.height && zip(cells, other.cells).allSatisfy { $0.looksLike($1) }
     }
 
     /// The text of one row (wide characters once, trailing spaces kept).

@@ -73,8 +73,9 @@ extension Grid {
         return result
     }
 
-    /// `self` with `diff` applied: what a terminal shows after it. A backend's check, and the
-    /// tests' proof that a diff reproduces the frame it came from.
+    /// `self` with `diff` applied: what a terminal shows after it (cells that only look the
+    /// same may keep their old style). A backend's check, and the tests' proof that a diff
+    /// reproduces the frame it came from (`looksLike`).
     public func applying(_ diff: GridDiff) -> Grid {
         var result = diff.clear ? Grid(width: width, height: height, ascii: ascii) : self
         if let shift = diff.shift { result = result.scrolled(shift) }
@@ -84,19 +85,19 @@ extension Grid {
         return result
     }
 
-    /// Runs of cells that differ from `base`, row by row.
+    /// Runs of cells that look different from `base` (`Cell.looksLike`), row by row.
     func changedRuns(from base: Grid) -> [CellRun] {
         var runs: [CellRun] = []
         for y in 0..<height {
             var x = 0
             while x < width {
-                guard self[x, y] != base[x, y] else {
+                guard !self[x, y].looksLike(base[x, y]) else {
                     x += 1
                     continue
                 }
                 var start = x
                 if self[x, y].isContinuation, x > 0 { start -= 1 }
-                while x < width, self[x, y] != base[x, y] || self[x, y].isContinuation { x += 1 }
+                while x < width, !self[x, y].looksLike(base[x, y]) || self[x, y].isContinuation { x += 1 }
                 runs.append(CellRun(x: start, y: y, cells: (start..<x).map { self[$0, y] }))
             }
         }
