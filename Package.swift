@@ -113,17 +113,18 @@ let package = Package(
         ),
         // Writes BuildInfo.swift (commit, build date) for --version before every build.
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
-        // What the tests drive the console and the sandbox with: the in-memory console (the
-        // executable's ConsoleProgram on a MemoryTerminal).
+        // What the tests drive the console and the sandbox with: one console driver (in memory:
+        // the executable's ConsoleProgram on a MemoryTerminal; or the binary in tmux), one
+        // sandbox fixture, one process launcher.
         .target(
             name: "ConsoleTestSupport",
-            dependencies: ["ConsoleRuntime", "ConsoleUI", "ECGridKit", "IncidentLog"],
+            dependencies: ["ConsoleRuntime", "ConsoleUI", "ECGridKit", "ECGridSandbox", "IncidentLog"],
             path: "Tests/ConsoleTestSupport",
             swiftSettings: strict
         ),
         .testTarget(
             name: "ECGridKitTests",
-            dependencies: ["ECGridKit", "ECGridSandbox", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: ["ECGridKit", "ECGridSandbox", "ConsoleTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strict
         ),
         .testTarget(

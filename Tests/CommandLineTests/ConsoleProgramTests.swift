@@ -39,6 +39,48 @@ struct ConsoleProgramTests {
         }
     }
 
+    /// An operator's steps, the same whatever drives the console.
+    static func findAndOpenReset(_ console: some ConsoleDriver, login: String) async throws {
+        try await console.waitFor("300 users loaded · all loaded", timeout: .seconds(30))
+        try await console.send([.character("/")])
+        try await console.type(login)
+        try await console.waitFor("filter \"\(login)\": 1 match", timeout: .seconds(15))
+        try await console.send([.enter, .character("r")])
+        try await console.waitFor("Open sessions", timeout: .seconds(15))
+        try await console.send([.escape])
+        try await console.waitFor("nothing was sent", timeout: .seconds(15))
+    }
+
+    @Test("one runbook, two drivers: the in-memory console and the binary in tmux show the same steps")
+    func bothDrivers() async throws {
+        try await withCLISandbox { server, base in
+            let directory = NSTemporaryDirectory() + "ecgrid-drivers-" + UUID().uuidString
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let login = try #require(await server.store.user(40011)?.login)
+            let transport = AsyncHTTPTransport(trust: server.trustedCA)
+            let client = try await server.operatorClient(transport: transport)
+            let memory = MemoryConsole(client: client, history: directory + "/memory.jsonl")
+            do {
+                try await Self.findAndOpenReset(memory, login: login)
+            } catch {
+                await memory.stop()
+                await transport.shutdown()
+                throw error
+            }
+            await memory.stop()
+            await transport.shutdown()
+            var environment = base
+            environment["ECGRID_CONSOLE_HISTORY"] = directory + "/tmux.jsonl"
+            environment["HOME"] = directory
+            environment["LANG"] = "C.UTF-8"
+            try await withTmux { tmux in
+                try await tmux.start([CLI.binary.path], environment: environment)
+                try await Self.findAndOpenReset(tmux, login: login)
+            }
+            #expect(await server.store.count(method: "POST", pathPrefix: "/v2/users/reset") == 0)
+        }
+    }
+
     @Test("a status note given at start is on the first frame, sent as a message; q ends run()")
     func statusNoteAndQuit() async throws {
         try await withCLISandbox(users: 20) { server, _ in

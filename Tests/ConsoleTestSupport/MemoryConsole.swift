@@ -50,9 +50,11 @@ public final class MemoryConsole {
         }
     }
 
-    /// Waits until the screen shows `text`.
-    public func waitFor(_ text: String, timeout: Duration = .seconds(30)) async throws {
+    /// Waits until the screen shows `text`; returns the screen.
+    @discardableResult
+    public func waitFor(_ text: String, timeout: Duration = .seconds(30)) async throws -> String {
         try await waitUntil("\(text) on screen", timeout: timeout) { _ in screen.contains(text) }
+        return screen
     }
 
     /// Waits until the users are loaded (or loading failed).

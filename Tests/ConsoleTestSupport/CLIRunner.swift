@@ -3,16 +3,16 @@ import ECGridSandbox
 import Foundation
 
 /// Runs the built `ecgrid-console` binary as an operator or a script would.
-struct CLIRun {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    var stdoutBytes: [UInt8]
+public struct CLIRun: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    public var stdoutBytes: [UInt8]
 }
 
-enum CLI {
+public enum CLI {
     /// The binary next to the test bundle.
-    static var binary: URL {
+    public static var binary: URL {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var directory = URL(fileURLWithPath: exe).deletingLastPathComponent()
         if directory.lastPathComponent == "MacOS" || directory.pathExtension == "xctest" {
@@ -23,12 +23,12 @@ enum CLI {
 
     /// Runs the binary in a session of its own (no controlling terminal, as under cron or CI),
     /// with a clean environment plus `environment`, feeding `input` on standard input.
-    static func run(_ arguments: [String], environment: [String: String] = [:], input: String = "") async throws -> CLIRun {
+    public static func run(_ arguments: [String], environment: [String: String] = [:], input: String = "") async throws -> CLIRun {
         try await runCommand(["/usr/bin/setsid", "-w", binary.path] + arguments, environment: environment, input: input)
     }
 
     /// Starts the binary (or `executable`) without waiting for it; input from a file.
-    static func start(_ arguments: [String], environment: [String: String], input: String, executable: String? = nil) throws -> Process {
+    public static func start(_ arguments: [String], environment: [String: String], input: String, executable: String? = nil) throws -> Process {
         let inPath = FileManager.default.temporaryDirectory.appendingPathComponent("ecgrid-in-\(UUID().uuidString)")
         try Data(input.utf8).write(to: inPath)
         defer { try? FileManager.default.removeItem(at: inPath) }
@@ -46,21 +46,21 @@ enum CLI {
     }
 
     /// Waits for a started process without blocking the cooperative pool.
-    static func wait(_ process: Process) async {
+    public static func wait(_ process: Process) async {
         while process.isRunning {
             try? await Task.sleep(for: .milliseconds(2))
         }
     }
 
     /// Runs the binary under `script`, so it has a pseudo-terminal and `/dev/tty` answers with `input`.
-    static func runInTerminal(_ arguments: [String], environment: [String: String] = [:], input: String) async throws -> CLIRun {
+    public static func runInTerminal(_ arguments: [String], environment: [String: String] = [:], input: String) async throws -> CLIRun {
         let command = ([binary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
         return try await runCommand(["/usr/bin/script", "-qfec", command, "/dev/null"], environment: environment, input: input)
     }
 
     /// Waits for the child without blocking a thread of the cooperative pool (the sandbox it
     /// talks to runs there).
-    static func runCommand(_ argv: [String], environment: [String: String], input: String) async throws -> CLIRun {
+    public static func runCommand(_ argv: [String], environment: [String: String], input: String) async throws -> CLIRun {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ecgrid-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -101,28 +101,12 @@ enum CLI {
 
 /// The CA of every sandbox this test process starts (`SandboxTLSIdentity.shared`), written once
 /// to a file: the binary trusts it through `ECGRID_CA_FILE`, as an operator would.
-enum TestCA {
-    static let path: String = {
+public enum TestCA {
+    public static let path: String = {
         let path = NSTemporaryDirectory() + "ecgrid-test-ca-\(getpid()).pem"
         if case .success(let identity) = SandboxTLSIdentity.shared {
             try? Data(identity.caPEM.utf8).write(to: URL(fileURLWithPath: path))
         }
         return path
     }()
-}
-
-/// A sandbox for one test, with the environment that points the binary at it.
-func withCLISandbox<T>(users: Int = 300, _ body: (SandboxServer, [String: String]) async throws -> T) async throws -> T {
-    let server = try await SandboxServer.start(SandboxConfiguration(userCount: users))
-    let environment = [
-        "ECGRID_BASE_URL": server.baseURL, "ECGRID_API_KEY": await server.operatorKey(), "ECGRID_CA_FILE": TestCA.path,
-    ]
-    do {
-        let result = try await body(server, environment)
-        await server.stop()
-        return result
-    } catch {
-        await server.stop()
-        throw error
-    }
 }

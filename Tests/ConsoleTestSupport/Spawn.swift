@@ -11,14 +11,16 @@ import Glibc
 /// a program that leaves a daemon behind (tmux starting its server) keeps that socket open and
 /// the wait never ends. Closing the descriptors in the child avoids that, and also keeps the
 /// test process's sockets (sandbox listeners) out of the daemon.
-enum Spawn {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+public enum Spawn {
+    /// A program that could not start, or a wait that ran out.
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
     }
 
     /// Runs `argv` with exactly `environment`, standard input from /dev/null; returns the exit
     /// status and what it wrote to standard output and standard error.
-    static func run(_ argv: [String], environment: [String: String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+    public static func run(_ argv: [String], environment: [String: String]) async throws -> (status: Int32, stdout: String, stderr: String) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ecgrid-spawn-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
