@@ -58,44 +58,18 @@ public enum CLI {
         return try await runCommand(["/usr/bin/script", "-qfec", command, "/dev/null"], environment: environment, input: input)
     }
 
-    /// Waits for the child without blocking a thread of the cooperative pool (the sandbox it
-    /// talks to runs there).
+    /// Runs `argv` (the binary under setsid or script) with a clean environment plus
+    /// `environment`, through the one launcher (`Spawn`), which waits on a thread of its own.
     public static func runCommand(_ argv: [String], environment: [String: String], input: String) async throws -> CLIRun {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ecgrid-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let inPath = directory.appendingPathComponent("in")
-        let outPath = directory.appendingPathComponent("out")
-        let errPath = directory.appendingPathComponent("err")
-        try Data(input.utf8).write(to: inPath)
-        try Data().write(to: outPath)
-        try Data().write(to: errPath)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: argv[0])
-        process.arguments = Array(argv.dropFirst())
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("ecgrid-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
         var env = [
-            "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": directory.path, "TERM": "xterm-256color",
+            "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": home.path, "TERM": "xterm-256color",
             "ECGRID_CA_FILE": TestCA.path,
         ]
         env.merge(environment) { $1 }
-        process.environment = env
-        process.standardInput = try FileHandle(forReadingFrom: inPath)
-        process.standardOutput = try FileHandle(forWritingTo: outPath)
-        process.standardError = try FileHandle(forWritingTo: errPath)
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            process.terminationHandler = { _ in done.resume() }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                done.resume()
-            }
-        }
-        let out = (try? Data(contentsOf: outPath)) ?? Data()
-        let err = (try? Data(contentsOf: errPath)) ?? Data()
-        return CLIRun(
-            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-            stderr: String(decoding: err, as: UTF8.self), stdoutBytes: Array(out))
+        return try await Spawn.run(argv, environment: env, input: input)
     }
 }
 
