@@ -105,10 +105,14 @@ struct FrameEncoder {
                 where candidate.utf8.count < best.utf8.count {
                     best = candidate
                 }
-            } else if x == 0 {
-                let down = y > cursor.y ? Self.csi(y - cursor.y, "B") : Self.csi(cursor.y - y, "A")
-                let candidate = (cursor.x == 0 ? "" : "\r") + down
-                if candidate.utf8.count < best.utf8.count { best = candidate }
+            } else {
+                // The next line (NEL: its first column; never from the last row, where it scrolls).
+                var candidates = y == cursor.y + 1 ? ["\u{1B}E" + (x > 0 ? Self.csi(x, "C") : "")] : []
+                if x == 0 {
+                    let down = y > cursor.y ? Self.csi(y - cursor.y, "B") : Self.csi(cursor.y - y, "A")
+                    candidates.append((cursor.x == 0 ? "" : "\r") + down)
+                }
+                for candidate in candidates where candidate.utf8.count < best.utf8.count { best = candidate }
             }
         }
         emit(best)
