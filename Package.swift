@@ -72,7 +72,7 @@ let package = Package(
         .systemLibrary(name: "CProcessGuard", path: "Sources/CProcessGuard"),
         .target(
             name: "ConsoleTerminal",
-            dependencies: ["CNCurses", "ConsoleUI", "ConsoleRuntime"],
+            dependencies: ["CNCurses", "ConsoleUI", "ConsoleRuntime", "ECGridKit"],
             swiftSettings: strict
         ),
         .target(
@@ -130,6 +130,11 @@ let package = Package(
         .testTarget(
             name: "ConsoleUITests",
             dependencies: ["ConsoleUI", "ECGridKit", "IncidentLog"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ConsoleTerminalTests",
+            dependencies: ["ConsoleTerminal", "ConsoleUI", "ECGridKit"],
             swiftSettings: strict
         ),
         .testTarget(

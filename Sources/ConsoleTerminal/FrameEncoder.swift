@@ -1,4 +1,5 @@
 import ConsoleUI
+import ECGridKit
 
 /// What the terminal can do beyond cursor addressing and SGR, read from terminfo.
 struct TerminalAbilities: Sendable {
@@ -60,8 +61,8 @@ struct FrameEncoder {
             setPen(cell.style)
             move(to: run.y, x, in: grid)
             emit(cell.text)
-            let wide = x + 1 < grid.width && grid[x + 1, run.y].isContinuation
-            let column = x + (wide ? 2 : 1)
+            // The terminal moves by the character's own width, whatever the next cell holds.
+            let column = x + min(2, max(1, TerminalText.width(cell.text)))
             // At the right edge the cursor waits to wrap: where it is next is not known.
             cursor = column < grid.width ? (run.y, column) : nil
         }

@@ -109,6 +109,9 @@ public struct Grid: Sendable, Equatable {
             }
             if column + w > end { break }
             if column >= 0 {
+                // A wide character cut in half by this one leaves a blank, not half of itself.
+                if self[column, y].isContinuation, column > 0 { self[column - 1, y] = .blank }
+                if column + w < width, self[column + w, y].isContinuation { self[column + w, y] = .blank }
                 self[column, y] = Cell(text: String(character), style: style)
                 if w == 2 { self[column + 1, y] = Cell(text: "", style: style) }
             }
