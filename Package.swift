@@ -122,6 +122,14 @@ let package = Package(
             path: "Tests/ConsoleTestSupport",
             swiftSettings: strict
         ),
+        // Plays an operator's script into the console in tmux with the tests' driver
+        // (screenshots/make.sh uses it).
+        .executableTarget(
+            name: "console-driver",
+            dependencies: ["ConsoleTestSupport"],
+            path: "Tests/ConsoleDriverTool",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "ECGridKitTests",
             dependencies: ["ECGridKit", "ECGridSandbox", "ConsoleTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")],
