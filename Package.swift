@@ -53,6 +53,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // "Record, then send": the one action pipeline, above the client and the history.
+        .target(name: "ECGridActions", dependencies: ["ECGridKit", "IncidentLog"], swiftSettings: strict),
         .target(
             name: "ConsoleProfiles",
             dependencies: ["ECGridKit", .product(name: "TOMLKit", package: "TOMLKit")],
@@ -60,12 +62,12 @@ let package = Package(
         ),
         .target(
             name: "ConsoleUI",
-            dependencies: ["ECGridKit", "IncidentLog"],
+            dependencies: ["ECGridKit"],
             swiftSettings: strict
         ),
         .target(
             name: "ConsoleRuntime",
-            dependencies: ["ConsoleUI", "ECGridKit", "IncidentLog"],
+            dependencies: ["ConsoleUI", "ECGridKit", "IncidentLog", "ECGridActions"],
             swiftSettings: strict
         ),
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
@@ -99,6 +101,7 @@ let package = Package(
             name: "ecgrid-console",
             dependencies: [
                 "ECGridKit",
+                "ECGridActions",
                 "ECGridSandbox",
                 "IncidentLog",
                 "ConsoleUI",
@@ -137,7 +140,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConsoleUITests",
-            dependencies: ["ConsoleUI", "ECGridKit", "IncidentLog"],
+            dependencies: ["ConsoleUI", "ECGridKit"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -151,6 +154,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ECGridActionsTests",
+            dependencies: ["ECGridActions", "ECGridKit", "IncidentLog", "ECGridSandbox"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "IncidentLogTests",
             dependencies: ["ECGridKit", "IncidentLog"],
             swiftSettings: strict
@@ -158,7 +166,8 @@ let package = Package(
         .testTarget(
             name: "CommandLineTests",
             dependencies: [
-                "ECGridKit", "ECGridSandbox", "IncidentLog", "ConsoleUI", "ConsoleRuntime", "ConsoleTestSupport", "ecgrid-console",
+                "ECGridKit", "ECGridActions", "ECGridSandbox", "IncidentLog", "ConsoleUI", "ConsoleRuntime", "ConsoleTestSupport",
+                "ecgrid-console",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "X509", package: "swift-certificates"),

@@ -36,7 +36,11 @@ glibc=$(ldd --version | head -1 | sed 's/.* //')
     echo "enum CharacterWidthTable {"
     echo "    static let glibcVersion = \"$glibc\""
     echo "    static let ranges: [(first: UInt32, last: UInt32, width: Int8)] = ["
-    awk '{ printf "        (0x%s, 0x%s, %d),\n", $2, $3, $1 }' "$work/ranges"
+    # Five ranges a line, so the file stays under the 300 lines every source file keeps to.
+    awk '{ cell = sprintf("(0x%s, 0x%s, %d),", $2, $3, $1)
+           line = (NR % 5 == 1) ? "        " cell : line " " cell
+           if (NR % 5 == 0) { print line; line = "" } }
+         END { if (line != "") print line }' "$work/ranges"
     echo "    ]"
     echo "}"
 } > Sources/ECGridKit/CharacterWidthTable.swift

@@ -21,8 +21,8 @@ public enum ConsoleLaunch {
     /// A history that cannot be read is queued as such.
     public static func announceAbandoned(in store: HistoryStore, syslog: SyslogForwarder?, to runner: EffectRunner) {
         do {
-            let abandoned = try store.closeAbandonedIntents(forwardingTo: syslog).filter { $0.status != HistoryEntry.missing }
-            if !abandoned.isEmpty { runner.post(.abandonedActions(abandoned)) }
+            let abandoned = try store.closeAbandonedIntents(forwardingTo: syslog).filter { $0.status != .missing }
+            if !abandoned.isEmpty { runner.post(.abandonedActions(abandoned.map(HistoryItem.init))) }
         } catch {
             runner.post(.historyLoaded(.failure(Failure(summary: "history", explanation: "\(error)"))))
         }

@@ -24,7 +24,7 @@ public final class ConsoleProgram {
     /// the first frame.
     public func start(status: String? = nil) {
         perform(state.start())
-        if let status { perform(state.update(.statusNote(status))) }
+        if let status { perform(state.update(.notice(status))) }
         backend.draw(state.render())
     }
 

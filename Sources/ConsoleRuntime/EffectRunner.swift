@@ -1,4 +1,5 @@
 import ConsoleUI
+import ECGridActions
 import ECGridKit
 import Foundation
 import IncidentLog
@@ -59,147 +60,32 @@ public final class EffectRunner: Sendable {
     public func run(_ effect: Effect) {
         switch effect {
         case .loadOperator:
-            start("operator") { runner in
-                do {
-                    let me = try await runner.client.me().value
-                    runner.recorder.setAPIUser(me)
-                    runner.post(.operatorLoaded(.success(me)))
-                } catch {
-                    runner.post(.operatorLoaded(.failure(Failure(error))))
-                }
-            }
+            start("operator") { runner in await runner.loadOperator() }
         case .loadUsers(let generation):
             start("load-\(generation)") { runner in await runner.loadUsers(generation) }
         case .cancelLoad(let generation):
             cancel("load-\(generation)")
         case .readTargets(let request, let ids):
-            start("read-\(request)") { runner in
-                await withTaskGroup(of: Void.self) { group in
-                    for id in ids {
-                        group.addTask {
-                            do {
-                                let user = try await runner.client.user(id: id).value
-                                runner.post(.targetRead(request: request, userId: id, .success(user)))
-                            } catch {
-                                runner.post(.targetRead(request: request, userId: id, .failure(Failure(error))))
-                            }
-                        }
-                    }
-                }
-            }
+            start("read-\(request)") { runner in await runner.read(request: request, ids) }
         case .cancelRead(let request):
             cancel("read-\(request)")
-        case .reset(let ids, let reason):
-            let number = counter.withLock { value in value += 1; return value }
-            start("action-\(number)") { runner in
-                var results: [RecordedAction] = []
-                // Up to four at once, results in the order given.
-                for chunk in stride(from: 0, to: ids.count, by: 4).map({ Array(ids[$0..<min($0 + 4, ids.count)]) }) {
-                    let batch = await withTaskGroup(of: (Int, RecordedAction).self) { group in
-                        for (offset, id) in chunk.enumerated() {
-                            group.addTask {
-                                (offset, await runner.client.resetSessionsRecorded(userId: id, reason: reason, recorder: runner.recorder))
-                            }
-                        }
-                        return await group.reduce(into: [(Int, RecordedAction)]()) { $0.append($1) }
-                    }
-                    results += batch.sorted { $0.0 < $1.0 }.map(\.1)
-                }
-                runner.post(.resetFinished(results))
+        case .perform(let action, let ids, let reason):
+            start("action-\(counter.withLock { value in value += 1; return value })") { runner in
+                runner.post(.actionFinished(await runner.perform(action, on: ids, reason: reason)))
             }
         case .login(let request, let login, let password):
-            start("login-\(request)") { runner in
-                do {
-                    guard let session = runner.session else { throw ECGridError(.missingCredentials) }
-                    try await session.renew(login: login, password: password, using: runner.client)
-                    let me = try await runner.client.me().value
-                    runner.recorder.setAPIUser(me)
-                    runner.post(.loggedIn(request: request, .success(me)))
-                } catch {
-                    runner.post(.loggedIn(request: request, .failure(Failure(error))))
-                }
-            }
+            start("login-\(request)") { runner in await runner.logIn(request: request, login: login, password: password) }
         case .cancelLogin(let request):
             cancel("login-\(request)")
-        case .escalate(let action, let id, let reason):
-            let number = counter.withLock { value in value += 1; return value }
-            start("action-\(number)") { runner in
-                let result = await runner.client.performRecorded(action, userId: id, reason: reason, recorder: runner.recorder)
-                runner.post(.escalationFinished(result))
-            }
         case .find(let request, let query):
-            start("find-\(request)") { runner in
-                do {
-                    let users: [User]
-                    if let id = Int(query), id > 0 {
-                        users = [try await runner.client.user(id: id).value]
-                    } else {
-                        users = try await runner.client.usersByName(login: query).value
-                    }
-                    runner.post(.found(request: request, query: query, .success(users)))
-                } catch let error as ECGridError where error.kind == .cancelled {
-                    return
-                } catch {
-                    runner.post(.found(request: request, query: query, .failure(Failure(error))))
-                }
-            }
+            start("find-\(request)") { runner in await runner.find(request: request, query) }
         case .cancelFind(let request):
             cancel("find-\(request)")
         case .loadHistory:
-            start("history-\(counter.withLock { value in value += 1; return value })") { runner in
-                do {
-                    runner.post(.historyLoaded(.success(try runner.recorder.store.entries())))
-                } catch {
-                    runner.post(.historyLoaded(.failure(Failure(summary: "history", explanation: "\(error)"))))
-                }
-            }
+            start("history-\(counter.withLock { value in value += 1; return value })") { runner in runner.loadHistory() }
         case .quit, .copy:
             // The UI loop quits; a copy is written by the terminal backend, not here.
             break
-        }
-    }
-
-    /// Walks the pages: the first one at once, then four at a time, posting each batch in order.
-    func loadUsers(_ generation: Int) async {
-        let pageSize = self.pageSize
-        let filters = self.filters
-        func page(_ number: Int) -> UserListQuery {
-            var query = filters
-            query.pageNo = number
-            query.recordsPerPage = pageSize
-            return query
-        }
-        var pageNo = 1
-        var loaded = 0
-        do {
-            let first = try await client.listUsers(page(1)).value
-            loaded = 1
-            post(.usersLoaded(generation: generation, users: first, pages: 1, done: first.count < pageSize))
-            guard first.count == pageSize else { return }
-            pageNo = 2
-            while !Task.isCancelled {
-                let window = Array(pageNo..<(pageNo + 4))
-                let pages = try await withThrowingTaskGroup(of: (Int, [User]).self) { group in
-                    for number in window {
-                        group.addTask {
-                            (number, try await self.client.listUsers(page(number)).value)
-                        }
-                    }
-                    return try await group.reduce(into: [Int: [User]]()) { $0[$1.0] = $1.1 }
-                }
-                for number in window {
-                    let users = pages[number] ?? []
-                    loaded += 1
-                    let done = users.count < pageSize
-                    post(.usersLoaded(generation: generation, users: users, pages: loaded, done: done))
-                    if done { return }
-                }
-                pageNo += 4
-            }
-        } catch let error as ECGridError where error.kind == .cancelled {
-            return
-        } catch {
-            if !Task.isCancelled { post(.usersFailed(generation: generation, Failure(error))) }
         }
     }
 
@@ -232,51 +118,3 @@ public final class EffectRunner: Sendable {
     }
 }
 
-/// Messages waiting for the UI loop, and a pipe that wakes it when one arrives: the loop
-/// sleeps in `poll` on the terminal and this pipe, so an answer is drawn the moment it comes,
-/// not at the next tick.
-final class MessageInbox: Sendable {
-    private let messages = Mutex<[Message]>([])
-    /// Read and write ends of the wake pipe (non-blocking; -1 if it could not be made).
-    let wakeRead: Int32
-    private let wakeWrite: Int32
-
-    init() {
-        var ends: [Int32] = [-1, -1]
-        if pipe(&ends) == 0 {
-            for end in ends {
-                _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
-                _ = fcntl(end, F_SETFD, FD_CLOEXEC)
-            }
-        } else {
-            ends = [-1, -1]
-        }
-        wakeRead = ends[0]
-        wakeWrite = ends[1]
-    }
-
-    deinit {
-        if wakeRead >= 0 { close(wakeRead) }
-        if wakeWrite >= 0 { close(wakeWrite) }
-    }
-
-    func post(_ message: Message) {
-        messages.withLock { $0.append(message) }
-        wake()
-    }
-
-    /// Makes the pipe readable (a full pipe is already readable: nothing is lost).
-    func wake() {
-        guard wakeWrite >= 0 else { return }
-        var byte: UInt8 = 1
-        _ = write(wakeWrite, &byte, 1)
-    }
-
-    func drain() -> [Message] {
-        if wakeRead >= 0 {
-            var buffer = [UInt8](repeating: 0, count: 256)
-            while read(wakeRead, &buffer, buffer.count) > 0 {}
-        }
-        return messages.withLock { list in defer { list = [] }; return list }
-    }
-}

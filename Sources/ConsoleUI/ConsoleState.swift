@@ -1,312 +1,80 @@
 import ECGridKit
-import IncidentLog
-
-/// A failure as the console shows it.
-public struct Failure: Error, Sendable, Equatable {
-    /// One line: what failed (`GET /v2/users/42 · HTTP 404 · ObjectNotFound`).
-    public var summary: String
-    /// What it means and what to do.
-    public var explanation: String
-    public var httpStatus: Int?
-    public var errorCode: String?
-    /// True when the operator's own login session ended or was revoked.
-    public var needsLogin: Bool
-
-    public init(summary: String, explanation: String, httpStatus: Int? = nil, errorCode: String? = nil, needsLogin: Bool = false) {
-        self.summary = summary
-        self.explanation = explanation
-        self.httpStatus = httpStatus
-        self.errorCode = errorCode
-        self.needsLogin = needsLogin || errorCode == "InvalidSession"
-    }
-
-    public init(_ error: any Error) {
-        if let error = error as? ECGridError {
-            var parts: [String] = []
-            if let request = error.request { parts.append(request) }
-            if let status = error.httpStatus { parts.append("HTTP \(status)") }
-            parts.append(error.codeOrWords)
-            self.init(summary: parts.joined(separator: " · "), explanation: error.explanation,
-                      httpStatus: error.httpStatus, errorCode: error.errorCode,
-                      needsLogin: error.kind == .missingCredentials)
-        } else {
-            self.init(summary: "error", explanation: "\(error)")
-        }
-    }
-}
-
-/// Facts about where the console runs, fixed for a session.
-public struct Environment: Sendable, Equatable {
-    /// The profile or environment name, in words (`SANDBOX`, `production`, …).
-    public var label: String
-    /// Base URL host and port.
-    public var host: String
-    public var readOnly: Bool
-    /// Production shows a distinct banner in words.
-    public var isProduction: Bool
-    /// The operator logged in with a password (a bearer session) rather than an API key: when
-    /// the session is revoked the console offers to log in again.
-    public var loginSession: Bool
-    /// `tmux` or `screen` when the console runs inside one (TERM says so): copies by OSC 52
-    /// need `set-clipboard on` there, and help says so.
-    public var multiplexer: String?
-
-    public init(
-        label: String, host: String, readOnly: Bool = false, isProduction: Bool = false, loginSession: Bool = false,
-        multiplexer: String? = nil
-    ) {
-        self.multiplexer = multiplexer
-        self.label = label
-        self.host = host
-        self.readOnly = readOnly
-        self.isProduction = isProduction
-        self.loginSession = loginSession
-    }
-}
 
 /// The panes focus moves between.
 public enum Pane: Int, Sendable, CaseIterable {
     case users, detail, history
 }
 
-extension Environment {
-    /// `tmux` or `screen` when TERM (or `$TMUX`/`$STY`) says the console runs inside one.
-    public static func multiplexer(in environment: [String: String]) -> String? {
-        let term = environment["TERM"] ?? ""
-        if term.hasPrefix("tmux") || !(environment["TMUX"] ?? "").isEmpty { return "tmux" }
-        if term.hasPrefix("screen") || !(environment["STY"] ?? "").isEmpty { return "screen" }
-        return nil
-    }
-}
-
-/// How loading the users is going.
-public enum LoadState: Sendable, Equatable {
-    case loading(pages: Int)
-    case done
-    case stopped
-    case failed(Failure)
-}
-
-/// A target of the confirmation dialog, as re-read from the server.
-public enum TargetRead: Sendable, Equatable {
-    case reading
-    case read(User)
-    case failed(Failure)
-}
-
-/// The confirmation of a state-changing action: targets re-read when it opens, a reason, and
-/// the typed confirmation. A reset may have several targets; the escalations have one.
-public struct ConfirmReset: Sendable, Equatable {
-    public enum Field: Sendable { case confirmation, reason }
-    public var request: Int
-    public var userIds: [Int]
-    public var reads: [Int: TargetRead]
-    public var typed = ""
-    public var reason = ""
-    public var field: Field = .confirmation
-    public var action: UserAction = .resetSessions
-
-    public init(request: Int, userIds: [Int], reads: [Int: TargetRead], action: UserAction = .resetSessions) {
-        self.request = request
-        self.userIds = userIds
-        self.reads = reads
-        self.action = action
-    }
-
-    /// Said in the dialog after a key that could not act (Enter while the re-read is pending, a
-    /// reason at its limit); cleared by the next key that does.
-    public var notice: String?
-
-    /// What must be typed, or why nothing can be confirmed: the one rule of `Confirmation`.
-    public var rule: Confirmation.Expected { Confirmation.expected(action, targets: userIds, readable: readable) }
-
-    /// What must be typed: the login to terminate (as re-read from the server), else the ID
-    /// for one user and the count for several; empty when it cannot be had.
-    public var expected: String {
-        if case .answer(let answer) = rule { return answer }
-        return ""
-    }
-
-    /// Why the action cannot be confirmed once the re-reads are in, if it cannot.
-    public var refusal: String? {
-        guard !readsPending, case .refused(let reason) = rule else { return nil }
-        return reason
-    }
-
-    /// The longest entry the typed field takes.
-    var typedLimit: Int { action == .terminate ? 120 : 12 }
-    public var readsPending: Bool { reads.values.contains(.reading) }
-    /// Targets the server confirmed, in order.
-    public var readable: [User] {
-        userIds.compactMap { if case .read(let user)? = reads[$0] { user } else { nil } }
-    }
-    public var canConfirm: Bool { !readsPending && Confirmation.matches(typed, rule) }
-}
-
-/// A user's whole record as read from the server (Enter), shown in the detail pane. It stays
-/// until another is read, so moving the selection changes nothing there: a move costs the
-/// terminal two short runs of cells, not a pane.
-public struct RecordView: Sendable, Equatable {
-    public var request: Int
-    public var userId: Int
-    public var read: TargetRead
-
-    public init(request: Int, userId: Int, read: TargetRead) {
-        self.request = request
-        self.userId = userId
-        self.read = read
-    }
-}
-
-/// The find-on-server dialog.
-public struct FindDialog: Sendable, Equatable {
-    public var query = ""
-    /// The request in flight, if any.
-    public var pending: Int?
-    public var failure: Failure?
-}
-
-/// What is open on top of the panes.
-public enum Dialog: Sendable, Equatable {
-    case help(scroll: Int)
-    case confirmReset(ConfirmReset)
-    case find(FindDialog)
-    case quitConfirm
-    /// A new API key, shown once; closing the dialog forgets it.
-    case newKey(NewKey)
-    /// Log in again after the session was revoked.
-    case login(LoginDialog)
-}
-
-/// The log-in-again dialog: the login, the password (never drawn), the attempt in flight.
-public struct LoginDialog: Sendable, Equatable {
-    public enum Field: Sendable { case login, password }
-    public var login: String
-    public var password = ""
-    public var field: Field = .password
-    public var pending: Int?
-    public var failure: Failure?
-    /// Why it opened.
-    public var reason: String
-
-    public init(login: String, reason: String) {
-        self.login = login
-        self.reason = reason
-        if login.isEmpty { field = .login }
-    }
-}
-
-/// The one showing of a newly generated API key.
-public struct NewKey: Sendable, Equatable {
-    public var userId: Int
-    public var login: String
-    public var key: Secret
-
-    public init(userId: Int, login: String, key: Secret) {
-        self.userId = userId
-        self.login = login
-        self.key = key
-    }
-}
-
-/// A line of the status area.
-public struct StatusLine: Sendable, Equatable {
-    public enum Kind: Sendable { case info, success, warning, failure }
-    /// Work a transient notice is about: the notice goes when that work ends (loading the
-    /// list; a read, a find or a log-in; a state-changing action).
-    public enum Work: Sendable { case loading, request, action }
-    public var text: String
-    public var kind: Kind
-    /// Set for a notice about work in progress ("Reloading users…", a retry): cleared when it ends.
-    public var during: Work?
-
-    public init(_ text: String, _ kind: Kind = .info, during: Work? = nil) {
-        self.text = text
-        self.kind = kind
-        self.during = during
-    }
-}
-
-/// What the response pane shows during and after an action.
-public struct ResponseView: Sendable, Equatable {
-    public var title: String
-    public var lines: [StyledLine]
-    /// True while the action runs: retries are added as they happen.
-    public var inFlight = false
-    /// The users the action was about: the pane shows no other user's record beside it.
-    public var userIds: [Int]
-
-    public init(title: String, lines: [StyledLine], inFlight: Bool = false, userIds: [Int] = []) {
-        self.title = title
-        self.lines = lines
-        self.inFlight = inFlight
-        self.userIds = userIds
-    }
-}
-
-/// A line of text with one style.
-public struct StyledLine: Sendable, Equatable {
-    public var text: String
-    public var style: Style
-
-    public init(_ text: String, _ style: Style = .plain) {
-        self.text = text
-        self.style = style
-    }
-}
-
-/// Everything the console shows. Changed only by `update`.
+/// Everything the console shows. Changed only by `update` (and the functions it calls):
+/// outside this module every property reads only.
 public struct ConsoleState: Sendable {
-    public var width: Int
-    public var height: Int
-    public var environment: Environment
-    public var glyphs: Glyphs
+    /// The terminal's size, in cells.
+    public internal(set) var width: Int
+    public internal(set) var height: Int
+    /// Where the console runs (fixed for a session).
+    public internal(set) var environment: Environment
+    /// Box drawing and markers: UTF-8 or ASCII.
+    public internal(set) var glyphs: Glyphs
 
-    public var operatorUser: User?
-    public var operatorFailure: Failure?
+    /// The operator as `GET /v2/users/me` answered, and why it could not be read.
+    public internal(set) var operatorUser: User?
+    public internal(set) var operatorFailure: Failure?
 
     /// Loaded users in server order, as the list keeps them, and what `/` searches in them.
-    public private(set) var users = UserTable()
+    public internal(set) var users = UserTable()
     private(set) var search = SearchIndex()
     var positions: [Int: Int] = [:]
-    public var load: LoadState = .loading(pages: 0)
-    public var loadGeneration = 0
+    /// How loading the list stands, and the generation whose answers count.
+    public internal(set) var load: LoadState = .loading(pages: 0)
+    public internal(set) var loadGeneration = 0
     /// True while a reload (F5) shows the rows from before it, until its first page arrives.
-    public var staleRows = false
+    public internal(set) var staleRows = false
     /// How loading stood before the reload, to go back to when Esc cancels it.
     var loadBeforeReload: LoadState?
     /// The list as it was before the reload, once its first page replaced the rows: Esc
     /// while the reload still runs puts it back.
     var listBeforeReload: ListSnapshot?
 
-    public var filter = ""
-    public var filterEditing = false
+    /// The `/` filter as typed.
+    public internal(set) var filterField = TextField(limit: 80)
+    /// True while `/` is being typed.
+    public internal(set) var filterEditing = false
     /// Positions in `users` that match the filter, in order.
-    public private(set) var visible: [Int] = []
+    public internal(set) var visible: [Int] = []
     /// Index into `visible`.
-    public var selection = 0
+    public internal(set) var selection = 0
     /// First row of `visible` shown.
-    public var scroll = 0
+    public internal(set) var scroll = 0
 
-    public var marked: Set<Int> = []
+    /// Users marked with Space for a bulk reset.
+    public internal(set) var marked: Set<Int> = []
     /// The user to select again once a reload brings it back.
-    public var reselect: Int?
-    public var focus: Pane = .users
-    public var dialog: Dialog?
-    public var response: ResponseView?
+    public internal(set) var reselect: Int?
+    /// The pane ↑↓ move in.
+    public internal(set) var focus: Pane = .users
+    /// What is open on top of the panes; it takes every key.
+    public internal(set) var dialog: Dialog?
+    /// An action's response, in the detail pane.
+    public internal(set) var response: ResponseView?
     /// The record read with Enter, if any.
-    public var record: RecordView?
-    public var detailScroll = 0
+    public internal(set) var record: RecordView?
+    /// The first row of the detail pane shown.
+    public internal(set) var detailScroll = 0
 
-    public var history: [HistoryEntry] = []
-    public var historyFailure: Failure?
-    public var historyScroll = 0
+    /// The history pane's actions, newest first.
+    public internal(set) var history: [HistoryItem] = []
+    /// Why the history could not be read, and the entry selected in its pane.
+    public internal(set) var historyFailure: Failure?
+    public internal(set) var historyScroll = 0
 
     /// State-changing actions sent and not yet answered.
-    public var actionsInFlight = 0
-    public var status: StatusLine?
-    public var nextRequest = 1
-    public var quitting = false
+    public internal(set) var actionsInFlight = 0
+    /// The header's notice of what just happened.
+    public internal(set) var status: StatusLine?
+    /// The number the next request takes (answers carry it back).
+    public internal(set) var nextRequest = 1
+    /// True once the console is to close.
+    public internal(set) var quitting = false
 
     public init(width: Int, height: Int, environment: Environment, ascii: Bool = false) {
         self.width = width
@@ -314,6 +82,9 @@ public struct ConsoleState: Sendable {
         self.environment = environment
         glyphs = ascii ? .ascii : .unicode
     }
+
+    /// The filter's text.
+    public var filter: String { filterField.text }
 
     /// The selected user, if any.
     public var selectedUser: ListedUser? {

@@ -12,10 +12,10 @@ public struct Binding: Sendable {
     public var action: Action
     public var help: String
     public var hint: String?
-    public var disabledReason: @Sendable (ConsoleState) -> String?
+    public var disabledReason: @Sendable (ConsoleState) -> DisabledReason?
 
     public init(_ keys: [Key], _ action: Action, help: String, hint: String? = nil,
-                disabled: @escaping @Sendable (ConsoleState) -> String? = { _ in nil }) {
+                disabled: @escaping @Sendable (ConsoleState) -> DisabledReason? = { _ in nil }) {
         self.keys = keys
         self.action = action
         self.help = help
@@ -39,28 +39,28 @@ public enum KeyBindings {
         Binding([.character("/")], .filter, help: "Filter loaded users by ID, login, name or email as you type; Enter keeps it, Esc clears it", hint: "/ filter"),
         Binding([.character("f")], .find, help: "Find on the server: digits look up a user ID, anything else a login", hint: "f find"),
         Binding([.enter], .record, help: "Read the selected user from the server and show the whole record", hint: "Enter record",
-                disabled: { state in state.selectedUser == nil ? "no user selected" : nil }),
+                disabled: { state in state.selectedUser == nil ? .noUserSelected : nil }),
         Binding([.character(" ")], .mark, help: "Mark or unmark the selected user (for a bulk reset)", hint: "Space mark"),
         Binding([.character("r")], .reset, help: "Reset the sessions of the marked users, or of the selected one", hint: "r reset",
                 disabled: { state in
-                    if state.environment.readOnly { return "read-only session: resets are disabled" }
-                    if state.marked.isEmpty && state.selectedUser == nil { return "no user selected" }
+                    if state.environment.readOnly { return .readOnly(.resetSessions) }
+                    if state.marked.isEmpty && state.selectedUser == nil { return .noUserSelected }
                     return nil
                 }),
         Binding([.character("K")], .rotateKey, help: "New API key for the selected user: the old key stops working at once",
                 disabled: { state in
-                    if state.environment.readOnly { return "read-only session: key rotation is disabled" }
-                    return state.selectedUser == nil ? "no user selected" : nil
+                    if state.environment.readOnly { return .readOnly(.rotateKey) }
+                    return state.selectedUser == nil ? .noUserSelected : nil
                 }),
         Binding([.character("T")], .terminate, help: "Terminate the selected user: permanent, cannot be undone",
                 disabled: { state in
-                    if state.environment.readOnly { return "read-only session: termination is disabled" }
-                    return state.selectedUser == nil ? "no user selected" : nil
+                    if state.environment.readOnly { return .readOnly(.terminate) }
+                    return state.selectedUser == nil ? .noUserSelected : nil
                 }),
         Binding([.character("L")], .login, help: "Log in again (a login session that ended or was revoked)",
-                disabled: { state in state.environment.loginSession ? nil : "the console runs on an API key, not a login" }),
+                disabled: { state in state.environment.loginSession ? nil : .apiKeySession }),
         Binding([.character("y")], .copyID, help: "Copy the selected user's ID to the clipboard (OSC 52)",
-                hint: "y copy ID", disabled: { state in state.selectedUser == nil ? "no user selected" : nil }),
+                hint: "y copy ID", disabled: { state in state.selectedUser == nil ? .noUserSelected : nil }),
         Binding([.character("Y")], .copyPane, help: "Copy the record/response pane as text (never a new key)"),
         Binding([.tab], .nextPane, help: "Focus the next pane (users, response, history)", hint: "Tab pane"),
         Binding([.backTab], .previousPane, help: "Focus the previous pane"),
@@ -75,13 +75,13 @@ public enum KeyBindings {
     /// Hints left out of a hint bar too narrow for all of them, in this order.
     public static let hintsDroppedFirst: [Action] = [.copyID, .moveUp, .record, .nextPane, .reload, .mark]
 
-    /// Keys in dialogs, for the help screen.
-    public static let dialogHelp: [(String, String)] = [
-        ("Enter", "Confirm: only when the typed ID (count for several users, login to terminate) matches what the server's "
-            + "re-read gave; before the re-read arrives it says it is waiting, and does nothing else"),
-        ("Tab", "Switch between the confirmation and the reason field"),
-        ("Esc", "Cancel: nothing is sent"),
-    ]
+    /// Keys in a confirmation, for the help screen and the man page: from the confirmation's
+    /// own binding table, the one it dispatches on.
+    public static var dialogHelp: [(String, String)] {
+        [DialogCommand.confirm, .switchField, .cancel].compactMap { command in
+            DialogBindings.confirm.first { $0.command == command }.flatMap { row in row.help.map { (row.keys[0].description, $0) } }
+        }
+    }
 
     static func binding(for key: Key) -> Binding? { table.first { $0.keys.contains(key) } }
 }

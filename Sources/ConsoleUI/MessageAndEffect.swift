@@ -1,5 +1,4 @@
 import ECGridKit
-import IncidentLog
 
 /// What happened: a key, a resize, or the answer to an effect.
 public enum Message: Sendable {
@@ -11,20 +10,19 @@ public enum Message: Sendable {
     case usersFailed(generation: Int, Failure)
     /// One target of the confirmation dialog, re-read.
     case targetRead(request: Int, userId: Int, Result<User, Failure>)
-    /// A reset action finished: one result per user.
-    case resetFinished([RecordedAction])
-    /// A key rotation or a termination finished.
-    case escalationFinished(RecordedAction)
+    /// A state-changing action (`Effect.perform`) finished: one report per user, in the order asked.
+    case actionFinished([ActionReport])
     /// A request is being sent again.
     case retrying(RetryEvent)
     case found(request: Int, query: String, Result<[User], Failure>)
-    case historyLoaded(Result<[HistoryEntry], Failure>)
+    case historyLoaded(Result<[HistoryItem], Failure>)
     /// The answer to logging in again: the operator's user record.
     case loggedIn(request: Int, Result<User, Failure>)
     /// Earlier runs left actions without an outcome (shown once at start).
-    case abandonedActions([HistoryEntry])
-    /// A note for the status line from outside the console (how the log-in went, say).
-    case statusNote(String)
+    case abandonedActions([HistoryItem])
+    /// A notice for the status line from whoever started the console (a note about the
+    /// connection, say).
+    case notice(String)
 }
 
 /// Work for the runtime to do off the UI loop; the answers come back as messages.
@@ -34,10 +32,9 @@ public enum Effect: Sendable, Equatable {
     case cancelLoad(generation: Int)
     case readTargets(request: Int, userIds: [Int])
     case cancelRead(request: Int)
-    /// Write each intent, send the resets, write each outcome.
-    case reset(userIds: [Int], reason: String?)
-    /// Write the intent, send the key rotation or termination, write the outcome.
-    case escalate(UserAction, userId: Int, reason: String?)
+    /// Perform a state-changing action on these users, each recorded before it is sent:
+    /// answered by one `Message.actionFinished` with a report per user.
+    case perform(UserAction, userIds: [Int], reason: String?)
     case find(request: Int, query: String)
     case cancelFind(request: Int)
     case loadHistory

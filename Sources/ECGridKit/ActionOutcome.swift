@@ -39,7 +39,7 @@ public struct ActionOutcome: Sendable {
 
     /// The outcome in one word, as the history and `--json` name it: `succeeded`, `failed`,
     /// `unknown` or `not-sent`.
-    public var outcomeWord: String { word.rawValue }
+    public var outcomeWord: String { status.rawValue }
 
     /// Live sessions before → after, when the server reports them.
     public var sessionsBefore: Int? { before?.openSessions }

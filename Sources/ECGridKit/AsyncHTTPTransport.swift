@@ -25,9 +25,15 @@ public final class AsyncHTTPTransport: HTTPTransport {
     /// - Parameters:
     ///   - maxConnectionsPerHost: concurrent connections kept to one host.
     ///   - trust: an extra CA to trust besides the system's (the sandbox's, a company CA).
-    public init(maxConnectionsPerHost: Int = 8, trust: TrustedCA? = nil) {
+    public convenience init(maxConnectionsPerHost: Int = 8, trust: TrustedCA? = nil) {
+        self.init(maxConnectionsPerHost: maxConnectionsPerHost, trust: trust, systemRoots: SystemTrust.roots)
+    }
+
+    /// As above, with the system's roots read from `systemRoots` (tests hand it a directory of
+    /// their own).
+    init(maxConnectionsPerHost: Int, trust: TrustedCA?, systemRoots: NIOSSLTrustRoots) {
         var configuration = HTTPClient.Configuration()
-        configuration.tlsConfiguration = Self.tlsConfiguration(trust: trust)
+        configuration.tlsConfiguration = Self.tlsConfiguration(trust: trust, systemRoots: systemRoots)
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnectionsPerHost)
@@ -41,7 +47,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
 
     /// The TLS policy: TLS 1.2 at least, full certificate and host name verification, the
     /// system's roots plus `trust`. Nothing in the environment can weaken it.
-    static func tlsConfiguration(trust: TrustedCA?) -> TLSConfiguration {
+    static func tlsConfiguration(trust: TrustedCA?, systemRoots: NIOSSLTrustRoots = SystemTrust.roots) -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.minimumTLSVersion = .tlsv12
         tls.certificateVerification = .fullVerification
@@ -49,6 +55,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
         // reply, when a stalled server has none, would keep a signalled process alive. Every
         // answer is framed before it is used, so nothing depends on the reply.
         tls.shutdownTimeout = .milliseconds(200)
+        tls.trustRoots = systemRoots
         if let trust { tls.additionalTrustRoots = [.certificates(trust.certificates)] }
         return tls
     }
@@ -116,6 +123,12 @@ public final class AsyncHTTPTransport: HTTPTransport {
                 break
             }
         }
+        if let known = mapTyped(error) { return known }
+        return mapByText(error)
+    }
+
+    /// The errors told apart by their type: TLS, HTTP parsing, size, connection, system calls.
+    private static func mapTyped(_ error: any Error) -> ECGridError? {
         if let tlsError = error as? NIOSSLError {
             return ECGridError(.tlsFailure, detail: TLSFailureReason.words(for: tlsError))
         }
@@ -150,6 +163,11 @@ public final class AsyncHTTPTransport: HTTPTransport {
             default: break
             }
         }
+        return nil
+    }
+
+    /// The rest, told apart by their words (errors NIO wraps in types this code cannot name).
+    private static func mapByText(_ error: any Error) -> ECGridError {
         let typeName = String(reflecting: type(of: error))
         let text = String(describing: error)
         if text.contains("connectionRefused") || text.contains("ECONNREFUSED") || text.contains("Connection refused")

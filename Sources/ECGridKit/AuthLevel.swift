@@ -1,6 +1,6 @@
 /// An ECGrid authorisation level. Values the client does not know are kept as they came,
 /// so a server that adds a level never breaks decoding.
-public struct AuthLevel: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+public struct AuthLevel: OpenNameSet {
     public let rawValue: String
 
     public init(rawValue: String) { self.rawValue = rawValue }
@@ -31,29 +31,8 @@ public struct AuthLevel: RawRepresentable, Hashable, Sendable, Codable, CustomSt
         return mine <= theirs
     }
 
-    /// Parses a level case-insensitively (`networkadmin` → `NetworkAdmin`); unknown text is kept.
-    public static func parse(_ text: String) -> AuthLevel {
-        let lowered = text.lowercased()
-        return (ordered + [.noChange]).first { $0.rawValue.lowercased() == lowered } ?? AuthLevel(rawValue: text)
-    }
-
-    public var isKnown: Bool { rank != nil || self == .noChange }
-
-    public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let text = try? container.decode(String.self) {
-            self.init(rawValue: text)
-        } else {
-            // Some .NET serialisers emit enums as their ordinal.
-            let ordinal = try container.decode(Int.self)
-            self = Self.ordered.indices.contains(ordinal) ? Self.ordered[ordinal] : AuthLevel(rawValue: String(ordinal))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
+    /// The documented levels, highest first (see `ordered`).
+    public static var documented: [AuthLevel] { ordered }
+    /// `NoChange` is known too (it means something in update requests).
+    public static var alsoKnown: [AuthLevel] { [.noChange] }
 }

@@ -7,22 +7,33 @@ extension ECGridClient {
     public func performChecked(
         _ action: UserAction, userId: Int, beforeSend: @Sendable (User) async throws -> Void = { _ in }
     ) async -> ActionOutcome {
-        var outcome = ActionOutcome(action: action, userId: userId, sent: false, succeeded: false)
+        let before: User
         do {
-            outcome.before = try await user(id: userId).value
+            before = try await user(id: userId).value
         } catch {
-            outcome.error = (error as? ECGridError) ?? ECGridError(.transport, detail: "\(type(of: error))")
-            return outcome
+            return ActionOutcome(action: action, userId: userId, sent: false, succeeded: false, error: ECGridError.wrapping(error))
         }
-        guard let before = outcome.before else { return outcome }
         do {
             try await beforeSend(before)
         } catch {
-            outcome.error = (error as? ECGridError)
-                ?? ECGridError(.invalidInput, detail: "Not sent: \(error)")
-            return outcome
+            let refusal = (error as? ECGridError) ?? ECGridError(.invalidInput, detail: "Not sent: \(error)")
+            return ActionOutcome(action: action, userId: userId, before: before, sent: false, succeeded: false, error: refusal)
         }
-        outcome.sent = true
+        return await send(action, to: before)
+    }
+
+    /// Resets one user's sessions the careful way (see `performChecked`).
+    public func resetSessionsChecked(
+        userId: Int, beforeSend: @Sendable (User) async throws -> Void = { _ in }
+    ) async -> ActionOutcome {
+        await performChecked(.resetSessions, userId: userId, beforeSend: beforeSend)
+    }
+
+    /// Sends the action for a target already re-read (`before`), then re-reads it after a
+    /// success. The caller has done what must come first (the intent record). Never throws.
+    public func send(_ action: UserAction, to before: User) async -> ActionOutcome {
+        let userId = before.userId
+        var outcome = ActionOutcome(action: action, userId: userId, before: before, sent: true, succeeded: false)
         do {
             switch action {
             case .resetSessions:
@@ -38,7 +49,7 @@ extension ECGridClient {
                 if usable { outcome.newKey = response.value }
             }
         } catch {
-            let failure = (error as? ECGridError) ?? ECGridError(.transport, detail: "\(type(of: error))")
+            let failure = ECGridError.wrapping(error)
             outcome.error = failure
             outcome.exchange = failure.exchange
             outcome.sent = !failure.definitelyNotSent
@@ -50,13 +61,6 @@ extension ECGridClient {
         return outcome
     }
 
-    /// Resets one user's sessions the careful way (see `performChecked`).
-    public func resetSessionsChecked(
-        userId: Int, beforeSend: @Sendable (User) async throws -> Void = { _ in }
-    ) async -> ActionOutcome {
-        await performChecked(.resetSessions, userId: userId, beforeSend: beforeSend)
-    }
-
     private func confirm(_ outcome: inout ActionOutcome, _ confirmed: Bool, _ exchange: ExchangeRecord, _ otherwise: String) {
         outcome.exchange = exchange
         outcome.succeeded = confirmed
@@ -66,5 +70,13 @@ extension ECGridClient {
                 detail: "the server answered data: false; \(otherwise)",
                 attempts: exchange.attempts, latencyMs: exchange.latencyMs, request: exchange.request)
         }
+    }
+}
+
+extension ECGridError {
+    /// `error` as an `ECGridError`: itself when it is one, else a transport failure naming its
+    /// type (never its text, which could hold anything).
+    public static func wrapping(_ error: any Error) -> ECGridError {
+        (error as? ECGridError) ?? ECGridError(.transport, detail: "\(type(of: error))")
     }
 }

@@ -28,33 +28,14 @@ extension ECGridClient {
             throw ECGridError(.invalidInput, detail: "page size and concurrency must be at least 1")
         }
         if let limit, limit <= 0 { return [] }
-        let pagesNeeded = limit.map { ($0 + pageSize - 1) / pageSize }
-        var pages: [Int: [User]] = [:]
-        var lastPage: Int? = pagesNeeded
-        var endFound = false
-        var records = 0
-        // Pages up to this one have been told to `onUsers`.
-        var toldThrough = 0
-        var told = Set<Int>()
-        var toldCount = 0
-        func tellReadyPages() {
-            guard let onUsers else { return }
-            while let page = pages[toldThrough + 1], toldThrough + 1 <= (lastPage ?? Int.max) {
-                toldThrough += 1
-                var batch: [User] = []
-                for user in page where told.insert(user.userId).inserted {
-                    if let limit, toldCount >= limit { break }
-                    batch.append(user)
-                    toldCount += 1
-                }
-                if !batch.isEmpty { onUsers(batch) }
-            }
-        }
+        var walk = PageWalk(pageSize: pageSize, limit: limit)
         try await withThrowingTaskGroup(of: (Int, [User]).self) { group in
             var nextPage = 1
             var inFlight = 0
             func launchMore() {
-                while inFlight < concurrency, nextPage <= (lastPage ?? Int.max) {
+                // A window of `concurrency` pages past the ones known full: however the answers
+                // are ordered, at most that many are asked for past the end.
+                while inFlight < concurrency, nextPage <= min(walk.lastPage ?? Int.max, walk.fullThrough + concurrency) {
                     let pageNo = nextPage
                     var query = filter
                     query.pageNo = pageNo
@@ -67,23 +48,76 @@ extension ECGridClient {
             launchMore()
             while let (pageNo, users) = try await group.next() {
                 inFlight -= 1
-                if users.count < pageSize {
-                    endFound = true
-                    lastPage = min(lastPage ?? pageNo, pageNo)
-                }
-                if pageNo <= (lastPage ?? Int.max) {
-                    pages[pageNo] = users
-                    records += users.count
-                }
-                onProgress?(PageProgress(pagesLoaded: pages.count, recordsLoaded: records, endFound: endFound))
-                if pageNo > 1, users.count == pageSize, let previous = pages[pageNo - 1], previous == users {
-                    // The server ignores pageNo: every page is the same.
-                    lastPage = min(lastPage ?? pageNo, pageNo - 1)
-                }
-                tellReadyPages()
+                let progress = walk.receive(pageNo, users)
+                onProgress?(progress)
+                if let onUsers { for batch in walk.readyBatches() { onUsers(batch) } }
                 launchMore()
             }
         }
+        return walk.result()
+    }
+}
+
+/// The pages of a walk over `users/list` as they arrive, in any order: where the list ends,
+/// which records are ready to be told in order, and the result without duplicates.
+struct PageWalk {
+    let pageSize: Int
+    let limit: Int?
+    var pages: [Int: [User]] = [:]
+    /// The last page that counts, once known (a short page, the limit, or a repeated page).
+    var lastPage: Int?
+    var endFound = false
+    var records = 0
+    /// Pages 1 through this one have all come back full.
+    private(set) var fullThrough = 0
+    /// Pages up to this one have been handed out by `readyBatches`.
+    private var toldThrough = 0
+    private var told = Set<Int>()
+    private var toldCount = 0
+
+    init(pageSize: Int, limit: Int?) {
+        self.pageSize = pageSize
+        self.limit = limit
+        lastPage = limit.map { ($0 + pageSize - 1) / pageSize }
+    }
+
+    /// Takes a page in; returns the progress after it.
+    mutating func receive(_ pageNo: Int, _ users: [User]) -> ECGridClient.PageProgress {
+        if users.count < pageSize {
+            endFound = true
+            lastPage = min(lastPage ?? pageNo, pageNo)
+        }
+        if pageNo <= (lastPage ?? Int.max) {
+            pages[pageNo] = users
+            records += users.count
+        }
+        while let next = pages[fullThrough + 1], next.count == pageSize { fullThrough += 1 }
+        let progress = ECGridClient.PageProgress(pagesLoaded: pages.count, recordsLoaded: records, endFound: endFound)
+        if pageNo > 1, users.count == pageSize, let previous = pages[pageNo - 1], previous == users {
+            // The server ignores pageNo: every page is the same.
+            lastPage = min(lastPage ?? pageNo, pageNo - 1)
+        }
+        return progress
+    }
+
+    /// The records of the pages that are now complete in order, not handed out before.
+    mutating func readyBatches() -> [[User]] {
+        var batches: [[User]] = []
+        while let page = pages[toldThrough + 1], toldThrough + 1 <= (lastPage ?? Int.max) {
+            toldThrough += 1
+            var batch: [User] = []
+            for user in page where told.insert(user.userId).inserted {
+                if let limit, toldCount >= limit { break }
+                batch.append(user)
+                toldCount += 1
+            }
+            if !batch.isEmpty { batches.append(batch) }
+        }
+        return batches
+    }
+
+    /// Every record in page order, without duplicates, cut to the limit.
+    func result() -> [User] {
         var seen = Set<Int>()
         var result: [User] = []
         result.reserveCapacity(records)

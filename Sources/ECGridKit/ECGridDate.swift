@@ -89,11 +89,8 @@ public struct ECGridDate: Hashable, Sendable, Codable, CustomStringConvertible {
         else { return nil }
         index += 1
         guard let hour = number(2), expect(58), let minute = number(2) else { return nil }
-        var second = 0
-        if expect(58) {
-            guard let parsed = number(2) else { return nil }
-            second = parsed
-        }
+        let second = expect(58) ? number(2) : 0
+        guard let second else { return nil }
         var fraction = 0.0
         if expect(46) {
             var scale = 0.1
@@ -121,8 +118,18 @@ public struct ECGridDate: Hashable, Sendable, Codable, CustomStringConvertible {
                 return nil
             }
         }
-        guard index == bytes.count, (1...12).contains(month), hour < 24, minute < 60, second < 61 else { return nil }
-        // A day that does not exist (February 30th) is refused, not rolled into the next month.
+        guard index == bytes.count, (1...12).contains(month), hour < 24, minute < 60, second < 61,
+            let days = daysSinceEpoch(year: year, month: month, day: day)
+        else { return nil }
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+    }
+}
+
+extension ECGridDate {
+    /// Days from 1970-01-01 to the date; nil for a day that does not exist (February 30th is
+    /// refused, not rolled into the next month).
+    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int? {
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
         let daysInMonth = month == 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].contains(month) ? 30 : 31
         guard (1...daysInMonth).contains(day) else { return nil }
@@ -133,9 +140,7 @@ public struct ECGridDate: Hashable, Sendable, Codable, CustomStringConvertible {
         let monthIndex = month > 2 ? month - 3 : month + 9
         let dayOfYear = (153 * monthIndex + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        let days = era * 146_097 + dayOfEra - 719_468
-        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
-        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+        return era * 146_097 + dayOfEra - 719_468
     }
 }
 

@@ -116,31 +116,7 @@ public struct ECGridError: Error, Sendable, Equatable, CustomStringConvertible {
     private var situation: String {
         switch kind {
         case .api:
-            switch (httpStatus, errorCode) {
-            case (_, "InvalidAPIKey"?):
-                return "The API key is wrong or revoked: check ECGRID_API_KEY (or the profile's key file)."
-            case (_, "InvalidSession"?):
-                return "The bearer session expired or was revoked: log in again."
-            case (_, "InvalidCredentials"?):
-                return "Login failed: the login or password is wrong."
-            case (_, "AccessDenied"?):
-                return "Access denied: your AuthLevel is too low for this user or network."
-            case (_, "ObjectNotFound"?):
-                return "Not found: no such object, or it is not visible to your credential."
-            case (_, "InvalidParameter"?):
-                return "The server refused a parameter" + (serverMessage.map { ": \($0)" } ?? ".")
-            case (_, "DuplicateObject"?):
-                return "The object already exists."
-            case (_, "RateLimitExceeded"?), (429?, _):
-                return "Rate limit exceeded and retries ran out: wait a minute and try again."
-            case (500?, _), (503?, _), (_, "InternalError"?):
-                return "The ECGrid server failed (\(httpStatus.map(String.init) ?? "error")) after \(attempts) attempt(s)."
-                    + (stateChanging ? "" : " Try again in a moment.")
-            case (401?, _):
-                return "Not authenticated: check the credential."
-            default:
-                return "The server refused the request" + (serverMessage.map { ": \($0)" } ?? ".")
-            }
+            return apiSituation
         case .unexpectedStatus:
             return "The server answered HTTP \(httpStatus.map(String.init) ?? "?") without an ECGrid envelope: "
                 + "is the base URL right, or is a proxy in the way?"
@@ -181,6 +157,35 @@ public struct ECGridError: Error, Sendable, Equatable, CustomStringConvertible {
             return requestSent ? "Cancelled before an answer arrived." : "Cancelled before the request was sent."
         case .transport:
             return "The request failed in transport."
+        }
+    }
+
+    /// What an error envelope means, by its code (or the status when the code says nothing).
+    private var apiSituation: String {
+        switch (httpStatus, errorCode) {
+        case (_, "InvalidAPIKey"?):
+            return "The API key is wrong or revoked: check ECGRID_API_KEY (or the profile's key file)."
+        case (_, "InvalidSession"?):
+            return "The bearer session expired or was revoked: log in again."
+        case (_, "InvalidCredentials"?):
+            return "Login failed: the login or password is wrong."
+        case (_, "AccessDenied"?):
+            return "Access denied: your AuthLevel is too low for this user or network."
+        case (_, "ObjectNotFound"?):
+            return "Not found: no such object, or it is not visible to your credential."
+        case (_, "InvalidParameter"?):
+            return "The server refused a parameter" + (serverMessage.map { ": \($0)" } ?? ".")
+        case (_, "DuplicateObject"?):
+            return "The object already exists."
+        case (_, "RateLimitExceeded"?), (429?, _):
+            return "Rate limit exceeded and retries ran out: wait a minute and try again."
+        case (500?, _), (503?, _), (_, "InternalError"?):
+            return "The ECGrid server failed (\(httpStatus.map(String.init) ?? "error")) after \(attempts) attempt(s)."
+                + (stateChanging ? "" : " Try again in a moment.")
+        case (401?, _):
+            return "Not authenticated: check the credential."
+        default:
+            return "The server refused the request" + (serverMessage.map { ": \($0)" } ?? ".")
         }
     }
 

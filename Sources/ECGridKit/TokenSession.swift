@@ -3,7 +3,7 @@ import Foundation
 /// An operator's bearer session: one `POST /v2/auth/login`, refreshed
 /// (`POST /v2/auth/refresh`) before it expires, ended with `POST /v2/auth/logout`.
 ///
-/// Unlike `BearerSession` it keeps no password: when the server revokes the session
+/// The one bearer-session provider of the tool. It keeps no password: when the server revokes the session
 /// (401 `InvalidSession`, for example because someone reset this operator's sessions), it stays
 /// revoked until the operator logs in again with `renew`. Logging back in silently would undo
 /// exactly the reset that may have been meant for this operator.

@@ -189,6 +189,12 @@ public final class SandboxServer: Sendable {
         let reply = await store.handle(
             SandboxRequest(method: request.method.rawValue, path: path, headers: headers, body: bytes))
         guard let fault = decision.fault else { return make(reply) }
+        return await answer(reply, spoiledBy: fault, decision)
+    }
+
+    /// The answer of a request the store acted on, spoiled as `fault` says (the faults that
+    /// refuse before acting are answered before the store sees the request).
+    static func answer(_ reply: SandboxReply, spoiledBy fault: FaultKind, _ decision: FaultDecision) async -> Response {
         switch fault {
         case .malformed:
             return make(SandboxReply(status: reply.status, body: Array(#"{"success": true, "data": [{"userId": 4"#.utf8)))

@@ -91,22 +91,8 @@ enum SeedData {
             if index % 23 == 5 { (first, last) = wideNames[(index / 23) % wideNames.count] }
             if index % 61 == 11 { (first, last) = hostileNames[(index / 61) % hostileNames.count] }
             // Every AuthLevel and Status early on, then a realistic spread.
-            let level: AuthLevel
-            if index < AuthLevel.ordered.count {
-                level = AuthLevel.ordered[index]
-            } else {
-                let roll = rng.below(100)
-                level = roll < 2 ? .netOps : roll < 10 ? .networkAdmin : roll < 30 ? .networkUser
-                    : roll < 45 ? .mailboxAdmin : roll < 80 ? .mailboxUser : roll < 92 ? .tpUser : .general
-            }
-            let status: UserStatus
-            if index < UserStatus.all.count {
-                status = UserStatus.all[index]
-            } else {
-                let roll = rng.below(100)
-                status = roll < 78 ? .active : roll < 86 ? .development : roll < 92 ? .preproduction
-                    : roll < 97 ? .suspended : .terminated
-            }
+            let level = Self.authLevel(index, &rng)
+            let status = Self.status(index, &rng)
             let network = SandboxAccounts.networks[rng.below(SandboxAccounts.networks.count)]
             let networkLevel = level.isAtLeast(.networkUser)
             let mailbox = networkLevel ? 0 : 1000 + network * 10 + rng.below(8)
@@ -116,11 +102,7 @@ enum SeedData {
                 login = earlier.login
             }
             logins.append((login, network))
-            let year = 2019 + rng.below(6)
-            let digits = rng.below(8)
-            let fraction = digits == 0 ? "" : "." + String(String(rng.next()).prefix(digits))
-            let created = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", year, 1 + rng.below(12), 1 + rng.below(28),
-                rng.below(24), rng.below(60), rng.below(60)) + fraction + "Z"
+            let created = Self.createdText(&rng)
             let lastLogin = rng.chance(0.7)
                 ? ECGridDate(Date(timeIntervalSince1970: 1_735_689_600 + Double(rng.below(25_000_000)))) : nil
             let record = User(
@@ -133,6 +115,31 @@ enum SeedData {
                 record: record, password: SandboxAccounts.password(for: id), apiKey: key(), quirky: index % 7 == 3))
         }
         return users
+    }
+
+    /// Every AuthLevel in turn for the first users, then a realistic spread.
+    static func authLevel(_ index: Int, _ rng: inout SeededRandom) -> AuthLevel {
+        if index < AuthLevel.ordered.count { return AuthLevel.ordered[index] }
+        let roll = rng.below(100)
+        return roll < 2 ? .netOps : roll < 10 ? .networkAdmin : roll < 30 ? .networkUser
+            : roll < 45 ? .mailboxAdmin : roll < 80 ? .mailboxUser : roll < 92 ? .tpUser : .general
+    }
+
+    /// Every status in turn for the first users, then a realistic spread.
+    static func status(_ index: Int, _ rng: inout SeededRandom) -> UserStatus {
+        if index < UserStatus.all.count { return UserStatus.all[index] }
+        let roll = rng.below(100)
+        return roll < 78 ? .active : roll < 86 ? .development : roll < 92 ? .preproduction
+            : roll < 97 ? .suspended : .terminated
+    }
+
+    /// A creation time as ECGrid writes it, with 0 to 7 digits of fraction.
+    static func createdText(_ rng: inout SeededRandom) -> String {
+        let year = 2019 + rng.below(6)
+        let digits = rng.below(8)
+        let fraction = digits == 0 ? "" : "." + String(String(rng.next()).prefix(digits))
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d", year, 1 + rng.below(12), 1 + rng.below(28),
+            rng.below(24), rng.below(60), rng.below(60)) + fraction + "Z"
     }
 
     /// A login made of ASCII letters, digits and dots.

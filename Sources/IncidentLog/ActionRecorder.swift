@@ -88,13 +88,8 @@ extension OutcomeDetails {
     public init(_ outcome: ActionOutcome, retries: [RetryEvent]) {
         let exchange = outcome.exchange
         let error = outcome.error
-        // The history's word is the one every other part of the tool uses (OutcomeWord).
-        let status: Status = switch outcome.word {
-        case .succeeded: .succeeded
-        case .failed: .failed
-        case .unknown: .unknown
-        case .notSent: .notSent
-        }
+        // The history's status is the one every other part of the tool uses (ActionStatus).
+        let status = outcome.status
         let data: String? = switch outcome.action {
         case .rotateKey: outcome.succeeded ? "a new API key (not recorded)" : nil
         default: outcome.succeeded ? exchange?.dataSummary : nil
@@ -110,7 +105,8 @@ extension OutcomeDetails {
     }
 }
 
-/// An action whose intent and outcome are in the history.
+/// An action whose intent and outcome are in the history (`ActionPipeline` in ECGridActions
+/// performs it; the history only stores it).
 public struct RecordedAction: Sendable {
     public var outcome: ActionOutcome
     public var intent: HistoryRecord?
@@ -124,55 +120,10 @@ public struct RecordedAction: Sendable {
     }
 }
 
-extension ECGridClient {
-    /// Performs one action on one user with the history written ahead: re-read the target,
-    /// append and flush the intent (if that fails, nothing is sent), send the request, append
-    /// the outcome. When the re-read fails, nothing is sent, and the attempt is still recorded
-    /// (an intent with the ID alone and a `not-sent` outcome saying why), so the history shows
-    /// every action an operator tried.
-    public func performRecorded(_ action: UserAction, userId: Int, reason: String?, recorder: ActionRecorder) async -> RecordedAction {
-        let intent = Mutex<HistoryRecord?>(nil)
-        let historyRefused = Mutex(false)
-        let retries = Mutex<[RetryEvent]>([])
-        var client = self
-        let label = action.request(userId: userId)
-        let previous = onRetry
-        client.onRetry = { event in
-            if event.request == label { retries.withLock { $0.append(event) } }
-            previous?(event)
-        }
-        let outcome = await client.performChecked(action, userId: userId) { user in
-            do {
-                let record = try recorder.intent(action: action.historyName, target: TargetSnapshot(user), reason: reason)
-                intent.withLock { $0 = record }
-            } catch {
-                historyRefused.withLock { $0 = true }
-                throw ECGridError(.invalidInput, detail: "The history could not be written, so nothing was sent: \(error)")
-            }
-        }
-        var result = RecordedAction(outcome: outcome, intent: intent.withLock { $0 })
-        if result.intent == nil, !outcome.sent, !historyRefused.withLock({ $0 }) {
-            // The re-read failed: record the attempt, with what is known of the target.
-            let target = outcome.before.map(TargetSnapshot.init) ?? TargetSnapshot(userId: userId)
-            do {
-                result.intent = try recorder.intent(action: action.historyName, target: target, reason: reason)
-            } catch {
-                result.historyFailure = "The attempt could not be written to the history: \(error)"
-                return result
-            }
-        }
-        if let record = result.intent {
-            do {
-                try recorder.outcome(of: record, OutcomeDetails(outcome, retries: retries.withLock { $0 }))
-            } catch {
-                result.historyFailure = "The outcome could not be written to the history: \(error)"
-            }
-        }
-        return result
-    }
-
-    /// Resets one user's sessions with the history written ahead (see `performRecorded`).
-    public func resetSessionsRecorded(userId: Int, reason: String?, recorder: ActionRecorder) async -> RecordedAction {
-        await performRecorded(.resetSessions, userId: userId, reason: reason, recorder: recorder)
+extension ActionReport {
+    /// The report of an action whose records are in the history.
+    public init(_ recorded: RecordedAction, reason: String?) {
+        self.init(outcome: recorded.outcome, actionId: recorded.intent?.actionId,
+                  historyFailure: recorded.historyFailure, reason: reason)
     }
 }

@@ -13,14 +13,14 @@ public struct HistoryEntry: Sendable, Encodable {
     public var reason: String?
     /// `succeeded`, `failed`, `unknown`, `not-sent`, `in-flight` while its process runs, or
     /// `missing` when a discontinuity followed the intent: its outcome record may have been cut.
-    public var status: String
+    public var status: ActionStatus
     public var result: OutcomeDetails?
     /// Line of the intent record.
     public var line: Int
 
     public init(
         actionId: String, action: String, time: String, target: TargetSnapshot?, actor: OperatorIdentity,
-        profile: String?, baseURL: String, reason: String?, status: String, result: OutcomeDetails?, line: Int
+        profile: String?, baseURL: String, reason: String?, status: ActionStatus, result: OutcomeDetails?, line: Int
     ) {
         self.actionId = actionId
         self.action = action
@@ -52,34 +52,31 @@ public struct HistoryEntry: Sendable, Encodable {
                 entries.append(HistoryEntry(
                     actionId: record.actionId, action: record.action, time: record.time, target: record.target,
                     actor: record.actor, profile: record.profile, baseURL: record.baseURL, reason: record.reason,
-                    status: "unknown", result: nil, line: line.number))
+                    status: .unknown, result: nil, line: line.number))
                 processes.append(record.process)
             case .outcome:
                 guard let position = index[record.actionId] else { continue }
                 entries[position].result = record.result
-                entries[position].status = record.result?.status.rawValue ?? "unknown"
+                entries[position].status = record.result?.status ?? .unknown
             case .discontinuity:
                 // Records were cut or changed here: the outcome of any action still open may
                 // have been among them. Never guess it.
                 for position in entries.indices where entries[position].result == nil {
-                    entries[position].status = Self.missing
+                    entries[position].status = .missing
                 }
             }
         }
         // Only intents without an outcome need to know whether their process still runs.
         for position in entries.indices where entries[position].result == nil && processes[position].isRunning {
-            entries[position].status = "in-flight"
+            entries[position].status = .inFlight
         }
         return entries
     }
 
-    /// The status of an action whose outcome record may have been cut.
-    public static let missing = "missing"
-
     /// What to show for an action with no recorded outcome.
     public var checkAdvice: String {
         let who = target.map { "user \($0.userId)" + ($0.login.map { " (\($0))" } ?? "") } ?? "the target"
-        if status == Self.missing {
+        if status == .missing {
             return "\(action) of \(who) at \(time) by \(actor.localUser)@\(actor.host): outcome record missing (history was cut). "
                 + "It may have succeeded or failed; check \(who) on the server before repeating it."
         }
@@ -92,10 +89,10 @@ public struct HistoryEntry: Sendable, Encodable {
 public struct HistoryFilter: Sendable {
     public var userId: Int?
     public var since: Date?
-    public var action: String?
-    public var status: String?
+    public var action: UserAction?
+    public var status: ActionStatus?
 
-    public init(userId: Int? = nil, since: Date? = nil, action: String? = nil, status: String? = nil) {
+    public init(userId: Int? = nil, since: Date? = nil, action: UserAction? = nil, status: ActionStatus? = nil) {
         self.userId = userId
         self.since = since
         self.action = action
@@ -105,7 +102,7 @@ public struct HistoryFilter: Sendable {
     public func matches(_ entry: HistoryEntry) -> Bool {
         if let userId, entry.target?.userId != userId { return false }
         if let since, let time = ECGridDate(parsing: entry.time), time.date < since { return false }
-        if let action, entry.action != action { return false }
+        if let action, entry.action != action.historyName { return false }
         if let status, entry.status != status { return false }
         return true
     }
@@ -137,41 +134,15 @@ extension HistoryStore {
             var check = HistoryAppend(record: nil, discontinuity: nil, warnings: [])
             _ = try continuity(descriptor, into: &check)
             if let cut = check.discontinuity { written.append(cut) }
-            // Every command runs this at start: records are paired by their heads, read from the
-            // bytes, and only intents left open are decoded, so a long history costs a scan, not
-            // a decode of every record.
-            var lines = HistoryLine.split(try Self.readAll(descriptor, path: path), decode: false)
-            var open: [String: Int] = [:]
-            var cut: Set<String> = []
-            let decoder = JSONDecoder()
-            for index in lines.indices {
-                var head = lines[index].head
-                if head == nil {
-                    lines[index].record = try? decoder.decode(HistoryRecord.self, from: Data(lines[index].bytes))
-                    head = lines[index].record.map { ($0.kind, $0.actionId) }
-                }
-                guard let head else { continue }
-                switch head.kind {
-                case .intent: open[head.actionId] = index
-                case .outcome:
-                    open[head.actionId] = nil
-                    cut.remove(head.actionId)
-                case .discontinuity: cut.formUnion(open.keys)
-                }
-            }
-            let candidates = open.values.sorted().map { index in
-                var line = lines[index]
-                if line.record == nil { line.record = try? decoder.decode(HistoryRecord.self, from: Data(line.bytes)) }
-                return line
-            }
+            let (candidates, cut) = Self.openIntents(in: try Self.readAll(descriptor, path: path))
             var entries = HistoryEntry.entries(from: candidates)
-            for position in entries.indices where cut.contains(entries[position].actionId) && entries[position].status == "unknown" {
-                entries[position].status = HistoryEntry.missing
+            for position in entries.indices where cut.contains(entries[position].actionId) && entries[position].status == .unknown {
+                entries[position].status = .missing
             }
             // Outcomes that may have been cut are never invented; they are reported once, by the
             // run that found the cut.
-            let missing = check.discontinuity == nil ? [] : entries.filter { $0.status == HistoryEntry.missing }
-            let abandoned = entries.filter { $0.status == "unknown" && $0.result == nil }
+            let missing = check.discontinuity == nil ? [] : entries.filter { $0.status == .missing }
+            let abandoned = entries.filter { $0.status == .unknown && $0.result == nil }
             for entry in abandoned {
                 let appended = try appendLocked(descriptor) { seq, prev in
                     HistoryRecord(
@@ -188,5 +159,37 @@ extension HistoryStore {
             }
             return abandoned + missing
         }
+    }
+
+    /// The intents without an outcome, in file order, and the action IDs of those a
+    /// discontinuity followed (their outcome may have been cut). Records are paired by their
+    /// heads, read from the bytes, and only the open intents are decoded: every command runs
+    /// this at start, so a long history costs a scan, not a decode of every record.
+    static func openIntents(in bytes: [UInt8]) -> (lines: [HistoryLine], cut: Set<String>) {
+        var lines = HistoryLine.split(bytes, decode: false)
+        var open: [String: Int] = [:]
+        var cut: Set<String> = []
+        let decoder = JSONDecoder()
+        for index in lines.indices {
+            var head = lines[index].head
+            if head == nil {
+                lines[index].record = try? decoder.decode(HistoryRecord.self, from: Data(lines[index].bytes))
+                head = lines[index].record.map { ($0.kind, $0.actionId) }
+            }
+            guard let head else { continue }
+            switch head.kind {
+            case .intent: open[head.actionId] = index
+            case .outcome:
+                open[head.actionId] = nil
+                cut.remove(head.actionId)
+            case .discontinuity: cut.formUnion(open.keys)
+            }
+        }
+        let candidates = open.values.sorted().map { index in
+            var line = lines[index]
+            if line.record == nil { line.record = try? decoder.decode(HistoryRecord.self, from: Data(line.bytes)) }
+            return line
+        }
+        return (candidates, cut)
     }
 }

@@ -144,16 +144,9 @@ public struct ProcessIdentity: Codable, Sendable, Equatable {
 
 /// What an action came to.
 public struct OutcomeDetails: Codable, Sendable, Equatable {
-    public enum Status: String, Codable, Sendable {
-        /// The server answered success.
-        case succeeded
-        /// The server or the network said no; the error is recorded.
-        case failed
-        /// The request went out but no answer was recorded (crash, kill, dropped connection).
-        case unknown
-        /// The request never went out.
-        case notSent = "not-sent"
-    }
+    /// The record's status: `succeeded`, `failed`, `unknown` (the request went out but no
+    /// answer was recorded) or `not-sent`.
+    public typealias Status = ActionStatus
 
     public var status: Status
     public var httpStatus: Int?

@@ -97,25 +97,7 @@ extension HistoryStore {
                 }
                 pendingTorn = nil
             }
-            if record.v != HistoryRecord.formatVersion {
-                report.findings.append(.init(line: line.number, kind: .unknownVersion, detail: "version \(record.v)"))
-            }
-            if record.prev != previousHash {
-                report.findings.append(.init(line: line.number, kind: .brokenLink,
-                    detail: line.number == 1 ? "the first record does not start the chain (lines removed before it)"
-                        : "does not follow line \(line.number - 1) (that line was edited, or lines were removed or inserted here)"))
-            }
-            if record.kind == .discontinuity {
-                report.findings.append(.init(line: line.number, kind: .discontinuity,
-                    detail: (record.discontinuity?.summary ?? "recorded without details") + " (found by an append at \(record.time))"))
-            }
-            // A discontinuity continues after the highest number written before the cut: a jump
-            // up is explained by it; a repeat never is.
-            let explainedJump = record.kind == .discontinuity && record.seq > previousSeq
-            if record.seq != previousSeq + 1 && !explainedJump {
-                report.findings.append(.init(line: line.number, kind: .gap,
-                    detail: "sequence \(record.seq) after \(previousSeq)"))
-            }
+            report.findings += Self.linkFindings(record, line, previousHash: previousHash, previousSeq: previousSeq)
             previousHash = Self.hash(line.bytes)
             previousSeq = record.seq
             lastRecordLine = line
@@ -135,6 +117,34 @@ extension HistoryStore {
         report.openIntents = order.compactMap { open[$0] }.map { (line: $0.0, record: $0.1) }
         checkTip(lastRecordLine, lines, tip, &report)
         return report
+    }
+
+    /// What is wrong with how a record follows the one before: its version, its link, its
+    /// sequence number; and a discontinuity it records.
+    private static func linkFindings(
+        _ record: HistoryRecord, _ line: HistoryLine, previousHash: String, previousSeq: Int
+    ) -> [VerificationReport.Finding] {
+        var findings: [VerificationReport.Finding] = []
+        if record.v != HistoryRecord.formatVersion {
+            findings.append(.init(line: line.number, kind: .unknownVersion, detail: "version \(record.v)"))
+        }
+        if record.prev != previousHash {
+            findings.append(.init(line: line.number, kind: .brokenLink,
+                detail: line.number == 1 ? "the first record does not start the chain (lines removed before it)"
+                    : "does not follow line \(line.number - 1) (that line was edited, or lines were removed or inserted here)"))
+        }
+        if record.kind == .discontinuity {
+            findings.append(.init(line: line.number, kind: .discontinuity,
+                detail: (record.discontinuity?.summary ?? "recorded without details") + " (found by an append at \(record.time))"))
+        }
+        // A discontinuity continues after the highest number written before the cut: a jump
+        // up is explained by it; a repeat never is.
+        let explainedJump = record.kind == .discontinuity && record.seq > previousSeq
+        if record.seq != previousSeq + 1 && !explainedJump {
+            findings.append(.init(line: line.number, kind: .gap,
+                detail: "sequence \(record.seq) after \(previousSeq)"))
+        }
+        return findings
     }
 
     private func checkTip(_ last: HistoryLine?, _ lines: [HistoryLine], _ tip: (seq: Int, hash: String)?, _ report: inout VerificationReport) {

@@ -20,7 +20,7 @@ enum SyslogMessage {
         case .intent: return 5  // notice
         case .outcome:
             switch record.result?.status {
-            case .unknown: return 3  // error: check the user
+            case .unknown, .missing, .inFlight: return 3  // error: check the user
             case .failed: return 4  // warning
             case .succeeded, .notSent, nil: return 5  // notice
             }

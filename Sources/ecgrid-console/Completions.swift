@@ -5,16 +5,10 @@ import Foundation
 import IncidentLog
 
 /// Values the shell completion scripts offer for options (`--generate-completion-script
-/// bash|zsh|fish`). The options stay plain strings, matched as before (AuthLevel and status
-/// case-insensitively); these lists are the names the CLI contract documents.
+/// bash|zsh|fish`): the names the CLI contract documents.
 enum Completions {
     static let authLevels = CompletionKind.list(AuthLevel.ordered.map(\.rawValue))
     static let statuses = CompletionKind.list(UserStatus.all.map(\.rawValue))
-    /// What `history --outcome` accepts.
-    static let outcomeNames = ["succeeded", "failed", "unknown", "not-sent", "in-flight", HistoryEntry.missing]
-    static let outcomes = CompletionKind.list(outcomeNames)
-    /// What the history records as `action`.
-    static let actions = CompletionKind.list(UserAction.allCases.map(\.historyName))
 
     /// Profile names from the config file, read when the shell asks: the completion script
     /// calls the binary back (`---completion`), which reads the config ECGRID_CONSOLE_CONFIG or
@@ -26,5 +20,24 @@ enum Completions {
         let path = ConfigFile.defaultPath(environment: environment)
         guard let config = try? ConfigFile.load(path: path, home: environment["HOME"] ?? NSHomeDirectory()) else { return [] }
         return config.profiles.map(\.name).filter { $0.hasPrefix(prefix) }.sorted()
+    }
+}
+
+/// `history --outcome` takes an `ActionStatus` by its word: argument-parser validates it and
+/// the completion scripts offer every word.
+extension ActionStatus: ExpressibleByArgument {}
+
+/// `history --action` takes a `UserAction` by the name the history records.
+extension UserAction: ExpressibleByArgument {}
+
+extension OpenNameSet {
+    /// An option's value (`--auth-level`, `--status`): a known name, matched case-insensitively
+    /// (`mailboxuser`); any other is a usage error (exit 64) that names the known ones.
+    static func argument(_ text: String, kind: String) throws -> Self {
+        let value = parse(text)
+        guard value.isKnown else {
+            throw ValidationError("Unknown \(kind) '\(text)'. Known: \(documented.map(\.rawValue).joined(separator: ", ")).")
+        }
+        return value
     }
 }

@@ -1,10 +1,13 @@
+import ArgumentParser
 import ConsoleProfiles
+import ConsoleTerminal
 import ECGridKit
 import ECGridSandbox
 import Foundation
 
 /// An open connection for one command: the client, its transport, and the embedded sandbox
-/// when `--sandbox` was given. Close it when done.
+/// when `--sandbox` was given. Close it when done. What it connects to and with which
+/// credential is decided by `ConnectionSettings` (ConsoleProfiles); this only opens it.
 struct Connection {
     let client: ECGridClient
     let transport: AsyncHTTPTransport
@@ -18,52 +21,38 @@ struct Connection {
         _ options: ConnectionOptions, environment: [String: String] = ProcessInfo.processInfo.environment,
         requireCredential: Bool = true
     ) async throws -> Connection {
-        var sandbox: SandboxServer?
-        let base: BaseURL
-        let credential: (any CredentialProvider)?
-        let trust: TrustedCA?
-        let profile = try ProfileChoice.resolve(options, environment: environment)
+        let profile = try ProfileChoice.resolve(options.request, environment: environment)
+        let timeout = Duration.milliseconds(Int64(options.timeout * 1000))
         if options.sandbox {
             let server = try await SandboxServer.start(SandboxConfiguration(activityInterval: .seconds(2)))
-            sandbox = server
-            base = try BaseURL(server.baseURL)
-            credential = StaticCredential(.apiKey(Secret(await server.operatorKey())))
-            trust = server.trustedCA
-        } else {
-            let text = options.baseURL ?? environment["ECGRID_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-                ?? profile?.baseURL ?? BaseURL.production
-            base = try BaseURL(text)
-            trust = try Self.trustedCA(profile: profile, environment: environment)
-            let fromProfile = requireCredential
-                ? try profile.flatMap { try ProfileChoice.credential(of: $0, environment: environment) }
-                : profile.flatMap { try? ProfileChoice.credential(of: $0, environment: environment) }
-            let key = fromProfile?.revealed
-                ?? environment["ECGRID_API_KEY"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            if key.isEmpty, let tokenFile = environment["ECGRID_TOKEN_FILE"], !tokenFile.isEmpty {
-                // A session saved by `login --save-token` (owner-only file).
-                credential = StaticCredential(.bearer(try KeyFile.read(tokenFile)))
-            } else if key.isEmpty {
-                if requireCredential { throw ECGridError(.missingCredentials) }
-                credential = nil
-            } else {
-                credential = StaticCredential(.apiKey(Secret(key)))
-            }
+            let transport = AsyncHTTPTransport(trust: server.trustedCA)
+            let client = try await server.operatorClient(transport: transport, timeout: timeout)
+            return Connection(client: client, transport: transport, sandbox: server, profile: profile)
         }
-        let transport = AsyncHTTPTransport(trust: trust)
+        let settings = try ConnectionSettings.resolve(
+            options.request, profile: profile, environment: environment, requireCredential: requireCredential)
+        let transport = AsyncHTTPTransport(trust: settings.trust)
         let client = ECGridClient(
-            baseURL: base, transport: transport, credentials: credential,
-            timeout: .milliseconds(Int64(options.timeout * 1000)))
-        return Connection(client: client, transport: transport, sandbox: sandbox, profile: profile)
+            baseURL: settings.baseURL, transport: transport, credentials: settings.credential.map(StaticCredential.init),
+            timeout: timeout)
+        return Connection(client: client, transport: transport, sandbox: nil, profile: profile)
     }
 
-    /// The extra CA to trust: `ECGRID_CA_FILE` and the profile's `ca_file`, both when both are
-    /// given (each only adds a root). A file that cannot be read or holds no certificate is
-    /// refused before anything is sent.
-    static func trustedCA(profile: Profile?, environment: [String: String]) throws -> TrustedCA? {
-        let paths = [environment["ECGRID_CA_FILE"], profile?.caFile].compactMap { $0?.isEmpty == false ? $0 : nil }
-        guard !paths.isEmpty else { return nil }
-        let loaded = try paths.map { path throws(ECGridError) in try TrustedCA(file: path) }
-        return TrustedCA(combining: loaded)
+    /// The connection a full-screen console runs on: the terminal is checked first (exit 2,
+    /// nothing sent, when it cannot show the console), then the connection is opened (a failure
+    /// reported as every command reports one).
+    static func openForConsole(_ options: ConnectionOptions, requireCredential: Bool = true) async throws -> Connection {
+        do {
+            try CursesTerminal.preflight()
+        } catch {
+            Output.error("error: \(error)")
+            throw ExitCode(ExitStatus.refused)
+        }
+        do {
+            return try await open(options, requireCredential: requireCredential)
+        } catch {
+            throw fail(error, json: false)
+        }
     }
 
     func close() async {

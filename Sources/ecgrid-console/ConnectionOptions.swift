@@ -28,13 +28,17 @@ struct ConnectionOptions: ParsableArguments {
     func refuseIfReadOnly(_ command: String, json: Bool) throws {
         let profile: Profile?
         do {
-            profile = try ProfileChoice.resolve(self)
+            profile = try ProfileChoice.resolve(request)
         } catch {
             throw fail(error, json: json)
         }
-        guard readOnly || profile?.readOnly == true else { return }
-        let why = readOnly ? "Run without --read-only to act." : "Profile \(profile?.name ?? "") is read-only: set read_only = false in it, or use another."
+        guard let why = request.readOnlyRefusal(profile: profile) else { return }
         throw refuse("read-only mode: '\(command)' changes state and is refused; nothing was sent. " + why, json: json, kind: "read-only")
+    }
+
+    /// The flags as the library resolves them (see `ConnectionSettings`).
+    var request: ConnectionRequest {
+        ConnectionRequest(baseURL: baseURL, sandbox: sandbox, profile: profile, readOnly: readOnly)
     }
 
     func validate() throws {

@@ -58,18 +58,7 @@ struct ECGridConsoleCommand: AsyncParsableCommand {
             Output.print(ManualSections.mdoc)
             return
         }
-        do {
-            try CursesTerminal.preflight()
-        } catch {
-            Output.error("error: \(error)")
-            throw ExitCode(ExitStatus.refused)
-        }
-        let opened: Connection
-        do {
-            opened = try await Connection.open(connection)
-        } catch {
-            throw fail(error, json: false)
-        }
+        let opened = try await Connection.openForConsole(connection)
         let status = await ConsoleSession.run(opened, options: connection)
         await opened.close()
         if status != ExitStatus.success { throw ExitCode(status) }

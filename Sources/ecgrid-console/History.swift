@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConsoleRuntime
 import ConsoleUI
 import ECGridKit
 import Foundation
@@ -6,23 +7,11 @@ import IncidentLog
 
 /// The history of this machine's operator, as the commands use it.
 enum History {
-    /// The history file. Sandbox actions go to `sandbox-history.jsonl` beside the real one
-    /// (unless ECGRID_CONSOLE_HISTORY names a file), so training never mixes with incidents.
-    static func store(sandbox: Bool = false) -> HistoryStore {
-        let environment = ProcessInfo.processInfo.environment
-        let path = HistoryStore.defaultPath(environment: environment)
-        guard sandbox, (environment["ECGRID_CONSOLE_HISTORY"] ?? "").isEmpty else { return HistoryStore(path: path) }
-        return HistoryStore(path: (path as NSString).deletingLastPathComponent + "/sandbox-history.jsonl")
-    }
+    /// The history file (`HistoryStore.forRun`).
+    static func store(sandbox: Bool = false) -> HistoryStore { HistoryStore.forRun(sandbox: sandbox) }
 
-    /// The copy of every record to the system log. `ECGRID_CONSOLE_SYSLOG` unset: on when the
-    /// host has a log socket (journald's native one, else /dev/log); `off`: none; a path: that
-    /// socket. The sandbox's history (training) is copied only to a socket named explicitly.
-    static func syslog(sandbox: Bool = false) -> SyslogForwarder? {
-        let setting = ProcessInfo.processInfo.environment["ECGRID_CONSOLE_SYSLOG"]
-        if sandbox, !(setting ?? "").hasPrefix("/") { return nil }
-        return SyslogForwarder.from(setting)
-    }
+    /// The copy of every record to the system log (`SyslogForwarder.forRun`).
+    static func syslog(sandbox: Bool = false) -> SyslogForwarder? { SyslogForwarder.forRun(sandbox: sandbox) }
 
     /// A recorder for actions against `client`, with the operator's ECGrid identity. Throws
     /// exit status 2 (nothing sent) when the history path is unsafe: a symbolic link, or in a
@@ -60,15 +49,15 @@ enum History {
     /// Actions on `userIds` in the last hour, by anyone in this history (a team's shared file
     /// holds everyone's): `user 40011: reset 3 min ago by alice@jump1: INC-4711`.
     static func recentActions(on userIds: [Int], sandbox: Bool) -> [String] {
-        RecentActions.warnings(for: userIds, in: (try? store(sandbox: sandbox).entries()) ?? [])
+        RecentActions.warnings(for: userIds, in: ((try? store(sandbox: sandbox).entries()) ?? []).map(HistoryItem.init))
     }
 
     /// Reports (once) actions that earlier runs left without an outcome. Never fails a command.
     static func reportAbandoned(sandbox: Bool = false) {
         do {
             let found = try store(sandbox: sandbox).closeAbandonedIntents(forwardingTo: syslog(sandbox: sandbox))
-            let cut = found.filter { $0.status == HistoryEntry.missing }
-            let abandoned = found.filter { $0.status != HistoryEntry.missing }
+            let cut = found.filter { $0.status == .missing }
+            let abandoned = found.filter { $0.status != .missing }
             if !cut.isEmpty {
                 Output.error("History: the file was cut or changed (recorded as a discontinuity; 'history verify' reports it); "
                     + "\(cut.count) earlier action(s) have their outcome record missing (history was cut):")

@@ -25,10 +25,10 @@ struct ShowHistory: ParsableCommand {
     @Option(help: "Only actions on this user ID.") var user: Int?
     @Option(help: ArgumentHelp("Only since this time: 2026-11-24, an ISO date-time, or an age like 90m, 12h, 7d.", valueName: "date"))
     var since: String?
-    @Option(help: "Only this action: reset-sessions, generate-api-key, terminate-user.", completion: Completions.actions)
-    var action: String?
-    @Option(help: "Only this outcome: succeeded, failed, unknown, not-sent, in-flight, missing.", completion: Completions.outcomes)
-    var outcome: String?
+    @Option(help: "Only this action, as the history names it.")
+    var action: UserAction?
+    @Option(help: "Only this outcome.")
+    var outcome: ActionStatus?
     @Option(help: "At most this many entries.") var limit: Int?
     @Option(name: .customLong("file"), help: ArgumentHelp(
         "A history copied from another machine; repeat for several. Each chain is verified and the actions "
@@ -40,9 +40,6 @@ struct ShowHistory: ParsableCommand {
     func validate() throws {
         if let since, SinceParser.parse(since, now: Date()) == nil {
             throw ValidationError("Cannot read --since '\(since)': use 2026-11-24, an ISO date-time, or 90m, 12h, 7d.")
-        }
-        if let outcome, !Completions.outcomeNames.contains(outcome) {
-            throw ValidationError("--outcome must be succeeded, failed, unknown, not-sent, in-flight or missing.")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
         if jsonl && output.json { throw ValidationError("--jsonl and --json exclude each other.") }
@@ -80,7 +77,7 @@ struct ShowHistory: ParsableCommand {
             let target = entry.target
             return [String(entry.time.prefix(19)).replacingOccurrences(of: "T", with: " "), entry.action,
                     target.map { String($0.userId) } ?? "-", target?.login ?? "-",
-                    OutcomeWord(rawValue: entry.status)?.shown ?? entry.status.uppercased(),
+                    entry.status.shown,
                     entry.result?.httpStatus.map(String.init) ?? "-",
                     "\(entry.actor.localUser)@\(entry.actor.host)" + (entry.actor.apiUser.map { " as \($0.login)" } ?? ""),
                     entry.reason ?? ""]

@@ -29,18 +29,7 @@ struct LoginCommand: AsyncParsableCommand {
     var saveToken: String?
 
     func run() async throws {
-        do {
-            try CursesTerminal.preflight()
-        } catch {
-            Output.error("error: \(error)")
-            throw ExitCode(ExitStatus.refused)
-        }
-        let opened: Connection
-        do {
-            opened = try await Connection.open(connection, requireCredential: false)
-        } catch {
-            throw fail(error, json: false)
-        }
+        let opened = try await Connection.openForConsole(connection, requireCredential: false)
         let session = TokenSession()
         let client = opened.client.withCredentials(session)
         let connected = Connection(client: client, transport: opened.transport, sandbox: opened.sandbox, profile: opened.profile)

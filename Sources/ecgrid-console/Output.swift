@@ -52,7 +52,7 @@ enum Output {
             error("error: could not encode the JSON output")
             return
         }
-        var out = escapeUnsafe(Array(data))
+        var out = TerminalText.escapingUnsafe(json: Array(data))
         out.append(10)
         write(out)
     }
@@ -68,75 +68,17 @@ enum Output {
                 error("error: could not encode a JSON line")
                 continue
             }
-            out.append(contentsOf: escapeUnsafe(Array(data)))
+            out.append(contentsOf: TerminalText.escapingUnsafe(json: Array(data)))
             out.append(10)
         }
         write(out)
     }
 
-    /// Rewrites every scalar that is not safe for a terminal as `\uXXXX` (UTF-16 units), working
-    /// on the bytes: ASCII, nearly all of JSON, is copied as it is.
-    static func escapeUnsafe(_ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + bytes.count / 16)
-        let hex = Array("0123456789abcdef".utf8)
-        var index = 0
-        while index < bytes.count {
-            let lead = bytes[index]
-            if lead == 0x7F {
-                out.append(contentsOf: Array("\\u007f".utf8))
-                index += 1
-                continue
-            }
-            if lead < 0x80 {
-                out.append(lead)
-                index += 1
-                continue
-            }
-            let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
-            let end = min(bytes.count, index + length)
-            let sequence = bytes[index..<end]
-            guard let text = String(validating: sequence, as: UTF8.self), let scalar = text.unicodeScalars.first,
-                  text.unicodeScalars.count == 1
-            else {
-                out.append(contentsOf: sequence)
-                index = end
-                continue
-            }
-            if TerminalText.isSafe(scalar) {
-                out.append(contentsOf: sequence)
-            } else {
-                for unit in String(scalar).utf16 {
-                    out.append(contentsOf: [92, 117])  // \u
-                    for shift in stride(from: 12, through: 0, by: -4) { out.append(hex[Int((unit >> UInt16(shift)) & 0xF)]) }
-                }
-            }
-            index = end
-        }
-        return out
-    }
-
-    /// An aligned table. Cells are sanitised and cut to their column's width. Written at once.
+    /// An aligned table (`TextTable`). Cells are sanitised and cut to their column's width.
+    /// Written at once.
     static func table(_ headers: [String], _ rows: [[String]], rightAligned: Set<Int> = [], maxWidths: [Int: Int] = [:]) {
-        let safeRows = rows.map { $0.map(safe) }
-        var widths = headers.map { TerminalText.width($0) }
-        for row in safeRows {
-            for (index, cell) in row.enumerated() where index < widths.count {
-                widths[index] = max(widths[index], min(TerminalText.width(cell), maxWidths[index] ?? 40))
-            }
-        }
-        var out: [UInt8] = []
-        func render(_ cells: [String]) {
-            var line = cells.enumerated().map { index, cell in
-                TerminalText.fit(cell, to: widths[index], ascii: !utf8, alignRight: rightAligned.contains(index))
-            }.joined(separator: "  ")
-            while line.last == " " { line.removeLast() }
-            out.append(contentsOf: line.utf8)
-            out.append(10)
-        }
-        render(headers)
-        for row in safeRows { render(row) }
-        write(out)
+        let table = TextTable(headers, rows.map { $0.map(safe) }, rightAligned: rightAligned, maxWidths: maxWidths)
+        write(Array(table.text(ascii: !utf8).utf8))
     }
 
     /// Writes bytes to standard output, all of them, in large writes.
@@ -159,50 +101,9 @@ enum Output {
     static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
 }
 
-/// Exit statuses of the command line.
-enum ExitStatus {
-    /// Every requested action succeeded.
-    static let success: Int32 = 0
-    /// At least one request failed at the server or on the way.
-    static let failure: Int32 = 1
-    /// Refused before anything was sent: bad input, no credential, not confirmed, read-only,
-    /// a history that cannot be written.
-    static let refused: Int32 = 2
-    /// A usage error: an unknown option, a missing argument (from the argument parser).
-    static let usage: Int32 = 64
-
-    /// The lines `--help` shows.
-    static let help = "Exit status: 0 every requested action succeeded; 1 an action failed, or its outcome is "
-        + "unknown; 2 refused before anything was sent (bad input, no credential, not confirmed, read-only, "
-        + "a history that cannot be written); 64 usage error. With --json, a failure prints {\"error\": {...}} "
-        + "on standard output."
-
-    static func code(for error: ECGridError) -> Int32 {
-        switch error.kind {
-        case .missingCredentials, .invalidURL, .insecureURL, .invalidInput: refused
-        default: failure
-        }
-    }
-
-    /// The status of a run of actions: 1 when one was sent and failed or its outcome is
-    /// unknown (or its outcome could not be recorded), else 2 when one was refused before
-    /// sending, else 0. A target whose re-read failed at the server counts as failed.
-    static func code(for outcomes: [ActionOutcome], historyFailed: Bool = false) -> Int32 {
-        if historyFailed { return failure }
-        var worst = success
-        for outcome in outcomes {
-            switch outcome.word {
-            case .succeeded: continue
-            case .failed, .unknown: return failure
-            case .notSent:
-                let code = outcome.error.map(code(for:)) ?? failure
-                if code == failure { return failure }
-                worst = refused
-            }
-        }
-        return worst
-    }
-}
+/// The exit statuses (ECGridKit's `ExitStatus`), named here for the files of this target that
+/// do not import ECGridKit.
+typealias ExitStatus = ECGridKit.ExitStatus
 
 /// A refusal before anything was sent: a line on standard error, `{"error": {...}}` on
 /// standard output with `--json`, and exit status 2.

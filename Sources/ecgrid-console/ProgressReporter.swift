@@ -42,6 +42,15 @@ final class ProgressReporter: Sendable {
         return copy
     }
 
+    /// Shows an event of an action in progress: a retry on the line, a finished user as one
+    /// more done.
+    func show(_ event: ActionEvent) {
+        switch event {
+        case .retrying(let retry): retried(retry)
+        case .finished: advance()
+        }
+    }
+
     /// Starts the line (when it is shown at all) for work of `total` items, if known.
     func begin(_ label: String, total: Int? = nil, paged: Bool = false) {
         guard showsLine else { return }

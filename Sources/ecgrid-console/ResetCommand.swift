@@ -1,4 +1,5 @@
 import ArgumentParser
+import ECGridActions
 import ECGridKit
 import Foundation
 import IncidentLog
@@ -51,7 +52,7 @@ struct ResetCommand: AsyncParsableCommand {
         if !yes && !TerminalPrompt.available {
             throw refuse("no terminal to confirm on; nothing was sent. Pass --yes to reset without asking.", json: output.json)
         }
-        let results: [(ResetResult, ActionOutcome)]
+        let results: [ActionReport]
         do {
             results = try await withConnection(connection) { connection in
                 try await perform(list.ids, client: connection.client, profile: connection.profile?.name)
@@ -61,16 +62,16 @@ struct ResetCommand: AsyncParsableCommand {
         } catch {
             throw fail(error, json: output.json)
         }
-        report(results.map(\.0))
-        for result in results.map(\.0) {
-            if let failure = result.historyFailure { Output.error("error: user \(result.userId): \(failure)") }
+        report(results)
+        for result in results {
+            if let failure = result.historyFailure { Output.error("error: user \(result.outcome.userId): \(failure)") }
         }
-        let status = ExitStatus.code(for: results.map(\.1), historyFailed: results.contains { $0.0.historyFailure != nil })
+        let status = ExitStatus.code(for: results.map(\.outcome), historyFailed: results.contains { $0.historyFailure != nil })
         if status != ExitStatus.success { throw ExitCode(status) }
     }
 
     /// Confirms (unless --yes) and resets, returning one result per ID in the order given.
-    func perform(_ ids: [Int], client plainClient: ECGridClient, profile: String?) async throws -> [(ResetResult, ActionOutcome)] {
+    func perform(_ ids: [Int], client plainClient: ECGridClient, profile: String?) async throws -> [ActionReport] {
         let progress = ProgressReporter(output)
         let client = progress.observe(plainClient)
         if !yes {
@@ -87,14 +88,13 @@ struct ResetCommand: AsyncParsableCommand {
         let reason = self.reason
         // A bulk reset shows how far it is (the confirmation is over: nothing else is on the line).
         if ids.count > 1 { progress.begin("Resetting sessions", total: ids.count) }
-        let recorded = await ids.concurrentMap(limit: concurrency) { id in
-            let result = await client.resetSessionsRecorded(userId: id, reason: reason, recorder: recorder)
-            progress.advance()
-            return result
+        let pipeline = ActionPipeline(client: client, recorder: recorder)
+        let reports = await pipeline.run(.resetSessions, userIds: ids, reason: reason, concurrency: concurrency) { event in
+            progress.show(event)
         }
         progress.finish()
         for warning in recorder.takeWarnings() { Output.error("warning: \(warning)") }
-        return recorded.map { (ResetResult($0, reason: reason), $0.outcome) }
+        return reports
     }
 
     /// Shows the targets and asks for the typed confirmation; throws when not confirmed.
@@ -110,11 +110,10 @@ struct ResetCommand: AsyncParsableCommand {
                 rows.append([String(id), "-", "(\(error.codeOrWords): will fail)", "-", "-", "-", "-"])
             }
         }
-        let table = captureTable(User.tableHeaders, rows)
-        var prompt = "About to reset the sessions of \(ids.count == 1 ? "this user" : "these \(ids.count) users"):\n"
-        prompt += table
-        prompt += "Every open bearer (JWT) session is invalidated; they must log in again. API keys keep working.\n"
-        if let reason { prompt += "Reason: \(Output.safe(reason))\n" }
+        let table = TextTable(User.tableHeaders, rows.map { $0.map(Output.safe) }, defaultMaxWidth: 32, indent: "  ")
+            .text(ascii: !Output.utf8)
+        var prompt = ConfirmationPrompt.head(.resetSessions, users: ids.count, target: nil) + table
+        prompt += ConfirmationPrompt.warning(.resetSessions) + ConfirmationPrompt.reason(reason, safe: Output.safe)
         for recent in History.recentActions(on: ids, sandbox: connection.sandbox) { prompt += "Recent: \(Output.safe(recent))\n" }
         // The one rule: an answer from a successful re-read, never empty; else refused.
         let rule = Confirmation.expected(.resetSessions, targets: ids, readable: readable)
@@ -123,127 +122,36 @@ struct ResetCommand: AsyncParsableCommand {
             let why = if case .refused(let why) = rule { why } else { "nothing to confirm" }
             throw refuse("\(why); nothing was sent.", json: output.json)
         }
-        prompt += ids.count == 1
-            ? "Type the user ID (\(expected)) to confirm, or press Enter to cancel: "
-            : "Type the number of users (\(expected)) to confirm, or press Enter to cancel: "
+        prompt += ConfirmationPrompt.question(.resetSessions, users: ids.count, expected: expected, safe: Output.safe)
         guard let answer = TerminalPrompt.ask(prompt), Confirmation.matches(answer.trimmingCharacters(in: .whitespaces), rule) else {
             throw refuse("not confirmed; nothing was sent.", json: output.json, kind: "notConfirmed")
         }
     }
 
-    func captureTable(_ headers: [String], _ rows: [[String]]) -> String {
-        var lines: [String] = []
-        let widths = headers.indices.map { column in
-            min(32, ([headers[column]] + rows.map { Output.safe($0[column]) }).map(TerminalText.width).max() ?? 0)
-        }
-        for row in [headers] + rows {
-            lines.append("  " + row.enumerated().map { index, cell in
-                TerminalText.fit(cell, to: widths[index], ascii: !Output.utf8)
-            }.joined(separator: "  "))
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    func report(_ results: [ResetResult]) {
-        let words = results.map(\.word)
+    func report(_ reports: [ActionReport]) {
+        let words = reports.map(\.status)
         if output.json {
-            Output.json(ResetReport(results: results, words: words, reason: reason))
+            Output.json(ActionReport.BatchJSON(reports, reason: reason))
             return
         }
-        let rows = results.map { result -> [String] in
-            [String(result.userId), result.login ?? "-", result.resultWord,
+        let rows = reports.map { report -> [String] in
+            let result = report.json
+            return [String(result.userId), result.login ?? "-", report.status.shown,
              result.httpStatus.map(String.init) ?? "-",
              "\(result.sessionsBefore.map(String.init) ?? "?") → \(result.sessionsAfter.map(String.init) ?? "?")",
              result.latencyMs.map { "\($0) ms" } ?? "-", result.attempts.map(String.init) ?? "-",
-             result.detail]
+             [result.explanation, result.message.map { "Server said: \($0)" }].compactMap { $0 }.joined(separator: " ")]
         }
         // DETAIL is cut to the terminal's width on a terminal only; a file or a pipe gets it whole.
         let detailWidth = Output.isTerminal(STDOUT_FILENO) ? 90 : Int.max
         Output.table(["ID", "LOGIN", "RESULT", "HTTP", "SESSIONS", "LATENCY", "TRIES", "DETAIL"], rows,
             rightAligned: [0, 3, 5, 6], maxWidths: [1: 24, 7: detailWidth])
-        Output.print("Reset sessions: \(OutcomeWord.summary(words))." + (reason.map { " Reason: \($0)" } ?? ""))
-        let unknown = results.filter { $0.outcome == "unknown" }.map { String($0.userId) }
+        Output.print("Reset sessions: \(ActionStatus.summary(words))." + (reason.map { " Reason: \($0)" } ?? ""))
+        let unknown = reports.filter { $0.status == .unknown }.map { String($0.outcome.userId) }
         if !unknown.isEmpty {
             Output.print("OUTCOME UNKNOWN for \(unknown.joined(separator: ", ")): the request went out and no usable answer "
                 + "came back, so the action may or may not have happened; check with 'ecgrid-console users show ID' "
                 + "before repeating it.")
         }
-    }
-}
-
-/// One line of a reset report; `--json` prints these with the API's names.
-struct ResetResult: Encodable {
-    var userId: Int
-    var login: String?
-    var succeeded: Bool
-    var sent: Bool
-    /// `succeeded`, `failed`, `unknown` (sent, no usable answer: check) or `not-sent`.
-    var outcome: String
-    var httpStatus: Int?
-    var errorCode: String?
-    var message: String?
-    var explanation: String?
-    var sessionsBefore: Int?
-    var sessionsAfter: Int?
-    var latencyMs: Int?
-    var attempts: Int?
-    var reason: String?
-    /// The id of the history records of this reset.
-    var actionId: String?
-    /// Set when the history could not record the outcome.
-    var historyFailure: String?
-
-    init(_ recorded: RecordedAction, reason: String?) {
-        let outcome = recorded.outcome
-        actionId = recorded.intent?.actionId
-        historyFailure = recorded.historyFailure
-        userId = outcome.userId
-        login = outcome.before?.login
-        succeeded = outcome.succeeded
-        sent = outcome.sent
-        self.outcome = outcome.outcomeWord
-        httpStatus = outcome.exchange?.httpStatus ?? outcome.error?.httpStatus
-        errorCode = outcome.error?.errorCode
-        message = outcome.exchange?.message ?? outcome.error?.serverMessage
-        explanation = outcome.error.map { ($0.request.map { "\($0): " } ?? "") + $0.explanation }
-        sessionsBefore = outcome.sessionsBefore
-        sessionsAfter = outcome.sessionsAfter
-        latencyMs = outcome.exchange?.latencyMs
-        attempts = outcome.exchange?.attempts
-        self.reason = reason
-    }
-}
-
-extension ResetResult {
-    /// The outcome as a word (see `OutcomeWord`).
-    var word: OutcomeWord { OutcomeWord(rawValue: outcome) ?? .unknown }
-
-    /// The RESULT column: the outcome word every part of the tool uses.
-    var resultWord: String { word.shown }
-
-    /// The DETAIL column: what it means, and the server's own message when it sent one.
-    var detail: String {
-        [explanation, message.map { "Server said: \($0)" }].compactMap { $0 }.joined(separator: " ")
-    }
-}
-
-/// `reset --json`: the lines and how many ended each way.
-struct ResetReport: Encodable {
-    var results: [ResetResult]
-    var succeeded: Int
-    /// Refused by the server: it did not act.
-    var failed: Int
-    /// Sent, and no usable answer: the server may have acted.
-    var unknown: Int
-    var notSent: Int
-    var reason: String?
-
-    init(results: [ResetResult], words: [OutcomeWord], reason: String?) {
-        self.results = results
-        succeeded = words.filter { $0 == .succeeded }.count
-        failed = words.filter { $0 == .failed }.count
-        unknown = words.filter { $0 == .unknown }.count
-        notSent = words.filter { $0 == .notSent }.count
-        self.reason = reason
     }
 }

@@ -12,13 +12,9 @@ struct RotateKeyCommand: AsyncParsableCommand {
             that a key was generated, never the key.
             """)
 
-    @OptionGroup var connection: ConnectionOptions
-    @OptionGroup var output: OutputOptions
-    @OptionGroup var target: UserIDArgument
-    @Flag(help: "Do not ask (for scripts).") var yes = false
-    @Option(help: "Why: a ticket or incident reference, kept in the history.") var reason: String?
+    @OptionGroup var options: EscalationOptions
 
     func run() async throws {
-        try await Escalation(action: .rotateKey, connection: connection, json: output.json, userId: try target.id(json: output.json), yes: yes, reason: reason, output: output).run()
+        try await options.escalation(.rotateKey).run()
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ECGridKit
 
 /// The one user ID a command takes (`users show`, `rotate-key`, `terminate`), read like the
 /// IDs of `reset`: anything the parser does not know is taken as the ID, so `abc` and `-1` are

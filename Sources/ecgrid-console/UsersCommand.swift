@@ -16,10 +16,12 @@ struct ListUsers: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
     @Option(help: "Only this network.") var network: Int?
     @Option(help: "Only this mailbox.") var mailbox: Int?
-    @Option(name: .customLong("auth-level"), help: "Only this AuthLevel (Root … General).", completion: Completions.authLevels)
-    var authLevel: String?
-    @Option(help: "Only this status (Development, Active, Preproduction, Suspended, Terminated).", completion: Completions.statuses)
-    var status: String?
+    @Option(name: .customLong("auth-level"), help: "Only this AuthLevel (Root … General).",
+        completion: Completions.authLevels, transform: { try AuthLevel.argument($0, kind: "AuthLevel") })
+    var authLevel: AuthLevel?
+    @Option(help: "Only this status (Development, Active, Preproduction, Suspended, Terminated).",
+        completion: Completions.statuses, transform: { try UserStatus.argument($0, kind: "status") })
+    var status: UserStatus?
     @Option(help: "Stop after this many users.") var limit: Int?
     @Option(name: .customLong("page-size"), help: "Records asked for per page (1 to 1000).") var pageSize = 100
     @Option(help: "Pages asked for at once (1 to 16).") var concurrency = 4
@@ -33,12 +35,6 @@ struct ListUsers: AsyncParsableCommand {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
         if jsonl && output.json { throw ValidationError("--jsonl and --json exclude each other.") }
         if jsonl && count { throw ValidationError("--jsonl and --count exclude each other.") }
-        if let authLevel, !AuthLevel.parse(authLevel).isKnown {
-            throw ValidationError("Unknown AuthLevel '\(authLevel)'. Known: \(AuthLevel.ordered.map(\.rawValue).joined(separator: ", ")).")
-        }
-        if let status, !UserStatus.parse(status).isKnown {
-            throw ValidationError("Unknown status '\(status)'. Known: \(UserStatus.all.map(\.rawValue).joined(separator: ", ")).")
-        }
     }
 
     func run() async throws {
@@ -66,8 +62,8 @@ extension ListUsers {
         let defaults = connection.profile?.filters ?? UserListQuery()
         let filter = UserListQuery(
             networkId: network ?? defaults.networkId, mailboxId: mailbox ?? defaults.mailboxId,
-            authLevel: authLevel.map(AuthLevel.parse) ?? defaults.authLevel,
-            status: status.map(UserStatus.parse) ?? defaults.status)
+            authLevel: authLevel ?? defaults.authLevel,
+            status: status ?? defaults.status)
         let progress = ProgressReporter(output)
         let client = progress.observe(connection.client)
         progress.begin("Loading users", total: limit, paged: true)

@@ -217,7 +217,7 @@ struct FaultMatrixTests {
             guard console.state.selectedUser?.userId == target.userId else { return ["could not select \(target.userId)"] }
             console.press(.character(operation == .reset ? "r" : operation == .rotateKey ? "K" : "T"))
             try await console.waitUntil("the dialog read its target") { state in
-                if case .confirmReset(let confirm)? = state.dialog { return !confirm.readsPending }
+                if case .confirmAction(let confirm)? = state.dialog { return !confirm.readsPending }
                 return false
             }
             console.type(operation == .terminate ? target.login : String(target.userId))

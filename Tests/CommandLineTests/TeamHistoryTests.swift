@@ -70,11 +70,11 @@ struct TeamHistoryTests {
                 environment["SSH_CLIENT"] = "192.0.2.7 50022 22"
                 let run = try await CLI.run(["reset", "40011", "--yes", "--reason", "INC-4711"], environment: environment)
                 #expect(run.status == 0)
-                let written = ContinuousClock.now
+                // No key is pressed and the console never polls: only the inotify watch can bring
+                // it in (how fast is a benchmark's business, not a test's: CI may be busy).
                 try await console.waitUntil("the other process's reset in the pane") { state in
-                    state.history.contains { $0.target?.userId == 40011 && $0.status == "succeeded" }
+                    state.history.contains { $0.target?.userId == 40011 && $0.status == .succeeded }
                 }
-                #expect(ContinuousClock.now - written < .seconds(1))
                 #expect(console.state.history.first?.actor.sshClient == "192.0.2.7")
 
                 // The operator at this console goes to reset the same user.
@@ -122,17 +122,16 @@ struct TeamHistoryTests {
                 first.press(.enter)
                 first.press(.character("r"))
                 try await first.waitUntil("the dialog read its target") { state in
-                    if case .confirmReset(let confirm)? = state.dialog { return !confirm.readsPending }
+                    if case .confirmAction(let confirm)? = state.dialog { return !confirm.readsPending }
                     return false
                 }
                 first.type("40012")
                 first.press(.enter)
                 try await first.waitUntil("the answer") { $0.actionsInFlight == 0 && $0.response.map { !$0.inFlight } == true }
-                let done = ContinuousClock.now
+                // The second console is not touched: only its inotify watch can bring the reset in.
                 try await second.waitUntil("the first console's reset in the second's pane") { state in
-                    state.history.contains { $0.target?.userId == 40012 && $0.status == "succeeded" }
+                    state.history.contains { $0.target?.userId == 40012 && $0.status == .succeeded }
                 }
-                #expect(ContinuousClock.now - done < .seconds(1))
             } catch {
                 await stop()
                 throw error

@@ -1,6 +1,5 @@
 import ConsoleUI
 import ECGridKit
-import IncidentLog
 import Testing
 
 @Suite("Copy over SSH: y and Y by OSC 52")
@@ -57,9 +56,9 @@ struct ClipboardTests {
         let user = state.user(40002)!
         state.update(.targetRead(request: 1, userId: 40002, .success(user)))
         state.type("40002")
-        #expect(state.press(.enter) == [.escalate(.rotateKey, userId: 40002, reason: nil)])
+        #expect(state.press(.enter) == [.perform(.rotateKey, userIds: [40002], reason: nil)])
         let key = "sbx_0123456789abcdef0123456789abcdef01234567"
-        state.update(.escalationFinished(succeededEscalation(.rotateKey, user, key: key)))
+        state.update(.actionFinished([succeededEscalation(.rotateKey, user, key: key)]))
         #expect(state.screen.contains(key))
         #expect(state.press(.character("y"), .character("Y")).isEmpty)
         state.press(.enter)

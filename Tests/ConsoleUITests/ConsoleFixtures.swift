@@ -1,6 +1,5 @@
 import ConsoleUI
 import ECGridKit
-import IncidentLog
 
 /// Users like the sandbox's: plain, wide and hostile names.
 func sampleUsers(_ count: Int = 60) -> [User] {
@@ -52,7 +51,7 @@ extension ConsoleState {
 }
 
 /// A successful reset as the runtime reports it.
-func succeededReset(_ user: User, before: Int, after: Int) -> RecordedAction {
+func succeededReset(_ user: User, before: Int, after: Int) -> ActionReport {
     var old = user
     old.openSessions = before
     var new = user
@@ -60,15 +59,15 @@ func succeededReset(_ user: User, before: Int, after: Int) -> RecordedAction {
     let exchange = ExchangeRecord(
         request: "POST /v2/users/reset/\(user.userId)", httpStatus: 200, success: true, errorCode: nil, message: nil,
         dataSummary: "true", latencyMs: 12, attempts: 1)
-    return RecordedAction(
+    return ActionReport(
         outcome: ActionOutcome(userId: user.userId, before: old, after: new, sent: true, succeeded: true, exchange: exchange),
-        intent: nil)
+        actionId: nil)
 }
 
-func deniedReset(_ user: User) -> RecordedAction {
+func deniedReset(_ user: User) -> ActionReport {
     let error = ECGridError(.api, httpStatus: 403, errorCode: "AccessDenied", serverMessage: "AuthLevel NetworkUser may not manage user.",
                             attempts: 1, latencyMs: 7, request: "POST /v2/users/reset/\(user.userId)")
-    return RecordedAction(
+    return ActionReport(
         outcome: ActionOutcome(userId: user.userId, before: user, sent: true, succeeded: false, exchange: error.exchange, error: error),
-        intent: nil)
+        actionId: nil)
 }

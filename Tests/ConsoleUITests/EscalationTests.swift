@@ -1,19 +1,18 @@
 import ConsoleUI
 import ECGridKit
-import IncidentLog
 import Testing
 
 /// A successful escalation as the runtime reports it.
-func succeededEscalation(_ action: UserAction, _ user: User, key: String? = nil) -> RecordedAction {
+func succeededEscalation(_ action: UserAction, _ user: User, key: String? = nil) -> ActionReport {
     var after = user
     if action == .terminate { after.status = .terminated }
     let exchange = ExchangeRecord(
         request: action.request(userId: user.userId), httpStatus: 200, success: true, errorCode: nil, message: nil,
         dataSummary: action == .rotateKey ? "<redacted>" : "true", latencyMs: 9, attempts: 1)
-    return RecordedAction(
+    return ActionReport(
         outcome: ActionOutcome(action: action, userId: user.userId, before: user, after: after, sent: true, succeeded: true,
                                exchange: exchange, newKey: key.map { Secret($0) }),
-        intent: nil)
+        actionId: nil)
 }
 
 @Suite("Escalations in the console: new API key and terminate")
@@ -35,11 +34,11 @@ struct EscalationTests {
         for _ in 0..<5 { state.press(.backspace) }
         state.type("40002")
         #expect(state.screen.contains("Matches: Enter replaces the key now."))
-        #expect(state.press(.enter) == [.escalate(.rotateKey, userId: 40002, reason: nil)])
+        #expect(state.press(.enter) == [.perform(.rotateKey, userIds: [40002], reason: nil)])
         #expect(state.screen.contains("POST /v2/users/key-generate/40002"))
 
         let key = "sbx_0123456789abcdef0123456789abcdef01234567"
-        #expect(state.update(.escalationFinished(succeededEscalation(.rotateKey, user, key: key))) == [.loadHistory])
+        #expect(state.update(.actionFinished([succeededEscalation(.rotateKey, user, key: key)])) == [.loadHistory])
         text = state.screen
         #expect(text.contains("New API key · 40002 user.1"))
         #expect(text.contains(key))
@@ -77,8 +76,8 @@ struct EscalationTests {
         state.type("INC-8")
         state.press(.tab)
         state.type("user.0")
-        #expect(state.press(.enter) == [.escalate(.terminate, userId: 40001, reason: "INC-8")])
-        state.update(.escalationFinished(succeededEscalation(.terminate, user)))
+        #expect(state.press(.enter) == [.perform(.terminate, userIds: [40001], reason: "INC-8")])
+        state.update(.actionFinished([succeededEscalation(.terminate, user)]))
         #expect(state.screen.contains("Meaning: the account is terminated for good (status now Terminated)"))
         #expect(state.user(40001)?.status == .terminated)
         #expect(state.dialog == nil)
@@ -106,7 +105,7 @@ struct EscalationTests {
     func escalationPath() {
         var state = loadedState(width: 120, height: 40)
         let user = state.user(40001)!
-        state.update(.resetFinished([succeededReset(user, before: 2, after: 0)]))
+        state.update(.actionFinished([succeededReset(user, before: 2, after: 0)]))
         #expect(state.screen.contains("Next if needed: K new API key, then T"))
     }
 }

@@ -1,7 +1,6 @@
 import ConsoleUI
 import ECGridKit
 import Foundation
-import IncidentLog
 import Testing
 
 /// Every kind of hostile text a server could send in a user's fields.
@@ -134,8 +133,8 @@ struct HostileDataTests {
                                 : .failure(Failure(ECGridError(.timeout, request: "GET /v2/users/\(id)")))
                             state.update(.targetRead(request: request, userId: id, answer))
                         }
-                    case .reset(let ids, _):
-                        state.update(.resetFinished(ids.map { deniedReset(User(userId: $0, login: "x")) }))
+                    case .perform(_, let ids, _):
+                        state.update(.actionFinished(ids.map { deniedReset(User(userId: $0, login: "x")) }))
                     case .find(let request, let query):
                         state.update(.found(request: request, query: query, .success(Array(hostile.prefix(2)))))
                     default:

@@ -1,7 +1,6 @@
-import ConsoleUI
+@testable import ConsoleUI
 import Foundation
 import ECGridKit
-import IncidentLog
 import Testing
 
 /// Issue 11: no key acts on what is not drawn, no pending work hides, no outcome is misnamed.
@@ -29,7 +28,7 @@ struct OperatorSafetyTests {
         // The ID and Enter, typed blind: nothing is sent, nothing typed.
         let blind = state.type("40001") + state.press(.enter, .tab, .escape)
         #expect(blind.isEmpty)
-        guard case .confirmReset(let confirm)? = state.dialog else {
+        guard case .confirmAction(let confirm)? = state.dialog else {
             Issue.record("the dialog closed while hidden")
             return
         }
@@ -44,7 +43,7 @@ struct OperatorSafetyTests {
         var state = loadedState()
         answerReads(&state, state.press(.character("r")))
         state.type("40001")
-        #expect(state.press(.enter) == [.reset(userIds: [40001], reason: nil)])
+        #expect(state.press(.enter) == [.perform(.resetSessions, userIds: [40001], reason: nil)])
         state.update(.resize(width: 70, height: 20))
         #expect(state.press(.character("q")).isEmpty)
         #expect(state.dialog == .quitConfirm)
@@ -84,7 +83,7 @@ struct OperatorSafetyTests {
                     if state.quitting { state.quitting = false; effects = [] }
                 case 2, 3:
                     // Clear the field and type what the open confirmation expects, key by key.
-                    if case .confirmReset(let confirm)? = state.dialog {
+                    if case .confirmAction(let confirm)? = state.dialog {
                         let clear = confirm.field == .confirmation ? confirm.typed.count : confirm.reason.count
                         for key in Array(repeating: Key.backspace, count: clear) + confirm.expected.map(Key.character) {
                             effects += state.update(.key(key))
@@ -96,7 +95,7 @@ struct OperatorSafetyTests {
                 }
                 for effect in effects {
                     switch effect {
-                    case .reset, .escalate:
+                    case .perform:
                         actions += 1
                         // The screen the operator saw when pressing the key showed the whole dialog.
                         #expect(shown.contains("Matches: Enter"), "sent unseen: \(effect)\n\(shown)")
@@ -123,7 +122,7 @@ struct OperatorSafetyTests {
         state.type("40001")
         #expect(state.confirmationFullyDrawn)
         #expect(state.screen.contains("Matches: Enter replaces the key now."))
-        #expect(state.press(.enter) == [.escalate(.rotateKey, userId: 40001, reason: String(repeating: "reason ", count: 70).trimmingCharacters(in: .whitespaces))])
+        #expect(state.press(.enter) == [.perform(.rotateKey, userIds: [40001], reason: String(repeating: "reason ", count: 70).trimmingCharacters(in: .whitespaces))])
     }
 
     @Test("one confirmation rule: a terminate whose re-read login is empty is refused with a reason")
@@ -175,7 +174,7 @@ struct OperatorSafetyTests {
         answerReads(&state, effects)
         #expect(!state.screen.contains("Waiting for the server's re-read"))
         #expect(state.screen.contains("Matches: Enter"))
-        #expect(state.press(.enter) == [.reset(userIds: [40001], reason: nil)])
+        #expect(state.press(.enter) == [.perform(.resetSessions, userIds: [40001], reason: nil)])
     }
 
     @Test("F5 keeps the rows, marked stale, until the first page; Esc restores them; notices clear when work ends")
@@ -238,16 +237,16 @@ struct OperatorSafetyTests {
         let user = state.user(40001)!
         var error = ECGridError(.timeout, attempts: 1, request: "POST /v2/users/reset/40001")
         error.stateChanging = true
-        let lost = RecordedAction(outcome: ActionOutcome(userId: 40001, before: user, sent: true, succeeded: false, error: error), intent: nil)
-        state.update(.resetFinished([lost]))
+        let lost = ActionReport(outcome: ActionOutcome(userId: 40001, before: user, sent: true, succeeded: false, error: error), actionId: nil)
+        state.update(.actionFinished([lost]))
         let header = state.render().lines[1]
         #expect(header.contains("OUTCOME UNKNOWN"))
         #expect(!state.screen.contains("FAILED"))
         let two = [lost, deniedReset(state.user(40002)!)]
-        state.update(.resetFinished(two))
+        state.update(.actionFinished(two))
         #expect(state.screen.contains("0 of 2 succeeded, 1 FAILED, 1 OUTCOME UNKNOWN"))
-        #expect(OutcomeWord.summary([.succeeded, .unknown]) == "1 of 2 succeeded, 1 OUTCOME UNKNOWN")
-        #expect(lost.outcome.word == .unknown && lost.outcome.outcomeWord == "unknown")
+        #expect(ActionStatus.summary([.succeeded, .unknown]) == "1 of 2 succeeded, 1 OUTCOME UNKNOWN")
+        #expect(lost.outcome.status == .unknown && lost.outcome.outcomeWord == "unknown")
     }
 
     @Test("the response pane shows only the action's own users")
@@ -262,10 +261,10 @@ struct OperatorSafetyTests {
         state.press(.down)
         answerReads(&state, state.press(.character("K")))
         state.type("40002")
-        #expect(state.press(.enter) == [.escalate(.rotateKey, userId: 40002, reason: nil)])
+        #expect(state.press(.enter) == [.perform(.rotateKey, userIds: [40002], reason: nil)])
         var rotated = succeededReset(state.user(40002)!, before: 1, after: 1)
         rotated.outcome.action = .rotateKey
-        state.update(.escalationFinished(rotated))
+        state.update(.actionFinished([rotated]))
         var text = state.screen
         #expect(text.contains("Generate a new API key · 40002"))
         #expect(!text.contains("User 40001 · user.0 · as the server has it"))
@@ -274,7 +273,7 @@ struct OperatorSafetyTests {
         if case .readTargets(let request, _)? = state.press(.enter).last {
             state.update(.targetRead(request: request, userId: 40001, .success(state.user(40001)!)))
         }
-        state.update(.resetFinished([succeededReset(state.user(40003)!, before: 1, after: 0),
+        state.update(.actionFinished([succeededReset(state.user(40003)!, before: 1, after: 0),
                                      succeededReset(state.user(40004)!, before: 1, after: 0)]))
         text = state.screen
         #expect(text.contains("Reset sessions of 2 users"))
@@ -287,7 +286,7 @@ struct OperatorSafetyTests {
         answerReads(&state, state.press(.character("r")))
         state.press(.tab)
         state.type(String(repeating: "x", count: ActionReason.maximumLength + 3))
-        guard case .confirmReset(let confirm)? = state.dialog else {
+        guard case .confirmAction(let confirm)? = state.dialog else {
             Issue.record("no dialog")
             return
         }

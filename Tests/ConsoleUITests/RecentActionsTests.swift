@@ -1,16 +1,15 @@
 import ConsoleUI
 import ECGridKit
 import Foundation
-import IncidentLog
 import Testing
 
 @Suite("Recent actions on a target, for the confirmation")
 struct RecentActionsTests {
-    func entry(_ user: Int, minutesAgo: Double, by who: String, reason: String?, status: String = "succeeded", now: Date) -> HistoryEntry {
-        HistoryEntry(
-            actionId: UUID().uuidString, action: "reset-sessions", time: ECGridDate(now.addingTimeInterval(-minutesAgo * 60)).text,
-            target: TargetSnapshot(userId: user), actor: OperatorIdentity(localUser: who, host: "jump1", sshClient: nil, apiUser: nil),
-            profile: nil, baseURL: "x", reason: reason, status: status, result: nil, line: 1)
+    func entry(_ user: Int, minutesAgo: Double, by who: String, reason: String?, status: ActionStatus = .succeeded, now: Date) -> HistoryItem {
+        HistoryItem(
+            time: ECGridDate(now.addingTimeInterval(-minutesAgo * 60)).text, actionName: "reset-sessions",
+            target: HistoryItem.Target(userId: user), actor: HistoryItem.Actor(localUser: who, host: "jump1"),
+            reason: reason, status: status)
     }
 
     @Test("actions on the target in the last hour, by anyone, newest first; older ones and other users are left out")
@@ -18,7 +17,7 @@ struct RecentActionsTests {
         let now = Date()
         let history = [
             entry(40011, minutesAgo: 3, by: "alice", reason: "INC-4711", now: now),
-            entry(40011, minutesAgo: 20, by: "bob", reason: nil, status: "unknown", now: now),
+            entry(40011, minutesAgo: 20, by: "bob", reason: nil, status: .unknown, now: now),
             entry(40011, minutesAgo: 90, by: "carol", reason: "old", now: now),
             entry(40012, minutesAgo: 1, by: "dave", reason: "other user", now: now),
         ]

@@ -84,7 +84,7 @@ struct RenderTests {
         }
         #expect(state.screen.contains("Type the user ID (40001) to confirm: 400"))
         state.type("01")
-        #expect(state.press(.enter) == [.reset(userIds: [40001], reason: nil)])
+        #expect(state.press(.enter) == [.perform(.resetSessions, userIds: [40001], reason: nil)])
     }
 
     @Test("READ-ONLY in words; the reset key says why it is off, in the hint bar and in help")

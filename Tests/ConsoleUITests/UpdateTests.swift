@@ -1,6 +1,5 @@
 import ConsoleUI
 import ECGridKit
-import IncidentLog
 import Testing
 
 @Suite("Keys and messages: update and effects")
@@ -68,7 +67,7 @@ struct UpdateTests {
         #expect(state.press(.enter).isEmpty)
         for _ in 0..<5 { state.press(.backspace) }
         state.type("3")
-        #expect(state.press(.enter) == [.reset(userIds: [40001, 40002, 40003], reason: nil)])
+        #expect(state.press(.enter) == [.perform(.resetSessions, userIds: [40001, 40002, 40003], reason: nil)])
     }
 
     @Test("the confirmation: re-read first, focus on the typed field, wrong or empty Enter does nothing, the ID confirms")
@@ -100,7 +99,7 @@ struct UpdateTests {
         state.press(.tab)
         state.type("INC-42")
         state.press(.backTab)
-        #expect(state.press(.enter) == [.reset(userIds: [40002], reason: "INC-42")])
+        #expect(state.press(.enter) == [.perform(.resetSessions, userIds: [40002], reason: "INC-42")])
         #expect(state.dialog == nil && state.actionsInFlight == 1)
         #expect(state.screen.contains("1 action(s) in flight"))
     }
@@ -134,7 +133,7 @@ struct UpdateTests {
         state.update(.targetRead(request: 1, userId: 40001, .success(user)))
         state.type("40001")
         state.press(.enter)
-        let effects = state.update(.resetFinished([succeededReset(user, before: 3, after: 0)]))
+        let effects = state.update(.actionFinished([succeededReset(user, before: 3, after: 0)]))
         #expect(effects == [.loadHistory])
         #expect(state.actionsInFlight == 0)
         let text = state.screen
@@ -150,7 +149,7 @@ struct UpdateTests {
     func denied() {
         var state = loadedState(width: 120, height: 40)
         let user = state.user(40001)!
-        state.update(.resetFinished([deniedReset(user)]))
+        state.update(.actionFinished([deniedReset(user)]))
         let text = state.screen
         #expect(text.contains("→ HTTP 403"))
         #expect(text.contains("errorCode: AccessDenied"))
@@ -178,7 +177,7 @@ struct UpdateTests {
         #expect(text.contains("1 action(s) in flight · HTTP 429 RateLimitExceeded: attempt 2 in 2.5 s"))
         #expect(text.contains("Attempt 1: HTTP 429 RateLimitExceeded; retrying in 2.5 s"))
         // The answer replaces the pending view; a late retry event no longer adds to it.
-        state.update(.resetFinished([succeededReset(user, before: 1, after: 0)]))
+        state.update(.actionFinished([succeededReset(user, before: 1, after: 0)]))
         state.update(.retrying(RetryEvent(request: "GET /v2/users/40001", attempt: 1, reason: "HTTP 503", delay: .seconds(1))))
         #expect(!state.screen.contains("Attempt 1: HTTP 503"))
         #expect(state.screen.contains("→ HTTP 200"))
@@ -232,7 +231,11 @@ struct UpdateTests {
         var idle = loadedState()
         #expect(idle.press(.character("q")) == [.quit])
         var busy = loadedState()
-        busy.actionsInFlight = 1
+        busy.press(.character("r"))
+        busy.update(.targetRead(request: 1, userId: 40001, .success(busy.user(40001)!)))
+        busy.type("40001")
+        #expect(busy.press(.enter) == [.perform(.resetSessions, userIds: [40001], reason: nil)])
+        #expect(busy.actionsInFlight == 1)
         #expect(busy.press(.ctrl("c")).isEmpty)
         #expect(busy.screen.contains("An action is still in flight"))
         #expect(busy.press(.character("n")).isEmpty)
@@ -258,16 +261,16 @@ struct UpdateTests {
     @Test("history entries show newest first, two lines each: outcome in words, then answer, operator and reason")
     func history() {
         var state = loadedState(width: 120, height: 40)
-        let actor = OperatorIdentity(localUser: "alice", host: "jump1", sshClient: nil, apiUser: nil)
-        func entry(_ id: Int, _ status: String, _ result: OutcomeDetails? = nil, reason: String? = nil) -> HistoryEntry {
-            HistoryEntry(actionId: "a\(id)", action: "reset-sessions", time: "2026-11-24T21:50:00.000Z",
-                         target: TargetSnapshot(User(userId: id, login: "user.\(id)")), actor: actor, profile: nil, baseURL: "x",
-                         reason: reason, status: status, result: result, line: 1)
+        let actor = HistoryItem.Actor(localUser: "alice", host: "jump1")
+        func entry(_ id: Int, _ status: ActionStatus, _ answer: HistoryItem.Answer? = nil, reason: String? = nil) -> HistoryItem {
+            HistoryItem(time: "2026-11-24T21:50:00.000Z", actionName: "reset-sessions",
+                        target: HistoryItem.Target(userId: id, login: "user.\(id)"), actor: actor,
+                        reason: reason, status: status, answer: answer)
         }
-        let ok = OutcomeDetails(status: .succeeded, httpStatus: 200, latencyMs: 14, attempts: 2, sessionsBefore: 3, sessionsAfter: 0)
-        let denied = OutcomeDetails(status: .failed, httpStatus: 403, errorCode: "AccessDenied", latencyMs: 5, attempts: 1)
+        let ok = HistoryItem.Answer(httpStatus: 200, latencyMs: 14, attempts: 2, sessionsBefore: 3, sessionsAfter: 0)
+        let denied = HistoryItem.Answer(httpStatus: 403, errorCode: "AccessDenied", latencyMs: 5, attempts: 1)
         state.update(.historyLoaded(.success([
-            entry(3, "succeeded", ok, reason: "INC-9"), entry(2, "unknown"), entry(1, "failed", denied),
+            entry(3, .succeeded, ok, reason: "INC-9"), entry(2, .unknown), entry(1, .failed, denied),
         ])))
         var text = state.screen
         #expect(text.contains("History (3)"))
@@ -287,7 +290,7 @@ struct UpdateTests {
         #expect(state.historyScroll == 1)
         text = state.screen
         #expect(text.contains("▶ History (3)"))
-        let effects = state.update(.abandonedActions([entry(2, "unknown")]))
+        let effects = state.update(.abandonedActions([entry(2, .unknown)]))
         #expect(effects == [.loadHistory])
         #expect(state.screen.contains("marked OUTCOME UNKNOWN in history"))
     }
@@ -304,7 +307,7 @@ struct UpdateTests {
                 let key = keys.randomElement(using: &generator)!
                 if key == .character("q") { continue }
                 _ = state.update(.key(key))
-                if case .confirmReset(let confirm)? = state.dialog {
+                if case .confirmAction(let confirm)? = state.dialog {
                     for id in confirm.userIds where confirm.reads[id] == .reading {
                         _ = state.update(.targetRead(request: confirm.request, userId: id, .success(User(userId: id, login: "x"))))
                     }

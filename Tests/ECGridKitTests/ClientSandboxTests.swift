@@ -120,17 +120,21 @@ struct ClientSandboxTests {
         }
     }
 
-    @Test("a bearer session provider logs in and keeps using its token")
+    @Test("a bearer session provider logs in once and keeps using its token")
     func bearerProvider() async throws {
         try await withSandbox { server, client in
-            let provider = BearerSession(login: SandboxAccounts.netAdminLogin, password: Secret(SandboxAccounts.password(for: SandboxAccounts.netAdminID)))
+            let provider = TokenSession()
+            try await provider.renew(
+                login: SandboxAccounts.netAdminLogin, password: Secret(SandboxAccounts.password(for: SandboxAccounts.netAdminID)),
+                using: client)
             let asAdmin = client.withCredentials(provider)
             let first = try await asAdmin.me().value
             let second = try await asAdmin.me().value
             #expect(first.userId == SandboxAccounts.netAdminID && second.userId == SandboxAccounts.netAdminID)
             #expect(await server.store.count(method: "POST", pathPrefix: "/v2/auth/login") == 1)
-            let wrong = client.withCredentials(BearerSession(login: SandboxAccounts.netAdminLogin, password: Secret("nope")))
-            let error = await expectECGridError { _ = try await wrong.me() }
+            let error = await expectECGridError {
+                try await TokenSession().renew(login: SandboxAccounts.netAdminLogin, password: Secret("nope"), using: client)
+            }
             #expect(error?.httpStatus == 401)
             #expect(error?.explanation.contains("password") == true)
         }

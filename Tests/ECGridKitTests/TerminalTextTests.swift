@@ -1,4 +1,5 @@
 import ECGridKit
+import Foundation
 import Testing
 
 @Suite("Sanitising untrusted text")
@@ -133,5 +134,19 @@ struct RetryPolicyTests {
         #expect(policy.delay(after: error(.connectionDropped), attempt: 1, stateChanging: false, retryAfter: nil) != nil)
         #expect(policy.delay(after: error(.timeout), attempt: 1, stateChanging: true, retryAfter: nil) == nil)
         #expect(policy.delay(after: error(.malformedBody, 200), attempt: 1, stateChanging: false, retryAfter: nil) == nil)
+    }
+}
+
+@Suite("JSON made safe for a terminal")
+struct JSONEscapingTests {
+    @Test("bidi and C1 controls and DEL become \\u escapes that decode back; plain text and other scripts stay as they are")
+    func escapes() throws {
+        let text = "{\"n\":\"Invoice\u{202E}fdp.exe \u{9B}31m \u{7F} 北京 Café\"}"
+        let escaped = String(decoding: TerminalText.escapingUnsafe(json: Array(text.utf8)), as: UTF8.self)
+        #expect(escaped.contains("\\u202e") && escaped.contains("\\u009b") && escaped.contains("\\u007f"))
+        #expect(escaped.contains("北京 Café"))
+        #expect(!escaped.unicodeScalars.contains { $0.value == 0x202E || $0.value == 0x9B || $0.value == 0x7F })
+        let decoded = try JSONDecoder().decode([String: String].self, from: Data(escaped.utf8))
+        #expect(decoded["n"] == "Invoice\u{202E}fdp.exe \u{9B}31m \u{7F} 北京 Café")
     }
 }

@@ -112,13 +112,13 @@ struct ContinuityTests {
         // The succeeded outcome is cut.
         try history.write(ended + "\n")
         let found = try history.store.closeAbandonedIntents()
-        #expect(found.map(\.status) == [HistoryEntry.missing])
+        #expect(found.map(\.status) == [.missing])
         #expect(found[0].checkAdvice.contains("outcome record missing (history was cut)"))
         let records = try history.store.records()
         #expect(records.map(\.kind) == [.intent, .discontinuity])
         #expect(!records.contains { $0.result?.status == .unknown })
         #expect(try history.store.closeAbandonedIntents().isEmpty)
-        #expect(try history.store.entries().first?.status == HistoryEntry.missing)
+        #expect(try history.store.entries().first?.status == .missing)
         #expect(try history.store.verify().firstBreak?.kind == .discontinuity)
     }
 }

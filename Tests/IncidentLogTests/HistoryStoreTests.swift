@@ -52,7 +52,7 @@ struct HistoryStoreTests {
         #expect(!report.tampered && report.findings.isEmpty && report.records == 2 && report.openIntents.isEmpty)
         let entries = try history.store.entries()
         #expect(entries.count == 1)
-        #expect(entries[0].status == "succeeded" && entries[0].reason == "INC-1" && entries[0].actor.sshClient == "192.0.2.7")
+        #expect(entries[0].status == .succeeded && entries[0].reason == "INC-1" && entries[0].actor.sshClient == "192.0.2.7")
     }
 
     @Test("file mode 0600 in a 0700 directory")
@@ -211,9 +211,9 @@ struct HistoryStoreTests {
         #expect(closed[0].checkAdvice.contains("Check user 7 (user7)"))
         #expect(try history.store.closeAbandonedIntents().isEmpty)
         let entries = try history.store.entries()
-        #expect(entries.first { $0.target?.userId == 7 }?.status == "unknown")
+        #expect(entries.first { $0.target?.userId == 7 }?.status == .unknown)
         #expect(entries.first { $0.target?.userId == 7 }?.result?.status == .unknown)
-        #expect(entries.first { $0.actionId == live.actionId }?.status == "in-flight")
+        #expect(entries.first { $0.actionId == live.actionId }?.status == .inFlight)
     }
 
     @Test("filters: user, action, outcome, since")
@@ -222,8 +222,8 @@ struct HistoryStoreTests {
         defer { history.remove() }
         try threeRecords(history)
         #expect(try history.store.entries(HistoryFilter(userId: 2)).map { $0.target?.userId } == [2])
-        #expect(try history.store.entries(HistoryFilter(status: "failed")).count == 1)
-        #expect(try history.store.entries(HistoryFilter(action: "terminate-user")).isEmpty)
+        #expect(try history.store.entries(HistoryFilter(status: .failed)).count == 1)
+        #expect(try history.store.entries(HistoryFilter(action: .terminate)).isEmpty)
         #expect(try history.store.entries(HistoryFilter(since: Date().addingTimeInterval(3600))).isEmpty)
         #expect(try history.store.entries().map { $0.target?.userId } == [2, 1])
     }

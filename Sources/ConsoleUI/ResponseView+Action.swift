@@ -1,5 +1,4 @@
 import ECGridKit
-import IncidentLog
 
 extension ResponseView {
     /// An action on its way: what was asked, and that the answer is awaited.
@@ -7,7 +6,7 @@ extension ResponseView {
         let title = targets.count == 1
             ? "\(action.title) \(glyphs.dot) \(targets[0].userId) \(targets[0].login)"
             : "\(action.title) of \(targets.count) users"
-        var lines = [StyledLine(targets.count == 1 ? action.request(userId: targets[0].userId) : "POST /v2/users/reset/{id} for each")]
+        var lines = [StyledLine(targets.count == 1 ? action.request(userId: targets[0].userId) : action.requestForEach())]
         lines.append(StyledLine("Recording the intent, then sending; waiting for the server\(glyphs.ellipsis)", .warning))
         if let reason { lines.append(StyledLine("Reason: \(reason)")) }
         return ResponseView(title: title, lines: lines, inFlight: true, userIds: targets.map(\.userId))
@@ -24,13 +23,15 @@ extension ResponseView {
         return "\(whole).\(tenths)"
     }
 
-    /// What the server answered to a reset, and what it means for the operator.
-    static func reset(_ results: [RecordedAction], glyphs: Glyphs) -> ResponseView {
+    /// What the server answered to an action, and what it means for the operator: one user's
+    /// exchange in full, or a line per user of a bulk action.
+    static func finished(_ results: [ActionReport], glyphs: Glyphs) -> ResponseView {
         if results.count == 1, let result = results.first { return single(result, glyphs: glyphs) }
-        let words = results.map(\.outcome.word)
+        let action = results.first?.action ?? .resetSessions
+        let words = results.map(\.outcome.status)
         let succeeded = words.filter { $0 == .succeeded }.count
         var lines = [StyledLine(
-            OutcomeWord.summary(words) + ".",
+            ActionStatus.summary(words) + ".",
             succeeded == results.count ? .success : words.contains(.failed) ? .failure : .warning)]
         for result in results {
             let outcome = result.outcome
@@ -40,20 +41,18 @@ extension ResponseView {
                     + "\(count(outcome.sessionsBefore)) \(glyphs.arrow) \(count(outcome.sessionsAfter))  \(outcome.exchange?.latencyMs ?? 0) ms"))
             } else {
                 let error = outcome.error
-                let code = [error?.httpStatus.map { "HTTP \($0)" }, error?.codeOrWords].compactMap { $0 }
-                    .joined(separator: " ")
-                lines.append(StyledLine("x \(who)  \(outcome.word.shown)  \(code): \(error?.explanation ?? "no answer")",
-                    outcome.word == .unknown ? .warning : .failure))
+                lines.append(StyledLine("x \(who)  \(outcome.status.shown)  \(error?.headline ?? ""): \(error?.explanation ?? "no answer")",
+                    outcome.status == .unknown ? .warning : .failure))
             }
             if let failure = result.historyFailure { lines.append(StyledLine("  ! \(failure)", .warning)) }
         }
-        if succeeded > 0 {
+        if succeeded > 0, action.takesMarks {
             lines.append(StyledLine("API keys keep working. Next if needed, on one user: K new API key, then T terminate."))
         }
-        return ResponseView(title: "Reset sessions of \(results.count) users", lines: lines, userIds: results.map(\.outcome.userId))
+        return ResponseView(title: "\(action.title) of \(results.count) users", lines: lines, userIds: results.map(\.outcome.userId))
     }
 
-    static func single(_ result: RecordedAction, glyphs: Glyphs) -> ResponseView {
+    static func single(_ result: ActionReport, glyphs: Glyphs) -> ResponseView {
         let outcome = result.outcome
         let title = "\(outcome.action.title) \(glyphs.dot) \(outcome.userId) \(outcome.before?.login ?? "")"
         var lines: [StyledLine] = []
@@ -85,15 +84,15 @@ extension ResponseView {
                         + "its sessions and API keys no longer work.", .success))
             }
         } else if let error = outcome.error {
-            if outcome.word != .unknown { lines.append(StyledLine("\(outcome.word.shown).", .failure)) }
+            if outcome.status != .unknown { lines.append(StyledLine("\(outcome.status.shown).", .failure)) }
             if outcome.outcomeUnknown {
                 lines.append(StyledLine(
                     "OUTCOME UNKNOWN: the request reached the server and no usable answer came back; it may have "
                         + "acted. Re-read the user (f, its ID) before repeating.", .warning))
             }
             if outcome.exchange == nil {
-                lines.append(StyledLine([error.request, error.httpStatus.map { "HTTP \($0)" }, error.codeOrWords]
-                    .compactMap { $0 }.joined(separator: " \(glyphs.dot) "), .failure))
+                let dot = " \(glyphs.dot) "
+                lines.append(StyledLine((error.request.map { $0 + dot } ?? "") + error.headline(separator: dot), .failure))
             }
             lines.append(StyledLine("Meaning: \(error.explanation)", .failure))
         }

@@ -4,11 +4,15 @@
 /// end is not one "character" that hides the break); blank lines and `#` comments ignored;
 /// duplicates collapsed (first occurrence kept). Invalid entries are all reported, with their
 /// line numbers, so nothing is sent until the whole list is valid.
-struct UserIDList: Equatable {
-    var ids: [Int] = []
-    var problems: [String] = []
+public struct UserIDList: Equatable, Sendable {
+    /// The IDs, in the order given, each once.
+    public var ids: [Int] = []
+    /// Every entry that is not an ID, with where it stood; nothing may be sent while any is here.
+    public var problems: [String] = []
 
-    static func parse(arguments: [String], readStandardInput: () -> [UInt8]?) -> UserIDList {
+    /// The list from the arguments; `-` reads standard input through `readStandardInput` (nil:
+    /// it could not be read).
+    public static func parse(arguments: [String], readStandardInput: () -> [UInt8]?) -> UserIDList {
         var list = UserIDList()
         var seen = Set<Int>()
         func add(_ text: String, source: String) {
