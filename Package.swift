@@ -74,7 +74,7 @@ let package = Package(
         .systemLibrary(name: "CProcessGuard", path: "Sources/CProcessGuard"),
         .target(
             name: "ConsoleTerminal",
-            dependencies: ["CNCurses", "ConsoleUI"],
+            dependencies: ["CNCurses", "ConsoleUI", "ConsoleRuntime", "ECGridKit"],
             swiftSettings: strict
         ),
         .target(
@@ -116,14 +116,36 @@ let package = Package(
         ),
         // Writes BuildInfo.swift (commit, build date) for --version before every build.
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
+        // What the tests drive the console and the sandbox with: one console driver (in memory:
+        // the executable's ConsoleProgram on a MemoryTerminal; or the binary in tmux), one
+        // sandbox fixture, one process launcher.
+        .target(
+            name: "ConsoleTestSupport",
+            dependencies: ["ConsoleRuntime", "ConsoleUI", "ECGridKit", "ECGridSandbox", "IncidentLog"],
+            path: "Tests/ConsoleTestSupport",
+            swiftSettings: strict
+        ),
+        // Plays an operator's script into the console in tmux with the tests' driver
+        // (screenshots/make.sh uses it).
+        .executableTarget(
+            name: "console-driver",
+            dependencies: ["ConsoleTestSupport"],
+            path: "Tests/ConsoleDriverTool",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "ECGridKitTests",
-            dependencies: ["ECGridKit", "ECGridSandbox", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: ["ECGridKit", "ECGridSandbox", "ConsoleTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ConsoleUITests",
             dependencies: ["ConsoleUI", "ECGridKit"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ConsoleTerminalTests",
+            dependencies: ["ConsoleTerminal", "ConsoleUI", "ECGridKit"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -144,7 +166,8 @@ let package = Package(
         .testTarget(
             name: "CommandLineTests",
             dependencies: [
-                "ECGridKit", "ECGridActions", "ECGridSandbox", "IncidentLog", "ConsoleUI", "ConsoleRuntime", "ecgrid-console",
+                "ECGridKit", "ECGridActions", "ECGridSandbox", "IncidentLog", "ConsoleUI", "ConsoleRuntime", "ConsoleTestSupport",
+                "ecgrid-console",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "X509", package: "swift-certificates"),

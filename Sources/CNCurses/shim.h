@@ -38,6 +38,12 @@ static inline int ecg_put_cell(WINDOW *window, int y, int x, const wchar_t *text
     return mvwadd_wch(window, y, x, &cell);
 }
 
+/* True when terminfo has the string capability `name` for this terminal. */
+static inline int ecg_has_string_cap(const char *name) {
+    char *value = tigetstr((char *)name);
+    return value != NULL && value != (char *)-1 && value[0] != 0;
+}
+
 /* Reads a key: OK with a character, KEY_CODE_YES with a key code, ERR on time-out. */
 static inline int ecg_get_key(WINDOW *window, int *code) {
     wint_t value = 0;

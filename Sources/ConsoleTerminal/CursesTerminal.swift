@@ -1,26 +1,17 @@
 import CNCurses
+import ConsoleRuntime
 import ConsoleUI
 import Foundation
 
-/// Why the full-screen console cannot start on this terminal.
-public struct TerminalUnavailable: Error, CustomStringConvertible {
-    public var description: String
-    public init(description: String) { self.description = description }
-}
-
-/// An input event from the terminal.
-public enum TerminalEvent: Sendable {
-    case key(Key)
-    case resize(width: Int, height: Int)
-}
-
-/// The only code that calls curses: opens the terminal, reads keys, and copies a `Grid` to the
-/// screen, drawing only the cells that changed since the last frame. Use it from one thread.
-public final class CursesTerminal {
+/// The only code that calls curses: curses opens the terminal (modes, alternate screen, keypad)
+/// and reads keys; frames go out as `Grid.diff` says, encoded by `FrameEncoder` (a region that
+/// moved is scrolled by the terminal, and only the cells that still differ are written, with
+/// the shortest moves and pen changes). Use it from one thread.
+public final class CursesTerminal: TerminalBackend {
     private let screen: OpaquePointer
     private let window: UnsafeMutablePointer<WINDOW>
     private var previous: Grid?
-    private var pairs: [Int: Int16] = [:]
+    private var encoder: FrameEncoder
     /// True when colours are in use (the terminal has them and NO_COLOR is not set).
     public let colors: Bool
     /// True when the locale's character set is UTF-8.
@@ -56,6 +47,13 @@ public final class CursesTerminal {
             if useColors { use_default_colors() }
         }
         colors = useColors
+        encoder = FrameEncoder(abilities: TerminalAbilities(
+            colors: useColors, scrollRegion: ecg_has_string_cap("csr") != 0,
+            scrollByCount: ecg_has_string_cap("indn") != 0 && ecg_has_string_cap("rin") != 0,
+            columnAbsolute: ecg_has_string_cap("hpa") != 0, eraseCharacters: ecg_has_string_cap("ech") != 0))
+        // Curses enters the alternate screen and clears it; from here on the frames are ours.
+        werase(window)
+        wrefresh(window)
     }
 
     /// Refuses, without touching the terminal, what cannot show the console: TERM unset or
@@ -82,20 +80,23 @@ public final class CursesTerminal {
     public var size: (width: Int, height: Int) { (Int(getmaxx(window)), Int(getmaxy(window))) }
 
     /// Sleeps until a key arrives, `descriptor` becomes readable, a signal interrupts, or
-    /// `milliseconds` pass.
-    public func waitForInput(alsoWatching descriptor: Int32, milliseconds: Int32) {
+    /// `timeout` passes.
+    public func waitForInput(alsoWatching descriptor: Int32, timeout: Duration) {
         var watched = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)]
         if descriptor >= 0 { watched.append(pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)) }
-        _ = poll(&watched, nfds_t(watched.count), milliseconds)
+        _ = poll(&watched, nfds_t(watched.count), timeout.pollMilliseconds)
     }
 
     /// The next event already typed, or nil when there is none.
-    public func next() -> TerminalEvent? {
+    public func nextEvent() -> TerminalEvent? {
         var code: Int32 = 0
         let result = ecg_get_key(window, &code)
         if result == ecg_err() { return nil }
         if result == ecg_key_code_yes() {
             if code == KEY_RESIZE {
+                // Curses clears the resized screen now, not in a later read; the next frame is whole.
+                wrefresh(window)
+                encoder.forgetCursor()
                 previous = nil
                 return .resize(width: size.width, height: size.height)
             }
@@ -136,33 +137,24 @@ public final class CursesTerminal {
         }
     }
 
-    /// Copies the grid to the screen: only cells that differ from the last frame are drawn.
+    /// Copies the grid to the screen: a region whose rows moved is scrolled by the terminal,
+    /// then only the cells that differ from the last frame are written, in one write.
     public func draw(_ grid: Grid) {
-        let full = previous.map { $0.width != grid.width || $0.height != grid.height } ?? true
-        if full { werase(window) }
-        for y in 0..<grid.height {
-            for x in 0..<grid.width {
-                let cell = grid[x, y]
-                if cell.isContinuation { continue }
-                if !full, let previous, previous[x, y] == cell { continue }
-                // Curses refuses the very last cell of the screen in some terminals; skip it.
-                if y == grid.height - 1 && x == grid.width - 1 { continue }
-                var wide = cell.text.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
-                wide.append(0)
-                let (attributes, pair) = attributes(for: cell.style)
-                _ = ecg_put_cell(window, Int32(y), Int32(x), wide, attributes, pair)
-            }
-        }
+        let diff = grid.diff(previous)
         previous = grid
-        wnoutrefresh(window)
-        doupdate()
+        guard !diff.isEmpty else { return }
+        writeAll(encoder.encode(diff, of: grid))
     }
 
     /// Puts `text` on the operator's clipboard: writes `Clipboard.osc52(text)` (sanitised,
     /// base64) straight to the terminal, after what curses has drawn. Nothing shows on screen.
     public func copy(_ text: String) {
-        // doupdate has flushed what curses drew; the sequence follows it on the same descriptor.
-        let bytes = Clipboard.osc52(text)
+        // Frames are written as they are drawn; the sequence follows the last one.
+        writeAll(Clipboard.osc52(text))
+    }
+
+    /// Writes all of `bytes` to standard output (the terminal), across short writes and signals.
+    private func writeAll(_ bytes: [UInt8]) {
         var offset = 0
         bytes.withUnsafeBufferPointer { buffer in
             while offset < buffer.count {
@@ -178,29 +170,4 @@ public final class CursesTerminal {
 
     /// Forces the next draw to repaint everything.
     public func invalidate() { previous = nil }
-
-    func attributes(for style: Style) -> (attr_t, Int16) {
-        var attributes = ecg_attr_normal()
-        if style.bold { attributes |= ecg_attr_bold() }
-        if style.underline { attributes |= ecg_attr_underline() }
-        if style.dim { attributes |= ecg_attr_dim() }
-        if style.reverse { attributes |= ecg_attr_reverse() }
-        guard colors else {
-            // Without colour, a coloured background becomes reverse video so it still stands out.
-            if style.background != nil { attributes |= ecg_attr_reverse() }
-            return (attributes, 0)
-        }
-        return (attributes, pair(style.foreground, style.background))
-    }
-
-    func pair(_ foreground: ConsoleUI.Color?, _ background: ConsoleUI.Color?) -> Int16 {
-        guard foreground != nil || background != nil else { return 0 }
-        let key = (foreground.map { $0.rawValue + 1 } ?? 0) * 16 + (background.map { $0.rawValue + 1 } ?? 0)
-        if let existing = pairs[key] { return existing }
-        let number = Int16(pairs.count + 1)
-        guard Int32(number) < COLOR_PAIRS_count() else { return 0 }
-        init_pair(number, Int16(foreground.map { $0.rawValue } ?? -1), Int16(background.map { $0.rawValue } ?? -1))
-        pairs[key] = number
-        return number
-    }
 }

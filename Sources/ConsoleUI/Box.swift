@@ -3,7 +3,7 @@ import ECGridKit
 extension ConsoleState {
     func drawBox(_ grid: inout Grid, _ rect: Rect, title: String, focused: Bool, footer: String? = nil) {
         guard rect.width >= 2, rect.height >= 2 else { return }
-        let border: Style = focused ? .title : .dim
+        let border: Style = focused ? .plain : .dim
         let right = rect.x + rect.width - 1
         let bottom = rect.y + rect.height - 1
         for x in rect.x...right {
@@ -22,7 +22,7 @@ extension ConsoleState {
         grid.put(heading, x: rect.x + 2, y: rect.y, style: focused ? .title : .bold, limit: rect.width - 4)
         if let footer {
             let w = TerminalText.width(footer) + 2
-            grid.put(" \(footer) ", x: max(rect.x + 2, right - w - 1), y: bottom, style: .dim, limit: rect.width - 4)
+            grid.put(" \(footer) ", x: max(rect.x + 2, right - w - 1), y: bottom, style: .plain, limit: rect.width - 4)
         }
     }
 

@@ -26,7 +26,7 @@ public struct Style: Hashable, Sendable {
 
     public static let plain = Style()
     public static let bold = Style(bold: true)
-    public static let selected = Style(foreground: .black, background: .cyan, reverse: false)
+    public static let selected = Style(reverse: true)
     public static let header = Style(foreground: .white, background: .blue, bold: true)
     public static let success = Style(foreground: .green, bold: true)
     public static let failure = Style(foreground: .red, bold: true)
@@ -41,9 +41,26 @@ public struct Cell: Hashable, Sendable {
     public var text: String
     public var style: Style
 
+    public init(text: String, style: Style = .plain) {
+        self.text = text
+        self.style = style
+    }
+
     public static let blank = Cell(text: " ", style: .plain)
     /// The right half of a wide character.
     public var isContinuation: Bool { text.isEmpty }
+
+    /// True when the two cells show the same on a terminal: equal, or both a space whose
+    /// style has nothing a space can show (no background, reverse or underline).
+    public func looksLike(_ other: Cell) -> Bool {
+        self == other || (text == " " && other.text == " " && style.blankLooksPlain && other.style.blankLooksPlain)
+    }
+}
+
+extension Style {
+    /// True when a space in this style looks like a plain space (bold, dim and a foreground
+    /// colour do not show on it).
+    var blankLooksPlain: Bool { background == nil && !reverse && !underline }
 }
 
 /// An in-memory screen the renderer draws into and the backend copies to the terminal. Every
@@ -92,6 +109,9 @@ public struct Grid: Sendable, Equatable {
             }
             if column + w > end { break }
             if column >= 0 {
+                // A wide character cut in half by this one leaves a blank, not half of itself.
+                if self[column, y].isContinuation, column > 0 { self[column - 1, y] = .blank }
+                if column + w < width, self[column + w, y].isContinuation { self[column + w, y] = .blank }
                 self[column, y] = Cell(text: String(character), style: style)
                 if w == 2 { self[column + 1, y] = Cell(text: "", style: style) }
             }
@@ -110,6 +130,11 @@ public struct Grid: Sendable, Equatable {
     public mutating func restyle(x: Int, y: Int, count: Int, style: Style) {
         guard y >= 0, y < height else { return }
         for column in max(0, x)..<min(width, x + count) { self[column, y].style = style }
+    }
+
+    /// True when the two grids show the same on a terminal, cell by cell (`Cell.looksLike`).
+    public func looksLike(_ other: Grid) -> Bool {
+        width == other.width && height == other.height && zip(cells, other.cells).allSatisfy { $0.looksLike($1) }
     }
 
     /// The text of one row (wide characters once, trailing spaces kept).

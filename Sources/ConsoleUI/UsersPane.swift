@@ -50,9 +50,9 @@ extension ConsoleState {
             let y = firstRow + offset
             let style: Style = staleRows || user.status == .terminated || user.status == .suspended ? .dim : .plain
             row(cells, y: y, style: style)
-            // The pointer, ID and login of the selected row stand out; the rest of the row is left
+            // The pointer and ID of the selected row stand out; the rest of the row is left
             // as it is, so a move rewrites two short runs of cells, not two whole rows.
-            if selected { grid.restyle(x: x0, y: y, count: columns[0] + columns[1] + 1 + columns[2], style: .selected) }
+            if selected { grid.restyle(x: x0, y: y, count: columns[0] + columns[1], style: .selected) }
         }
     }
 }

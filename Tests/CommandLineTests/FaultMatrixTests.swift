@@ -1,3 +1,4 @@
+import ConsoleTestSupport
 import ConsoleUI
 import ECGridKit
 import ECGridSandbox
@@ -117,7 +118,7 @@ struct FaultMatrixTests {
         let transport = AsyncHTTPTransport(trust: server.trustedCA)
         let directory = NSTemporaryDirectory() + "ecgrid-matrix-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var console: HeadlessConsole?
+        var console: MemoryConsole?
         do {
             guard let target = await actionableUser(server) else { throw Spawn.Failure(description: "no user to act on") }
             let aimed = operation.target(target.userId)
@@ -129,7 +130,7 @@ struct FaultMatrixTests {
                 transport: seam ?? transport, timeout: .milliseconds(Int64((Double(fault.clientTimeout) ?? 10) * 1000)))
             let rule = fault.rule(method: aimed.method, path: aimed.path)
             if operation == .list, let rule { await server.setFaults(FaultSettings(rules: [rule])) }
-            let headless = HeadlessConsole(client: client, history: directory + "/history.jsonl")
+            let headless = MemoryConsole(client: client, history: directory + "/history.jsonl")
             console = headless
             try await headless.waitForLoad()
             if operation != .list, let rule { await server.setFaults(FaultSettings(rules: [rule])) }
@@ -166,7 +167,7 @@ struct FaultMatrixTests {
     }
 
     /// Plays the operation as an operator would and checks what the console shows.
-    static func drive(_ console: HeadlessConsole, _ operation: MatrixOperation, _ fault: MatrixFault, target: User) async throws
+    static func drive(_ console: MemoryConsole, _ operation: MatrixOperation, _ fault: MatrixFault, target: User) async throws
         -> [String]
     {
         let expected = MatrixExpectation(operation, fault)

@@ -1,3 +1,4 @@
+import ConsoleTestSupport
 import Crypto
 import ECGridKit
 import ECGridSandbox

@@ -1,3 +1,4 @@
+import ConsoleTestSupport
 import ECGridKit
 import ECGridSandbox
 import Foundation

@@ -1,3 +1,4 @@
+import ConsoleTestSupport
 import ConsoleUI
 import Foundation
 import Testing

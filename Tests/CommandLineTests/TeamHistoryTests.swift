@@ -1,3 +1,4 @@
+import ConsoleTestSupport
 import ConsoleRuntime
 import ConsoleUI
 import ECGridKit
@@ -58,7 +59,7 @@ struct TeamHistoryTests {
             let path = directory + "/history.jsonl"
             let transport = AsyncHTTPTransport(trust: server.trustedCA)
             let client = try await server.operatorClient(transport: transport)
-            let console = HeadlessConsole(client: client, history: path)
+            let console = MemoryConsole(client: client, history: path)
             let watcher = try #require(console.runner.watchHistory())
             do {
                 try await console.waitForLoad()
@@ -103,8 +104,8 @@ struct TeamHistoryTests {
             let path = directory + "/history.jsonl"
             let transport = AsyncHTTPTransport(trust: server.trustedCA)
             let client = try await server.operatorClient(transport: transport)
-            let first = HeadlessConsole(client: client, history: path)
-            let second = HeadlessConsole(client: client, history: path)
+            let first = MemoryConsole(client: client, history: path)
+            let second = MemoryConsole(client: client, history: path)
             let watchers = [first.runner.watchHistory(), second.runner.watchHistory()].compactMap { $0 }
             func stop() async {
                 for watcher in watchers { watcher.stop() }

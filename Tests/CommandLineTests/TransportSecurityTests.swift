@@ -1,3 +1,4 @@
+import ConsoleTestSupport
 import Crypto
 import ECGridKit
 import Foundation
@@ -111,7 +112,7 @@ struct TransportSecurityTests {
 
             let directory = NSTemporaryDirectory() + "ecgrid-tls-\(UUID().uuidString)"
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            let console = HeadlessConsole(client: client, history: directory + "/history.jsonl")
+            let console = MemoryConsole(client: client, history: directory + "/history.jsonl")
             try await console.waitForLoad()
             var consoleProblems: [String] = []
             if case .failed(let failure) = console.state.load {

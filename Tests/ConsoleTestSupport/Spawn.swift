@@ -11,24 +11,29 @@ import Glibc
 /// a program that leaves a daemon behind (tmux starting its server) keeps that socket open and
 /// the wait never ends. Closing the descriptors in the child avoids that, and also keeps the
 /// test process's sockets (sandbox listeners) out of the daemon.
-enum Spawn {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+public enum Spawn {
+    /// A program that could not start, or a wait that ran out.
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
     }
 
-    /// Runs `argv` with exactly `environment`, standard input from /dev/null; returns the exit
-    /// status and what it wrote to standard output and standard error.
-    static func run(_ argv: [String], environment: [String: String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+    /// Runs `argv` with exactly `environment`, `input` on standard input (none: empty); returns
+    /// the exit status (128 + the signal when one ended it) and what it wrote to standard
+    /// output and standard error. The one launcher of the tests: `CLI` runs the binary with it.
+    public static func run(_ argv: [String], environment: [String: String], input: String = "") async throws -> CLIRun {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ecgrid-spawn-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
+        let inPath = directory.appendingPathComponent("in").path
         let outPath = directory.appendingPathComponent("out").path
         let errPath = directory.appendingPathComponent("err").path
+        try Data(input.utf8).write(to: URL(fileURLWithPath: inPath))
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, inPath, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         closeInheritedDescriptors(&actions)
@@ -69,9 +74,11 @@ enum Spawn {
             waiter.start()
         }
         let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
-        let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-        return (exit, out, err)
+        let out = (try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data()
+        let err = (try? Data(contentsOf: URL(fileURLWithPath: errPath))) ?? Data()
+        return CLIRun(
+            status: exit, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
+            stdoutBytes: Array(out))
     }
 
     private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32

@@ -1,0 +1,76 @@
+import ConsoleUI
+
+/// The console's loop, whatever the terminal: keys and effect answers become messages,
+/// `update` changes the state, effects go to the runner (a copy to the backend), and the
+/// rendered grid goes to the backend. The executable runs it on the curses terminal
+/// (`ConsoleProgram.run`); tests run the same turns on a `MemoryTerminal`.
+public final class ConsoleProgram {
+    /// The console's state: changed only by `update`, through this program.
+    public private(set) var state: ConsoleState
+    /// Runs the effects off the loop and hands their answers back.
+    public let runner: EffectRunner
+    /// The terminal the program reads keys from and draws on.
+    public let backend: any TerminalBackend
+
+    /// A program on `backend`, sized to it, with ASCII drawing when its locale is not UTF-8.
+    public init(backend: any TerminalBackend, environment: Environment, runner: EffectRunner) {
+        self.backend = backend
+        self.runner = runner
+        let size = backend.size
+        state = ConsoleState(width: size.width, height: size.height, environment: environment, ascii: !backend.utf8)
+    }
+
+    /// Starts the first effects (operator, users, history), shows `status` if given, and draws
+    /// the first frame.
+    public func start(status: String? = nil) {
+        perform(state.start())
+        if let status { perform(state.update(.notice(status))) }
+        backend.draw(state.render())
+    }
+
+    /// True once the operator has quit.
+    public var finished: Bool { state.quitting }
+
+    /// One turn of the loop: waits up to `timeout` for a key or an answer, applies every key
+    /// already typed and draws, then applies the answers that arrived and draws again. The
+    /// keys' effect reaches the screen first; what came from the network meanwhile follows.
+    public func step(waitingUpTo timeout: Duration) {
+        backend.waitForInput(alsoWatching: runner.wakeDescriptor, timeout: timeout)
+        var keyed = false
+        while !state.quitting, let event = backend.nextEvent() {
+            keyed = true
+            send(Self.message(for: event))
+        }
+        if keyed { backend.draw(state.render()) }
+        let answers = runner.drain()
+        for message in answers { send(message) }
+        if !answers.isEmpty { backend.draw(state.render()) }
+    }
+
+    /// Runs turns until the operator quits or `stop` says so (a signal arrived). The time-out
+    /// only bounds how late a resize that reached another thread is noticed.
+    public func run(until stop: () -> Bool = { false }) {
+        while !state.quitting, !stop() {
+            step(waitingUpTo: .milliseconds(100))
+        }
+    }
+
+    /// Applies one message and performs the effects it returns.
+    public func send(_ message: Message) {
+        perform(state.update(message))
+    }
+
+    static func message(for event: TerminalEvent) -> Message {
+        switch event {
+        case .key(let key): .key(key)
+        case .resize(let width, let height): .resize(width: width, height: height)
+        }
+    }
+
+    /// A copy is written to the terminal by the backend; everything else runs off the loop.
+    private func perform(_ effects: [Effect]) {
+        for effect in effects {
+            if case .copy(let text) = effect { backend.copy(text) } else { runner.run(effect) }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import ConsoleUI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A terminal in memory, like Ratatui's TestBackend: keys are queued by the caller, frames
+/// are kept as grids, copies as texts. Each frame is applied as the diff a real terminal gets
+/// (`Grid.diff`: scroll, then changed runs) to the screen shown so far, so every run of the
+/// console in tests also proves the diff reproduces the frame.
+public final class MemoryTerminal: TerminalBackend {
+    public private(set) var size: (width: Int, height: Int)
+    public let utf8: Bool
+    /// The last frame drawn; nil before the first.
+    public private(set) var screen: Grid?
+    /// Frames drawn, and those whose diff scrolled a region.
+    public private(set) var frames = 0
+    public private(set) var scrolls = 0
+    /// Frames whose diff did not reproduce the grid (must stay 0).
+    public private(set) var mismatches = 0
+    /// Texts put on the clipboard, in order.
+    public private(set) var copies: [String] = []
+    public private(set) var closed = false
+    private var pending: [TerminalEvent] = []
+    /// What a terminal would show: every diff applied to the last.
+    private var shown: Grid?
+
+    public init(width: Int = 100, height: Int = 30, utf8: Bool = true) {
+        size = (width, height)
+        self.utf8 = utf8
+    }
+
+    /// Queues keys, as if typed.
+    public func type(_ keys: [Key]) { pending += keys.map(TerminalEvent.key) }
+
+    /// Resizes the terminal: the program hears of it with the next keys.
+    public func resize(width: Int, height: Int) {
+        size = (width, height)
+        pending.append(.resize(width: width, height: height))
+    }
+
+    /// True while queued events wait for the program.
+    public var hasPendingInput: Bool { !pending.isEmpty }
+
+    public func waitForInput(alsoWatching descriptor: Int32, timeout: Duration) {
+        guard pending.isEmpty, descriptor >= 0 else { return }
+        var watched = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
+        _ = poll(&watched, 1, timeout.pollMilliseconds)
+    }
+
+    public func nextEvent() -> TerminalEvent? { pending.isEmpty ? nil : pending.removeFirst() }
+
+    public func draw(_ grid: Grid) {
+        let diff = grid.diff(screen)
+        let shown = (shown ?? grid).applying(diff)
+        if !shown.looksLike(grid) { mismatches += 1 }
+        if diff.shift != nil { scrolls += 1 }
+        self.shown = shown
+        screen = grid
+        frames += 1
+    }
+
+    public func copy(_ text: String) { copies.append(text) }
+
+    public func close() { closed = true }
+}

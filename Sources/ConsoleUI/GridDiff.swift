@@ -1,0 +1,106 @@
+/// Rows of a region that moved together: what a terminal's scroll region does in a few bytes.
+public struct RowShift: Sendable, Equatable {
+    /// The first and last row of the scrolling region (inclusive).
+    public var top: Int
+    public var bottom: Int
+    /// How many rows the content moved: positive up (a Down at the bottom of a list), negative down.
+    public var by: Int
+
+    public init(top: Int, bottom: Int, by: Int) {
+        self.top = top
+        self.bottom = bottom
+        self.by = by
+    }
+}
+
+/// Cells to draw on one row, left to right from `x`.
+public struct CellRun: Sendable, Equatable {
+    public var x: Int
+    public var y: Int
+    public var cells: [Cell]
+
+    public init(x: Int, y: Int, cells: [Cell]) {
+        self.x = x
+        self.y = y
+        self.cells = cells
+    }
+}
+
+/// What turns the previous frame into the next, like Ratatui's buffer diff: first clear (when
+/// nothing can be kept) or scroll a region, then draw the runs of cells that still differ.
+public struct GridDiff: Sendable, Equatable {
+    /// Nothing of the previous frame is kept: clear the screen, then draw every run.
+    public var clear: Bool
+    /// A region to scroll before the runs are drawn.
+    public var shift: RowShift?
+    /// The changed cells, after the scroll.
+    public var runs: [CellRun]
+
+    /// True when nothing changed.
+    public var isEmpty: Bool { !clear && shift == nil && runs.isEmpty }
+
+    /// Cells to draw, over all runs.
+    public var cellCount: Int { runs.reduce(0) { $0 + $1.cells.count } }
+}
+
+extension Grid {
+    /// What changed since `previous` (nil: the first frame): a region of rows that moved up
+    /// or down together, when scrolling it costs less than redrawing it, and the runs of cells
+    /// that differ once it has moved. A run that starts on the right half of a wide character
+    /// starts with its left half.
+    public func diff(_ previous: Grid?) -> GridDiff {
+        guard let previous, previous.width == width, previous.height == height, previous.ascii == ascii else {
+            return GridDiff(clear: true, shift: nil, runs: changedRuns(from: Grid(width: width, height: height, ascii: ascii)))
+        }
+        let shift = ShiftFinder(old: previous, new: self).best()
+        let base = shift.map { previous.scrolled($0) } ?? previous
+        return GridDiff(clear: false, shift: shift, runs: changedRuns(from: base))
+    }
+
+    /// This grid with the rows of `shift`'s region moved as a terminal scrolls them: rows that
+    /// come in are blank.
+    public func scrolled(_ shift: RowShift) -> Grid {
+        var result = self
+        let top = max(0, shift.top)
+        let bottom = min(height - 1, shift.bottom)
+        guard top <= bottom else { return result }
+        for y in top...bottom {
+            let source = y + shift.by
+            for x in 0..<width {
+                result[x, y] = source >= top && source <= bottom ? self[x, source] : .blank
+            }
+        }
+        return result
+    }
+
+    /// `self` with `diff` applied: what a terminal shows after it (cells that only look the
+    /// same may keep their old style). A backend's check, and the tests' proof that a diff
+    /// reproduces the frame it came from (`looksLike`).
+    public func applying(_ diff: GridDiff) -> Grid {
+        var result = diff.clear ? Grid(width: width, height: height, ascii: ascii) : self
+        if let shift = diff.shift { result = result.scrolled(shift) }
+        for run in diff.runs {
+            for (offset, cell) in run.cells.enumerated() { result[run.x + offset, run.y] = cell }
+        }
+        return result
+    }
+
+    /// Runs of cells that look different from `base` (`Cell.looksLike`), row by row.
+    func changedRuns(from base: Grid) -> [CellRun] {
+        var runs: [CellRun] = []
+        for y in 0..<height {
+            var x = 0
+            while x < width {
+                guard !self[x, y].looksLike(base[x, y]) else {
+                    x += 1
+                    continue
+                }
+                var start = x
+                if self[x, y].isContinuation, x > 0 { start -= 1 }
+                while x < width, !self[x, y].looksLike(base[x, y]) || self[x, y].isContinuation { x += 1 }
+                runs.append(CellRun(x: start, y: y, cells: (start..<x).map { self[$0, y] }))
+            }
+        }
+        return runs
+    }
+}

@@ -1,0 +1,94 @@
+@testable import ConsoleTerminal
+import ConsoleUI
+import Testing
+
+@Suite("FrameEncoder: the bytes of a frame, played on a terminal, give the frame")
+struct FrameEncoderTests {
+    static let abilitySets = [
+        TerminalAbilities(colors: true, scrollRegion: true, scrollByCount: true, columnAbsolute: true, eraseCharacters: true),
+        // vt100: no SU/SD, no CHA, no ECH, no colours.
+        TerminalAbilities(colors: false, scrollRegion: true, scrollByCount: false, columnAbsolute: false, eraseCharacters: false),
+    ]
+
+    @Test("random frames, scrolls and edits, on an xterm and on a vt100", arguments: abilitySets)
+    func randomFrames(abilities: TerminalAbilities) {
+        var random = SplitMix(seed: 99)
+        var encoder = FrameEncoder(abilities: abilities)
+        let width = 30
+        let height = 12
+        var terminal = VTScreen(width: width, height: height)
+        var previous: Grid?
+        var frame = Grid(width: width, height: height)
+        let styles: [Style] = [.plain, .dim, .selected, .bold, .title, .header]
+        for step in 0..<200 {
+            if random.next(3) == 0 {
+                let top = random.next(height - 2)
+                let bottom = min(height - 1, top + 2 + random.next(height))
+                frame = frame.scrolled(RowShift(top: top, bottom: bottom, by: (1 + random.next(2)) * (random.next(2) == 0 ? 1 : -1)))
+            }
+            for _ in 0..<(1 + random.next(6)) {
+                let text = ["abc", "  ", "中文", "│x│", "zoë", "      "][random.next(6)]
+                frame.put(text, x: random.next(width), y: random.next(height - 1), style: styles[random.next(styles.count)])
+            }
+            let bytes = encoder.encode(frame.diff(previous), of: frame)
+            terminal.play(bytes)
+            previous = frame
+            let expected = abilities.colors ? frame : colourless(frame)
+            let wrong = (0..<height).flatMap { y in
+                (0..<width).filter { x in !(y == height - 1 && x == width - 1) && !terminal.cells[y][x].looksLike(expected[x, y]) }
+                    .map { (x: $0, y: y) }
+            }
+            if let first = wrong.first {
+                let row = first.y
+                Issue.record("shown \((0..<width).map { terminal.cells[row][$0].text.isEmpty ? "_" : terminal.cells[row][$0].text }.joined(separator: "|"))\nframe \((0..<width).map { frame[$0, row].text.isEmpty ? "_" : frame[$0, row].text }.joined(separator: "|"))")
+                Issue.record("step \(step): \(wrong.count) cells wrong, first \(first): \(terminal.cells[first.y][first.x].text.debugDescription) for \(expected[first.x, first.y].text.debugDescription); bytes \(String(decoding: bytes, as: UTF8.self).debugDescription)\n\(frame.text)")
+                return
+            }
+        }
+    }
+
+    @Test("a one-row scroll of a list is the scroll, the old pointer's cells and the new row")
+    func oneRowScroll() {
+        var before = Grid(width: 40, height: 10)
+        var after = Grid(width: 40, height: 10)
+        let names = ["alder.birch", "cedar", "dogwood.elm.fir", "ginkgo", "hazel.iron", "juniper.kapok", "larch", "maple.oak",
+                     "pine.quince"]
+        for row in 0..<8 {
+            before.put("│ \(1000 + row) \(names[row])", x: 0, y: 1 + row, style: .plain)
+            after.put("│ \(1001 + row) \(names[row + 1])", x: 0, y: 1 + row, style: .plain)
+        }
+        before.restyle(x: 2, y: 8, count: 4, style: .selected)
+        after.restyle(x: 2, y: 8, count: 4, style: .selected)
+        var encoder = FrameEncoder(abilities: Self.abilitySets[0])
+        _ = encoder.encode(before.diff(nil), of: before)
+        let bytes = encoder.encode(after.diff(before), of: after)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.hasPrefix("\u{1B}[2;9r\u{1B}[S\u{1B}[r"), "\(text.debugDescription)")
+        #expect(bytes.count < 60, "\(bytes.count) bytes: \(text.debugDescription)")
+    }
+
+    private func colourless(_ grid: Grid) -> Grid {
+        var result = grid
+        for y in 0..<grid.height {
+            for x in 0..<grid.width { result[x, y].style = FrameEncoder.colourless(grid[x, y].style) }
+        }
+        return result
+    }
+}
+
+/// A small deterministic generator, so a failing case can be replayed.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next(_ bound: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int((z ^ (z >> 31)) % UInt64(bound))
+    }
+}
+
+extension TerminalAbilities: CustomTestStringConvertible {
+    public var testDescription: String { colors ? "xterm" : "vt100" }
+}
