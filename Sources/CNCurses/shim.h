@@ -44,6 +44,14 @@ static inline int ecg_has_string_cap(const char *name) {
     return value != NULL && value != (char *)-1 && value[0] != 0;
 }
 
+/* True when the terminal's cursor address (cup) is an ECMA-48 control sequence (ESC [): the
+   frames are written as such sequences, so a terminal that speaks another language (vt52,
+   some hardcopy-era entries) is refused rather than shown garbage. */
+static inline int ecg_cursor_is_ecma48(void) {
+    char *value = tigetstr((char *)"cup");
+    return value != NULL && value != (char *)-1 && value[0] == 27 && value[1] == '[';
+}
+
 /* Reads a key: OK with a character, KEY_CODE_YES with a key code, ERR on time-out. */
 static inline int ecg_get_key(WINDOW *window, int *code) {
     wint_t value = 0;

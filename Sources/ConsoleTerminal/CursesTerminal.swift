@@ -32,6 +32,13 @@ public final class CursesTerminal: TerminalBackend {
             delscreen(screen)
             throw TerminalUnavailable(description: "The terminal could not be set up.")
         }
+        guard ecg_cursor_is_ecma48() != 0 else {
+            endwin()
+            delscreen(screen)
+            throw TerminalUnavailable(description:
+                "TERM \"\(term)\" does not take ANSI (ECMA-48) cursor sequences, which the console writes: try TERM=xterm-256color or vt100. "
+                + "The commands (ecgrid-console users list, reset …) work anywhere.")
+        }
         self.window = window
         utf8 = String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
         raw()
@@ -140,10 +147,10 @@ public final class CursesTerminal: TerminalBackend {
     /// Copies the grid to the screen: a region whose rows moved is scrolled by the terminal,
     /// then only the cells that differ from the last frame are written, in one write.
     public func draw(_ grid: Grid) {
-        let diff = grid.diff(previous)
+        let bytes = encoder.encode(grid, after: previous)
         previous = grid
-        guard !diff.isEmpty else { return }
-        writeAll(encoder.encode(diff, of: grid))
+        guard !bytes.isEmpty else { return }
+        writeAll(bytes)
     }
 
     /// Puts `text` on the operator's clipboard: writes `Clipboard.osc52(text)` (sanitised,

@@ -33,7 +33,14 @@ struct FrameEncoder {
         pen = .plain
     }
 
-    /// The bytes that turn the previous frame into `grid`, as `diff` says.
+    /// The bytes that turn `previous` into `grid`. A moved region is looked for only when this
+    /// terminal can scroll one (terminfo `csr`): without it, every changed cell is written.
+    mutating func encode(_ grid: Grid, after previous: Grid?) -> [UInt8] {
+        encode(grid.diff(previous, scrolling: abilities.scrollRegion), of: grid)
+    }
+
+    /// The bytes that turn the previous frame into `grid`, as `diff` says (a diff with a shift
+    /// only where the terminal has a scroll region).
     mutating func encode(_ diff: GridDiff, of grid: Grid) -> [UInt8] {
         out.removeAll(keepingCapacity: true)
         if diff.clear {

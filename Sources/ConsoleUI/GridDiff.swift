@@ -48,11 +48,13 @@ extension Grid {
     /// or down together, when scrolling it costs less than redrawing it, and the runs of cells
     /// that differ once it has moved. A run that starts on the right half of a wide character
     /// starts with its left half.
-    public func diff(_ previous: Grid?) -> GridDiff {
+    /// - Parameter scrolling: false for a terminal that cannot scroll a region: then no shift
+    ///   is looked for, and every changed cell is a run.
+    public func diff(_ previous: Grid?, scrolling: Bool = true) -> GridDiff {
         guard let previous, previous.width == width, previous.height == height, previous.ascii == ascii else {
             return GridDiff(clear: true, shift: nil, runs: changedRuns(from: Grid(width: width, height: height, ascii: ascii)))
         }
-        let shift = ShiftFinder(old: previous, new: self).best()
+        let shift = scrolling ? ShiftFinder(old: previous, new: self).best() : nil
         let base = shift.map { previous.scrolled($0) } ?? previous
         return GridDiff(clear: false, shift: shift, runs: changedRuns(from: base))
     }

@@ -8,9 +8,11 @@ struct FrameEncoderTests {
         TerminalAbilities(colors: true, scrollRegion: true, scrollByCount: true, columnAbsolute: true, eraseCharacters: true),
         // vt100: no SU/SD, no CHA, no ECH, no colours.
         TerminalAbilities(colors: false, scrollRegion: true, scrollByCount: false, columnAbsolute: false, eraseCharacters: false),
+        // ansi, sun: no scroll region at all: no region may be assumed scrolled.
+        TerminalAbilities(colors: true, scrollRegion: false, scrollByCount: false, columnAbsolute: true, eraseCharacters: true),
     ]
 
-    @Test("random frames, scrolls and edits, on an xterm and on a vt100", arguments: abilitySets)
+    @Test("random frames, scrolls and edits, on an xterm, a vt100 and a terminal without a scroll region", arguments: abilitySets)
     func randomFrames(abilities: TerminalAbilities) {
         var random = SplitMix(seed: 99)
         var encoder = FrameEncoder(abilities: abilities)
@@ -30,7 +32,7 @@ struct FrameEncoderTests {
                 let text = ["abc", "  ", "中文", "│x│", "zoë", "      "][random.next(6)]
                 frame.put(text, x: random.next(width), y: random.next(height - 1), style: styles[random.next(styles.count)])
             }
-            let bytes = encoder.encode(frame.diff(previous), of: frame)
+            let bytes = encoder.encode(frame, after: previous)
             terminal.play(bytes)
             previous = frame
             let expected = abilities.colors ? frame : colourless(frame)
@@ -90,5 +92,5 @@ struct SplitMix {
 }
 
 extension TerminalAbilities: CustomTestStringConvertible {
-    public var testDescription: String { colors ? "xterm" : "vt100" }
+    public var testDescription: String { !scrollRegion ? "ansi (no scroll region)" : colors ? "xterm" : "vt100" }
 }
