@@ -64,7 +64,13 @@ class Sandbox:
 
 
 class Pty:
-    """A program in a pseudo-terminal of a given size; counts every byte it writes."""
+    """A program in a pseudo-terminal of a given size; counts every byte it writes.
+
+    The timed steps (latency, startup, stream) read the program's terminal directly: through
+    the console driver a key is a `tmux send-keys` client (about 4 ms, up to 10, before the key
+    reaches the program) and every byte goes through the tmux server and `pipe-pane`'s `cat` to
+    a polled file, delays of the order of the figures themselves (a move's p99 target is 10 ms).
+    The byte counts (steps bytes and scroll) go through the driver (`driven`)."""
 
     def __init__(self, argv, env, columns=100, rows=30):
         self.pid, self.fd = pty.fork()
@@ -122,48 +128,65 @@ class Pty:
 
 
 DOWN, PGDN = b"\x1bOB", b"\x1b[6~"  # keypad (application) mode, as both programs set it
+# The same keys by tmux's names: in keypad mode tmux sends exactly the bytes above.
+T_DOWN, T_PGDN = "Down", "NPage"
+DRIVER = os.path.join(os.path.dirname(BINARY), "console-driver")
 
 
-def dialog_menu(rows_count, columns=100, rows=30):
+def driven(argv, env, script, columns=100, rows=30):
+    """Plays `script` into `argv` through the project's console driver (`console-driver --bytes`:
+    the program in a tmux pane of the given size, every byte it writes to its terminal copied by
+    `pipe-pane` and counted); returns the byte count of each `press` line, in order."""
+    run = subprocess.run([DRIVER, "--bytes", str(columns), str(rows)] + argv, input=script, env=env,
+                         capture_output=True, text=True, timeout=900)
+    if run.returncode != 0:
+        raise RuntimeError(f"console-driver failed: {run.stderr}")
+    return [int(line.split()[1]) for line in run.stdout.splitlines() if line.startswith("bytes ")]
+
+
+def presses(keys, times, window=150):
+    return "".join(f"press {window} {keys}\n" for _ in range(times))
+
+
+def dialog_argv(rows_count):
     items_file = os.path.join(WORK, f"dialog-{rows_count}.args")
     with open(items_file, "w") as out:
         out.write('--menu "Users" 30 100 24 ')
         for index in range(rows_count):
             out.write(f'{40001 + index} "user.{index} First{index} Last{index}" ')
-    env = {"PATH": "/usr/bin:/bin", "HOME": WORK, "LANG": "C.UTF-8", "TERM": "xterm-256color"}
-    return Pty(["/usr/bin/dialog", "--file", items_file], env, columns, rows)
+    return ["/usr/bin/dialog", "--file", items_file]
 
 
-def settled_dialog_menu(rows_count):
-    """`dialog --menu` with its first screen drawn and nothing more to come."""
-    menu = dialog_menu(rows_count)
-    menu.read_until(b"First0 Last0")
-    menu.quiet(0.5)
-    return menu
+DIALOG_ENV = {"PATH": "/usr/bin:/bin", "HOME": WORK, "LANG": "C.UTF-8", "TERM": "xterm-256color"}
 
 
-def median_bytes(session, keys, times=15):
-    return statistics.median(session.press(keys)[0] for _ in range(times))
+def dialog_menu(rows_count, columns=100, rows=30):
+    return Pty(dialog_argv(rows_count), DIALOG_ENV, columns, rows)
+
+
+def driven_dialog_menu(rows_count, script):
+    """`dialog --menu` through the console driver: its first screen drawn and nothing more to
+    come, then `script`."""
+    return driven(dialog_argv(rows_count), DIALOG_ENV, "wait First0 Last0\nquiet 500\n" + script)
+
+
+def driven_console(box, script):
+    """The console on `box` through the console driver: every user loaded and the screen
+    settled, then `script`."""
+    return driven([BINARY], box.env(), "wait all loaded\nquiet 500\n" + script)
 
 
 def bytes_per_key():
     print("1. Bytes written per key press, 100x30, 10,000 users")
     box = Sandbox(10000)
-    console = Pty([BINARY], box.env())
-    console.read_until(b"all loaded")
-    console.quiet(0.5)
-    move = median_bytes(console, DOWN)
-    page = median_bytes(console, PGDN)
-    os.write(console.fd, b"/")
-    console.quiet()
-    filt = statistics.median(console.press(key)[0] for key in [b"4", b"0", b"0", b"1"])
-    console.close()
+    counts = driven_console(box, presses(T_DOWN, 15) + presses(T_PGDN, 15) + "press 150 /\n"
+                            + "".join(f"press 150 {key}\n" for key in "4001"))
     box.stop()
+    move, page = statistics.median(counts[:15]), statistics.median(counts[15:30])
+    filt = statistics.median(counts[31:35])
     if shutil.which("dialog"):
-        menu = settled_dialog_menu(10000)
-        dmove = median_bytes(menu, DOWN)
-        dpage = median_bytes(menu, PGDN)
-        menu.close()
+        dialog = driven_dialog_menu(10000, presses(T_DOWN, 15) + presses(T_PGDN, 15))
+        dmove, dpage = statistics.median(dialog[:15]), statistics.median(dialog[15:30])
     else:
         dmove = dpage = None
     # Two rows of 100 cells plus 40 bytes of control sequences.
@@ -175,21 +198,16 @@ def bytes_per_key():
 def scrolling():
     print("1b. Bytes written while the list scrolls, 100x30, 10,000 users, beside dialog --menu")
     box = Sandbox(10000)
-    console = Pty([BINARY], box.env())
-    console.read_until(b"all loaded")
-    console.quiet(0.5)
-    downs = [console.press(DOWN)[0] for _ in range(50)]
-    one_scroll = statistics.median(downs[-15:])  # the pointer is at the bottom: every Down scrolls
-    pages = [console.press(PGDN)[0] for _ in range(10)]
-    console.close()
+    counts = driven_console(box, presses(T_DOWN, 50) + presses(T_PGDN, 10))
     box.stop()
+    downs, pages = counts[:50], counts[50:60]
+    one_scroll = statistics.median(downs[-15:])  # the pointer is at the bottom: every Down scrolls
     dmean = dscroll = dpage = None
     if shutil.which("dialog"):
-        menu = settled_dialog_menu(10000)
-        ddowns = [menu.press(DOWN)[0] for _ in range(50)]
+        dialog = driven_dialog_menu(10000, presses(T_DOWN, 50) + presses(T_PGDN, 10))
+        ddowns = dialog[:50]
         dmean, dscroll = statistics.mean(ddowns), statistics.median(ddowns[-15:])
-        dpage = statistics.median(menu.press(PGDN)[0] for _ in range(10))
-        menu.close()
+        dpage = statistics.median(dialog[50:60])
     report("one-row scroll (Down at the bottom of the list)", one_scroll, "bytes", dscroll, "dialog --menu",
            "target <= 150")
     report("50 Downs from the top: mean", statistics.mean(downs), "bytes", dmean, "dialog --menu",

@@ -12,8 +12,9 @@ import Glibc
 /// Runs the console's effects off the UI loop (API calls, history reads and writes) and hands
 /// their answers back as messages. Each effect is a task that can be cancelled by key.
 ///
-/// The terminal loop and the tests' headless console drive it the same way: `run` each effect
-/// `update` returns, and feed what `drain` gives back into `update`.
+/// `ConsoleProgram` drives it the same way over either terminal backend (curses, or the
+/// in-memory one under the tests' `MemoryConsole`): `run` each effect `update` returns, and
+/// feed what `drain` gives back into `update`.
 public final class EffectRunner: Sendable {
     public let client: ECGridClient
     public let recorder: ActionRecorder

@@ -36,16 +36,11 @@ struct JSONLinesTests {
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let outPath = directory + "/out"
             #expect(FileManager.default.createFile(atPath: outPath, contents: nil))
-            let process = Process()
-            process.executableURL = CLI.binary
-            process.arguments = ["users", "list", "--jsonl", "--page-size", "10", "--concurrency", "1"]
             var env = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": directory]
             env.merge(environment) { $1 }
-            process.environment = env
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try Spawn.start(
+                [CLI.binary.path, "users", "list", "--jsonl", "--page-size", "10", "--concurrency", "1"],
+                environment: env, standardOutput: outPath)
             defer { if process.isRunning { process.terminate() } }
             // Wait for the first page's ten lines (a state, polled with a deadline).
             let deadline = ContinuousClock.now + .seconds(30)

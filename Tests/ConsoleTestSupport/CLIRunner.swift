@@ -27,29 +27,17 @@ public enum CLI {
         try await runCommand(["/usr/bin/setsid", "-w", binary.path] + arguments, environment: environment, input: input)
     }
 
-    /// Starts the binary (or `executable`) without waiting for it; input from a file.
-    public static func start(_ arguments: [String], environment: [String: String], input: String, executable: String? = nil) throws -> Process {
-        let inPath = FileManager.default.temporaryDirectory.appendingPathComponent("ecgrid-in-\(UUID().uuidString)")
-        try Data(input.utf8).write(to: inPath)
-        defer { try? FileManager.default.removeItem(at: inPath) }
-        let process = Process()
-        process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? binary
-        process.arguments = arguments
+    /// Starts the binary (or `executable`) without waiting for it, through the one launcher
+    /// (`Spawn`): input from a file, output discarded, a clean environment plus `environment`.
+    public static func start(_ arguments: [String], environment: [String: String], input: String, executable: String? = nil) throws -> SpawnedProcess {
         var env = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": NSTemporaryDirectory(), "ECGRID_CA_FILE": TestCA.path]
         env.merge(environment) { $1 }
-        process.environment = env
-        process.standardInput = try FileHandle(forReadingFrom: inPath)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+        return try Spawn.start([executable ?? binary.path] + arguments, environment: env, input: input)
     }
 
     /// Waits for a started process without blocking the cooperative pool.
-    public static func wait(_ process: Process) async {
-        while process.isRunning {
-            try? await Task.sleep(for: .milliseconds(2))
-        }
+    public static func wait(_ process: SpawnedProcess) async {
+        await process.wait()
     }
 
     /// Runs the binary under `script`, so it has a pseudo-terminal and `/dev/tty` answers with `input`.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -25,17 +26,35 @@ public enum Spawn {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ecgrid-spawn-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let inPath = directory.appendingPathComponent("in").path
         let outPath = directory.appendingPathComponent("out").path
         let errPath = directory.appendingPathComponent("err").path
-        try Data(input.utf8).write(to: URL(fileURLWithPath: inPath))
+        let process = try start(argv, environment: environment, input: input, standardOutput: outPath, standardError: errPath)
+        await process.wait()
+        let out = (try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data()
+        let err = (try? Data(contentsOf: URL(fileURLWithPath: errPath))) ?? Data()
+        return CLIRun(
+            status: process.exitStatus, stdout: String(decoding: out, as: UTF8.self),
+            stderr: String(decoding: err, as: UTF8.self), stdoutBytes: Array(out))
+    }
 
+    /// Starts `argv` with exactly `environment` and `input` on standard input, without waiting
+    /// for it: standard output and standard error go to the files named (created or emptied),
+    /// `/dev/null` by default. The returned process is watched by a thread of its own.
+    public static func start(
+        _ argv: [String], environment: [String: String], input: String = "",
+        standardOutput: String = "/dev/null", standardError: String = "/dev/null"
+    ) throws -> SpawnedProcess {
+        let inPath = FileManager.default.temporaryDirectory.appendingPathComponent("ecgrid-spawn-in-\(UUID().uuidString)").path
+        try Data(input.utf8).write(to: URL(fileURLWithPath: inPath))
+        // posix_spawn returns once the child has run its file actions (or failed to): the
+        // input is open in the child by then and the file can go.
+        defer { try? FileManager.default.removeItem(atPath: inPath) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, inPath, O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 1, standardOutput, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, standardError, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         closeInheritedDescriptors(&actions)
 
         let arguments = argv.map { strdup($0) } + [nil]
@@ -44,12 +63,20 @@ public enum Spawn {
             arguments.forEach { free($0) }
             variables.forEach { free($0) }
         }
-        // The child starts with no signal blocked and default dispositions: the test runner's
-        // threads block signals, and a tmux server that inherited that mask would never see
-        // the SIGTERM of `kill-server`.
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
+        resetSignals(&attributes)
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, arguments, variables)
+        guard spawned == 0 else { throw Failure(description: "cannot start \(argv[0]): \(String(cString: strerror(spawned)))") }
+        return SpawnedProcess(pid: pid)
+    }
+
+    /// The child starts with no signal blocked and default dispositions: the test runner's
+    /// threads block signals, and a tmux server that inherited that mask would never see the
+    /// SIGTERM of `kill-server`.
+    static func resetSignals(_ attributes: inout posix_spawnattr_t) {
         var empty = sigset_t()
         sigemptyset(&empty)
         posix_spawnattr_setsigmask(&attributes, &empty)
@@ -59,26 +86,6 @@ public enum Spawn {
         sigdelset(&all, SIGSTOP)
         posix_spawnattr_setsigdefault(&attributes, &all)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        var spawnedPID: pid_t = 0
-        let spawned = posix_spawn(&spawnedPID, argv[0], &actions, &attributes, arguments, variables)
-        guard spawned == 0 else { throw Failure(description: "cannot start \(argv[0]): \(String(cString: strerror(spawned)))") }
-        let pid = spawnedPID
-
-        let status = await withCheckedContinuation { (done: CheckedContinuation<Int32, Never>) in
-            let waiter = Thread {
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-                done.resume(returning: status)
-            }
-            waiter.start()
-        }
-        let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        let out = (try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data()
-        let err = (try? Data(contentsOf: URL(fileURLWithPath: errPath))) ?? Data()
-        return CLIRun(
-            status: exit, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
-            stdoutBytes: Array(out))
     }
 
     private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
@@ -94,6 +101,72 @@ public enum Spawn {
         let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
         for descriptor in open.compactMap({ Int32($0) }) where descriptor > 2 {
             posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
+    }
+}
+
+/// A program `Spawn.start` started: a thread of its own waits for it (`waitpid`), so its end
+/// is known without a socket and without blocking the cooperative pool. Reads like Foundation's
+/// `Process` where the tests look at it.
+public final class SpawnedProcess: Sendable {
+    private struct State {
+        var status: Int32?
+        var waiting: [CheckedContinuation<Void, Never>] = []
+    }
+
+    /// The child's process ID (for `kill` and `/proc`).
+    public let processIdentifier: pid_t
+    private let state = Mutex(State())
+
+    init(pid: pid_t) {
+        processIdentifier = pid
+        let waiter = Thread { [self] in
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            let waiting = state.withLock { state in
+                state.status = status
+                defer { state.waiting = [] }
+                return state.waiting
+            }
+            waiting.forEach { $0.resume() }
+        }
+        waiter.start()
+    }
+
+    /// Whether the child has not ended yet.
+    public var isRunning: Bool { state.withLock { $0.status == nil } }
+
+    /// How it ended: `.exit` or `.uncaughtSignal` (meaningful once it has ended).
+    public var terminationReason: Process.TerminationReason {
+        let status = state.withLock { $0.status } ?? 0
+        return (status & 0x7f) == 0 ? .exit : .uncaughtSignal
+    }
+
+    /// The exit code, or the signal's number when one ended it (as `Process` gives them).
+    public var terminationStatus: Int32 {
+        let status = state.withLock { $0.status } ?? 0
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : status & 0x7f
+    }
+
+    /// The exit code, or 128 + the signal's number when one ended it (as a shell gives it).
+    public var exitStatus: Int32 {
+        terminationReason == .exit ? terminationStatus : 128 + terminationStatus
+    }
+
+    /// Sends SIGTERM to the child if it has not ended.
+    public func terminate() {
+        if isRunning { kill(processIdentifier, SIGTERM) }
+    }
+
+    /// Returns once the child has ended.
+    public func wait() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let ended = state.withLock { state in
+                if state.status != nil { return true }
+                state.waiting.append(done)
+                return false
+            }
+            if ended { done.resume() }
         }
     }
 }
