@@ -185,3 +185,35 @@ public struct OutcomeDetails: Codable, Sendable, Equatable {
         self.sessionsAfter = sessionsAfter
     }
 }
+
+extension OutcomeDetails {
+    enum CodingKeys: String, CodingKey {
+        case status, httpStatus, success, errorCode, message, data, latencyMs, attempts, retries, errorKind, explanation
+        case sessionsBefore, sessionsAfter
+    }
+
+    /// Reads an outcome record's details. An outcome can only be `succeeded`, `failed`,
+    /// `unknown` or `not-sent`: a record that says `in-flight` or `missing` (words only a
+    /// reading of the history gives) is not a valid record, and is reported as such rather
+    /// than taken for an outcome.
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        let status = try values.decode(Status.self, forKey: .status)
+        guard status.isOutcome else {
+            throw DecodingError.dataCorruptedError(forKey: .status, in: values, debugDescription: "\(status.rawValue) is not an outcome")
+        }
+        self.init(
+            status: status, httpStatus: try values.decodeIfPresent(Int.self, forKey: .httpStatus),
+            success: try values.decodeIfPresent(Bool.self, forKey: .success),
+            errorCode: try values.decodeIfPresent(String.self, forKey: .errorCode),
+            message: try values.decodeIfPresent(String.self, forKey: .message),
+            data: try values.decodeIfPresent(String.self, forKey: .data),
+            latencyMs: try values.decodeIfPresent(Int.self, forKey: .latencyMs),
+            attempts: try values.decodeIfPresent(Int.self, forKey: .attempts),
+            retries: try values.decodeIfPresent([String].self, forKey: .retries),
+            errorKind: try values.decodeIfPresent(String.self, forKey: .errorKind),
+            explanation: try values.decodeIfPresent(String.self, forKey: .explanation),
+            sessionsBefore: try values.decodeIfPresent(Int.self, forKey: .sessionsBefore),
+            sessionsAfter: try values.decodeIfPresent(Int.self, forKey: .sessionsAfter))
+    }
+}
