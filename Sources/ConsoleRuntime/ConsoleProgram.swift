@@ -28,8 +28,8 @@ public final class ConsoleProgram {
         backend.draw(state.render())
     }
 
-    /// True once the operator has quit.
-    public var finished: Bool { state.quitting }
+    /// True once `update` asked for the end (`Effect.quit`): the loop stops after that turn.
+    public private(set) var finished = false
 
     /// One turn of the loop: waits up to `timeout` for a key or an answer, applies every key
     /// already typed and draws, then applies the answers that arrived and draws again. The
@@ -37,7 +37,7 @@ public final class ConsoleProgram {
     public func step(waitingUpTo timeout: Duration) {
         backend.waitForInput(alsoWatching: runner.wakeDescriptor, timeout: timeout)
         var keyed = false
-        while !state.quitting, let event = backend.nextEvent() {
+        while !finished, let event = backend.nextEvent() {
             keyed = true
             send(Self.message(for: event))
         }
@@ -50,7 +50,7 @@ public final class ConsoleProgram {
     /// Runs turns until the operator quits or `stop` says so (a signal arrived). The time-out
     /// only bounds how late a resize that reached another thread is noticed.
     public func run(until stop: () -> Bool = { false }) {
-        while !state.quitting, !stop() {
+        while !finished, !stop() {
             step(waitingUpTo: .milliseconds(100))
         }
     }
@@ -67,10 +67,15 @@ public final class ConsoleProgram {
         }
     }
 
-    /// A copy is written to the terminal by the backend; everything else runs off the loop.
+    /// `.quit` ends the loop and a copy is written to the terminal by the backend, here on the
+    /// loop; everything else runs off the loop, in the runner.
     private func perform(_ effects: [Effect]) {
         for effect in effects {
-            if case .copy(let text) = effect { backend.copy(text) } else { runner.run(effect) }
+            switch effect {
+            case .quit: finished = true
+            case .copy(let text): backend.copy(text)
+            default: runner.run(effect)
+            }
         }
     }
 }

@@ -85,7 +85,8 @@ public final class EffectRunner: Sendable {
         case .loadHistory:
             start("history-\(counter.withLock { value in value += 1; return value })") { runner in runner.loadHistory() }
         case .quit, .copy:
-            // The UI loop quits; a copy is written by the terminal backend, not here.
+            // Both belong to the program's loop (it ends; the backend writes the copy), which
+            // never hands them here.
             break
         }
     }

@@ -45,5 +45,6 @@ public enum Effect: Sendable, Equatable {
     /// Put this text (already sanitised) on the operator's clipboard: the terminal backend
     /// writes `Clipboard.osc52(text)`.
     case copy(text: String)
+    /// End the program (the runtime stops its loop after this turn).
     case quit
 }

@@ -3,9 +3,10 @@ extension ECGridClient {
     /// (`GET /v2/users/{id}`) so the operator and the record see who it really is; call
     /// `beforeSend` (which writes the intent record and may refuse by throwing); send the
     /// request; re-read the target to show its state after. Never throws: every failure is in
-    /// the outcome.
+    /// the outcome. `beforeSend` has no default: what must come before a send is always said
+    /// (`ActionPipeline` writes the intent there).
     public func performChecked(
-        _ action: UserAction, userId: Int, beforeSend: @Sendable (User) async throws -> Void = { _ in }
+        _ action: UserAction, userId: Int, beforeSend: @Sendable (User) async throws -> Void
     ) async -> ActionOutcome {
         let before: User
         do {
@@ -24,7 +25,7 @@ extension ECGridClient {
 
     /// Resets one user's sessions the careful way (see `performChecked`).
     public func resetSessionsChecked(
-        userId: Int, beforeSend: @Sendable (User) async throws -> Void = { _ in }
+        userId: Int, beforeSend: @Sendable (User) async throws -> Void
     ) async -> ActionOutcome {
         await performChecked(.resetSessions, userId: userId, beforeSend: beforeSend)
     }

@@ -94,7 +94,7 @@ struct ProductionPathTests {
                     : ("POST", action.request(userId: target.userId).split(separator: " ").last.map(String.init) ?? "")
                 // A stalled answer is held 20 s: far past the client's 6 s, which a busy machine needs.
                 await server.setFaults(FaultSettings(rules: [FaultRule(kind: fault, pathPrefix: path, method: method, delayMs: 20_000)]))
-                let outcome = await client.performChecked(action, userId: target.userId)
+                let outcome = await client.performChecked(action, userId: target.userId) { _ in }
                 #expect(outcome.sent, "\(fault) \(action): recorded as not sent")
                 #expect(outcome.outcomeWord == "unknown", "\(fault) \(action): \(outcome.outcomeWord) \(String(describing: outcome.error))")
                 #expect(await server.store.count(method: method, pathPrefix: path) == 1, "\(fault) \(action): sent more than once")

@@ -235,7 +235,7 @@ struct ClientSandboxTests {
             #expect(!refused.sent && !refused.succeeded)
             #expect(await server.store.count(method: "POST", pathPrefix: "/v2/users/reset") == 1)
 
-            let missing = await client.resetSessionsChecked(userId: 123)
+            let missing = await client.resetSessionsChecked(userId: 123) { _ in }
             #expect(!missing.sent && missing.error?.httpStatus == 404)
         }
     }
