@@ -39,9 +39,6 @@ public final class MemoryTerminal: TerminalBackend {
         pending.append(.resize(width: width, height: height))
     }
 
-    /// True while queued events wait for the program.
-    public var hasPendingInput: Bool { !pending.isEmpty }
-
     public func waitForInput(alsoWatching descriptor: Int32, timeout: Duration) {
         guard pending.isEmpty, descriptor >= 0 else { return }
         var watched = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
@@ -52,7 +49,9 @@ public final class MemoryTerminal: TerminalBackend {
 
     public func draw(_ grid: Grid) {
         let diff = grid.diff(screen)
-        let shown = (shown ?? grid).applying(diff)
+        // A clearing diff (the first frame, a new size) starts from a blank screen of the new size.
+        let before = diff.clear ? Grid(width: grid.width, height: grid.height, ascii: grid.ascii) : (self.shown ?? grid)
+        let shown = before.applying(diff)
         if !shown.looksLike(grid) { mismatches += 1 }
         if diff.shift != nil { scrolls += 1 }
         self.shown = shown

@@ -39,6 +39,32 @@ struct ConsoleProgramTests {
         }
     }
 
+    @Test("resized larger, smaller and back: every frame on the in-memory terminal is the grid")
+    func resizes() async throws {
+        try await withCLISandbox(users: 300) { server, _ in
+            let directory = NSTemporaryDirectory() + "ecgrid-resize-" + UUID().uuidString
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let transport = AsyncHTTPTransport(trust: server.trustedCA)
+            let client = try await server.operatorClient(transport: transport)
+            let console = MemoryConsole(client: client, history: directory + "/history.jsonl")
+            do {
+                try await console.waitFor("all loaded")
+                for (width, height) in [(160, 50), (80, 24), (200, 60), (100, 30)] {
+                    console.terminal.resize(width: width, height: height)
+                    console.press(.down)
+                    #expect(console.state.width == width && console.state.height == height)
+                }
+                #expect(console.terminal.mismatches == 0)
+            } catch {
+                await console.stop()
+                await transport.shutdown()
+                throw error
+            }
+            await console.stop()
+            await transport.shutdown()
+        }
+    }
+
     /// An operator's steps, the same whatever drives the console.
     static func findAndOpenReset(_ console: some ConsoleDriver, login: String) async throws {
         try await console.waitFor("300 users loaded · all loaded", timeout: .seconds(30))
