@@ -108,7 +108,7 @@ struct ConsoleProgramTests {
     }
 
     @Test("a status note given at start is on the first frame, sent as a message; q ends run()")
-    func statusNoteAndQuit() async throws {
+    func startNoticeAndQuit() async throws {
         try await withCLISandbox(users: 20) { server, _ in
             let directory = NSTemporaryDirectory() + "ecgrid-program-" + UUID().uuidString
             defer { try? FileManager.default.removeItem(atPath: directory) }
