@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConsoleRuntime
 import ECGridKit
 import ECGridSandbox
 import Foundation
@@ -88,21 +89,15 @@ struct SandboxCommand: AsyncParsableCommand {
         Output.print("Sandbox stopped.")
     }
 
-    /// Returns on SIGINT, SIGTERM or SIGHUP.
+    /// Returns on SIGINT, SIGTERM or SIGHUP (the console's own `SignalWatch`); a second one
+    /// then ends the process at once.
     func waitForTermination() async {
-        let signals = [SIGINT, SIGTERM, SIGHUP]
-        for signalNumber in signals { signal(signalNumber, SIG_IGN) }
+        let once = OnceFlag()
+        var watch: SignalWatch?
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let once = OnceFlag()
-            let sources = signals.map { DispatchSource.makeSignalSource(signal: $0, queue: .main) }
-            for source in sources {
-                source.setEventHandler {
-                    if once.claim() { continuation.resume() }
-                }
-                source.resume()
-            }
-            SignalSources.keep(sources)
+            watch = SignalWatch(wake: { if once.claim() { continuation.resume() } })
         }
+        watch?.stop()
     }
 }
 
@@ -117,17 +112,5 @@ final class OnceFlag: @unchecked Sendable {
         if done { return false }
         done = true
         return true
-    }
-}
-
-/// Keeps signal sources alive for the life of the process.
-enum SignalSources {
-    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
-    private static let lock = NSLock()
-
-    static func keep(_ new: [any DispatchSourceSignal]) {
-        lock.lock()
-        sources.append(contentsOf: new)
-        lock.unlock()
     }
 }
