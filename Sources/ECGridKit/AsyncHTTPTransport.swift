@@ -19,7 +19,15 @@ public final class AsyncHTTPTransport: HTTPTransport {
     private let client: HTTPClient
     /// The one event loop that runs both the connection and the delegate, so the delegate
     /// learns that the head was written in the same tick that wrote it: no failure can be
-    /// reported in between.
+    /// reported in between. Every request names it as the delegate's loop, and the pool opens
+    /// every connection on a request's loop, so every connection runs on it too.
+    ///
+    /// It is named as the delegate's loop (`.delegate(on:)`), not required of the channel
+    /// (`.delegateAndChannel(on:)`): a request that requires a loop gets an "overflow"
+    /// connection of its own whenever none is idle there, closed as soon as it is idle. With
+    /// `.delegateAndChannel` one reset's four sequential requests opened two connections (the
+    /// pool, started for HTTP/2, opened a second one for the waiting request when the first
+    /// settled on HTTP/1.1: a TLS handshake for nothing) and with HTTP/1.1 only, four.
     private let eventLoop: any EventLoop
 
     /// - Parameters:
@@ -87,7 +95,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
         let nanoseconds = Int64(request.timeout.components.seconds) * 1_000_000_000
             + request.timeout.components.attoseconds / 1_000_000_000
         let task = client.execute(
-            request: outgoing, delegate: delegate, eventLoop: .delegateAndChannel(on: eventLoop),
+            request: outgoing, delegate: delegate, eventLoop: .delegate(on: eventLoop),
             deadline: .now() + .nanoseconds(nanoseconds))
         do {
             return try await withTaskCancellationHandler {

@@ -3,10 +3,23 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
 import NIOSSL
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// How many connections a sandbox has accepted: what tests of connection reuse count.
+public final class ConnectionCount: Sendable {
+    private let count = Atomic<Int>(0)
+
+    init() {}
+
+    func add() { count.add(1, ordering: .relaxed) }
+
+    /// The connections accepted so far.
+    public var value: Int { count.load(ordering: .relaxed) }
+}
 
 /// Carries out the faults that live below HTTP: a close without TLS close_notify after an
 /// answer framed by the close, a broken TLS record in the middle of the body, a TCP reset
@@ -20,6 +33,16 @@ final class ConnectionFaultHandler: ChannelOutboundHandler, RemovableChannelHand
     private var fault: FaultKind?
     private var head: HTTPResponse?
     private var body = ByteBuffer()
+    /// Counts this connection once it is set up (one handler a connection).
+    private let connections: ConnectionCount?
+
+    init(counting connections: ConnectionCount? = nil) {
+        self.connections = connections
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        connections?.add()
+    }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {

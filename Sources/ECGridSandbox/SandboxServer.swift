@@ -61,6 +61,8 @@ public final class SandboxServer: Sendable {
     private let activity: Task<Void, Never>?
     /// The throwaway CA and certificate, when the sandbox speaks HTTPS.
     public let identity: SandboxTLSIdentity?
+    /// The connections accepted so far (TCP, whether or not TLS then succeeded).
+    public let connections: ConnectionCount
 
     /// The base URL to give a client.
     public var baseURL: String {
@@ -75,8 +77,9 @@ public final class SandboxServer: Sendable {
 
     private init(
         store: SandboxStore, injector: FaultInjector, host: String, port: Int, task: Task<Void, any Error>,
-        activity: Task<Void, Never>?, identity: SandboxTLSIdentity?
+        activity: Task<Void, Never>?, identity: SandboxTLSIdentity?, connections: ConnectionCount
     ) {
+        self.connections = connections
         self.store = store
         self.injector = injector
         self.host = host
@@ -114,7 +117,9 @@ public final class SandboxServer: Sendable {
         logger.logLevel = .critical
         let ready = ReadySignal()
         let identity = configuration.tls ? try configuration.identity ?? SandboxTLSIdentity.shared.get() : nil
-        let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ConnectionFaultHandler()]))
+        let connections = ConnectionCount()
+        let http1 = HTTPServerBuilder.http1(
+            configuration: .init(additionalChannelHandlers: [ConnectionFaultHandler(counting: connections)]))
         let server = try identity.map { try HTTPServerBuilder.tls(http1, tlsConfiguration: try $0.serverConfiguration()) } ?? http1
         let app = Application(
             responder: responder, server: server,
@@ -141,7 +146,7 @@ public final class SandboxServer: Sendable {
         }
         return SandboxServer(
             store: store, injector: injector, host: configuration.host, port: port, task: task, activity: activity,
-            identity: identity)
+            identity: identity, connections: connections)
     }
 
     /// Stops the server and waits until it has.
