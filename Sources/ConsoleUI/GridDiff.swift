@@ -29,8 +29,11 @@ public struct CellRun: Sendable, Equatable {
 /// What turns the previous frame into the next, like Ratatui's buffer diff: first clear (when
 /// nothing can be kept) or scroll a region, then draw the runs of cells that still differ.
 public struct GridDiff: Sendable, Equatable {
-    /// Nothing of the previous frame is kept: clear the screen, then draw every run.
-    public var clear: Bool
+    /// The size of a new screen when nothing of the previous frame is kept (the first frame, a
+    /// resize): clear the screen, then draw every run. Nil when the screen is kept.
+    public var cleared: Grid.Size?
+    /// True when the screen is cleared first.
+    public var clear: Bool { cleared != nil }
     /// A region to scroll before the runs are drawn.
     public var shift: RowShift?
     /// The changed cells, after the scroll.
@@ -52,11 +55,11 @@ extension Grid {
     ///   is looked for, and every changed cell is a run.
     public func diff(_ previous: Grid?, scrolling: Bool = true) -> GridDiff {
         guard let previous, previous.width == width, previous.height == height, previous.ascii == ascii else {
-            return GridDiff(clear: true, shift: nil, runs: changedRuns(from: Grid(width: width, height: height, ascii: ascii)))
+            return GridDiff(cleared: size, shift: nil, runs: changedRuns(from: Grid(width: width, height: height, ascii: ascii)))
         }
         let shift = scrolling ? ShiftFinder(old: previous, new: self).best() : nil
         let base = shift.map { previous.scrolled($0) } ?? previous
-        return GridDiff(clear: false, shift: shift, runs: changedRuns(from: base))
+        return GridDiff(cleared: nil, shift: shift, runs: changedRuns(from: base))
     }
 
     /// This grid with the rows of `shift`'s region moved as a terminal scrolls them: rows that
@@ -79,7 +82,7 @@ extension Grid {
     /// same may keep their old style). A backend's check, and the tests' proof that a diff
     /// reproduces the frame it came from (`looksLike`).
     public func applying(_ diff: GridDiff) -> Grid {
-        var result = diff.clear ? Grid(width: width, height: height, ascii: ascii) : self
+        var result = diff.cleared.map { Grid(width: $0.width, height: $0.height, ascii: $0.ascii) } ?? self
         if let shift = diff.shift { result = result.scrolled(shift) }
         for run in diff.runs {
             for (offset, cell) in run.cells.enumerated() { result[run.x + offset, run.y] = cell }
@@ -105,4 +108,16 @@ extension Grid {
         }
         return runs
     }
+}
+
+extension Grid {
+    /// A grid's dimensions and drawing set: what a cleared screen starts from.
+    public struct Size: Sendable, Equatable {
+        public var width: Int
+        public var height: Int
+        public var ascii: Bool
+    }
+
+    /// This grid's size.
+    public var size: Size { Size(width: width, height: height, ascii: ascii) }
 }

@@ -10,58 +10,32 @@ import Testing
 struct ConsoleProgramTests {
     @Test("the loop the executable runs: keys and answers in, each frame reaches the terminal as a diff, a scroll as a scroll")
     func framesAsDiffs() async throws {
-        try await withCLISandbox(users: 300) { server, _ in
-            let directory = NSTemporaryDirectory() + "ecgrid-program-" + UUID().uuidString
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            let transport = AsyncHTTPTransport(trust: server.trustedCA)
-            let client = try await server.operatorClient(transport: transport)
-            let console = MemoryConsole(client: client, history: directory + "/history.jsonl")
-            do {
-                try await console.waitFor("all loaded")
-                let rows = console.state.userRows
-                // To the bottom of the pane without scrolling, then one row further: a scroll.
-                for _ in 0..<(rows - 1) { console.press(.down) }
-                #expect(console.terminal.scrolls == 0)
-                console.press(.down)
-                #expect(console.terminal.scrolls == 1)
-                #expect(console.screen.contains("2\u{2013}\(rows + 1) of 300"))
-                console.press(.pageDown, .up, .home, .end)
-                try await console.waitFor("\(300 - rows + 1)\u{2013}300 of 300")
-                #expect(console.terminal.mismatches == 0)
-                #expect(console.terminal.frames > rows)
-            } catch {
-                await console.stop()
-                await transport.shutdown()
-                throw error
-            }
-            await console.stop()
-            await transport.shutdown()
+        try await withMemoryConsole(users: 300) { _, console in
+            try await console.waitFor("all loaded")
+            let rows = console.state.userRows
+            // To the bottom of the pane without scrolling, then one row further: a scroll.
+            for _ in 0..<(rows - 1) { console.press(.down) }
+            #expect(console.terminal.scrolls == 0)
+            console.press(.down)
+            #expect(console.terminal.scrolls == 1)
+            #expect(console.screen.contains("2\u{2013}\(rows + 1) of 300"))
+            console.press(.pageDown, .up, .home, .end)
+            try await console.waitFor("\(300 - rows + 1)\u{2013}300 of 300")
+            #expect(console.terminal.mismatches == 0)
+            #expect(console.terminal.frames > rows)
         }
     }
 
     @Test("resized larger, smaller and back: every frame on the in-memory terminal is the grid")
     func resizes() async throws {
-        try await withCLISandbox(users: 300) { server, _ in
-            let directory = NSTemporaryDirectory() + "ecgrid-resize-" + UUID().uuidString
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            let transport = AsyncHTTPTransport(trust: server.trustedCA)
-            let client = try await server.operatorClient(transport: transport)
-            let console = MemoryConsole(client: client, history: directory + "/history.jsonl")
-            do {
-                try await console.waitFor("all loaded")
-                for (width, height) in [(160, 50), (80, 24), (200, 60), (100, 30)] {
-                    console.terminal.resize(width: width, height: height)
-                    console.press(.down)
-                    #expect(console.state.width == width && console.state.height == height)
-                }
-                #expect(console.terminal.mismatches == 0)
-            } catch {
-                await console.stop()
-                await transport.shutdown()
-                throw error
+        try await withMemoryConsole(users: 300) { _, console in
+            try await console.waitFor("all loaded")
+            for (width, height) in [(160, 50), (80, 24), (200, 60), (100, 30)] {
+                console.terminal.resize(width: width, height: height)
+                console.press(.down)
+                #expect(console.state.width == width && console.state.height == height)
             }
-            await console.stop()
-            await transport.shutdown()
+            #expect(console.terminal.mismatches == 0)
         }
     }
 

@@ -8,13 +8,7 @@ import Testing
 struct TerminalKindTests {
     @Test("a terminal without ANSI cursor sequences (vt52) is refused in words, exit 2, the terminal left as it was")
     func nonANSIRefused() async throws {
-        try await withCLISandbox { _, base in
-            let directory = try Self.directory()
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            var environment = base
-            environment["ECGRID_CONSOLE_HISTORY"] = directory + "/history.jsonl"
-            environment["LANG"] = "C.UTF-8"
-            environment["TERM"] = "vt52"
+        try await Self.withConsoleEnvironment(term: "vt52") { environment in
             try await withTmux { tmux in
                 try await tmux.start([CLI.binary.path], environment: environment)
                 let screen = try await tmux.waitFor("EXITED=", joined: true)
@@ -28,13 +22,7 @@ struct TerminalKindTests {
 
     @Test("a terminal without a scroll region (ansi): a list scrolled one row at a time shows every row in order")
     func noScrollRegion() async throws {
-        try await withCLISandbox { _, base in
-            let directory = try Self.directory()
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            var environment = base
-            environment["ECGRID_CONSOLE_HISTORY"] = directory + "/history.jsonl"
-            environment["LANG"] = "C.UTF-8"
-            environment["TERM"] = "ansi"
+        try await Self.withConsoleEnvironment(term: "ansi") { environment in
             try await withTmux { tmux in
                 try await tmux.start([CLI.binary.path], environment: environment, width: 100, height: 30)
                 _ = try await tmux.waitFor("all loaded")
@@ -53,9 +41,18 @@ struct TerminalKindTests {
         }
     }
 
-    static func directory() throws -> String {
-        let path = NSTemporaryDirectory() + "ecgrid-terminal-kind-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        return path
+    /// A sandbox, and the environment that runs the console on it under `term` with a history
+    /// in a private directory.
+    static func withConsoleEnvironment(term: String, _ body: ([String: String]) async throws -> Void) async throws {
+        try await withCLISandbox { _, base in
+            let directory = NSTemporaryDirectory() + "ecgrid-terminal-kind-" + UUID().uuidString
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            var environment = base
+            environment["ECGRID_CONSOLE_HISTORY"] = directory + "/history.jsonl"
+            environment["LANG"] = "C.UTF-8"
+            environment["TERM"] = term
+            try await body(environment)
+        }
     }
 }
