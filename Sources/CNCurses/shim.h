@@ -8,6 +8,7 @@
 #include <locale.h>
 #include <langinfo.h>
 #include <stdio.h>
+#include <string.h>
 #include <wchar.h>
 #include <ncurses.h>
 
@@ -42,6 +43,12 @@ static inline int ecg_put_cell(WINDOW *window, int y, int x, const wchar_t *text
 static inline int ecg_has_string_cap(const char *name) {
     char *value = tigetstr((char *)name);
     return value != NULL && value != (char *)-1 && value[0] != 0;
+}
+
+/* True when terminfo's string capability `name` is exactly `value`. */
+static inline int ecg_string_cap_is(const char *name, const char *value) {
+    char *found = tigetstr((char *)name);
+    return found != NULL && found != (char *)-1 && strcmp(found, value) == 0;
 }
 
 /* True when the terminal's cursor address (cup) is an ECMA-48 control sequence (ESC [): the

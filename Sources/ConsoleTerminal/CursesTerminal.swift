@@ -57,10 +57,19 @@ public final class CursesTerminal: TerminalBackend {
         encoder = FrameEncoder(abilities: TerminalAbilities(
             colors: useColors, scrollRegion: ecg_has_string_cap("csr") != 0,
             scrollByCount: ecg_has_string_cap("indn") != 0 && ecg_has_string_cap("rin") != 0,
-            columnAbsolute: ecg_has_string_cap("hpa") != 0, eraseCharacters: ecg_has_string_cap("ech") != 0))
+            columnAbsolute: ecg_has_string_cap("hpa") != 0, eraseCharacters: ecg_has_string_cap("ech") != 0,
+            lineFeedDown: ecg_string_cap_is("cud1", "\n") != 0 && !Self.ttyAddsReturn()))
         // Curses enters the alternate screen and clears it; from here on the frames are ours.
         werase(window)
         wrefresh(window)
+    }
+
+    /// True when the tty turns each LF written into CR LF (`onlcr`); curses' `nonl` turns that
+    /// off, and a line feed then only moves down. Unknown counts as true.
+    static func ttyAddsReturn() -> Bool {
+        var modes = termios()
+        guard tcgetattr(STDOUT_FILENO, &modes) == 0 else { return true }
+        return modes.c_oflag & tcflag_t(OPOST) != 0 && modes.c_oflag & tcflag_t(ONLCR) != 0
     }
 
     /// Refuses, without touching the terminal, what cannot show the console: TERM unset or

@@ -13,6 +13,9 @@ struct TerminalAbilities: Sendable {
     var columnAbsolute: Bool
     /// Erasing characters without moving (ECH, terminfo `ech`).
     var eraseCharacters: Bool
+    /// A line feed moves the cursor one row down and keeps its column: terminfo's `cud1` is LF
+    /// and the tty does not turn LF into CR LF (curses' `nonl`), the rule curses itself follows.
+    var lineFeedDown = false
 }
 
 /// Turns a frame's `GridDiff` into the bytes that show it, as Ratatui's backends do: a region
@@ -36,7 +39,17 @@ struct FrameEncoder {
     /// The bytes that turn `previous` into `grid`. A moved region is looked for only when this
     /// terminal can scroll one (terminfo `csr`): without it, every changed cell is written.
     mutating func encode(_ grid: Grid, after previous: Grid?) -> [UInt8] {
-        encode(grid.diff(previous, scrolling: abilities.scrollRegion), of: grid)
+        encode(grid.diff(previous.map(Self.lastCellUnknown), scrolling: abilities.scrollRegion), of: grid)
+    }
+
+    /// `grid` as the terminal shows it: the screen's last cell is never written (see `draw`),
+    /// so what it holds is not known, and a scroll that brings it up must draw it again.
+    static func lastCellUnknown(_ grid: Grid) -> Grid {
+        guard grid.width > 0, grid.height > 0 else { return grid }
+        var shown = grid
+        // No text put into a grid is a NUL (it is sanitised): this cell matches none.
+        shown[grid.width - 1, grid.height - 1] = Cell(text: "\u{0}", style: .plain)
+        return shown
     }
 
     /// The bytes that turn the previous frame into `grid`, as `diff` says (a diff with a shift
@@ -101,30 +114,39 @@ struct FrameEncoder {
 
     private mutating func move(to y: Int, _ x: Int, in grid: Grid) {
         if let cursor, cursor.y == y, cursor.x == x { return }
-        var best = Self.absolute(y, x)
+        var candidates = [Self.absolute(y, x)]
         if let cursor {
-            if cursor.y == y {
-                if x > cursor.x, let through = writeThrough(y, from: cursor.x, to: x, in: grid), through.utf8.count <= best.utf8.count {
-                    best = through
-                }
-                let forward = x > cursor.x ? Self.csi(x - cursor.x, "C") : nil
-                let column = abilities.columnAbsolute ? Self.csi(x + 1, "G", one: false) : nil
-                for candidate in [forward, column, x == 0 ? "\r" : nil].compactMap({ $0 })
-                where candidate.utf8.count < best.utf8.count {
-                    best = candidate
+            // To the row first (none of these moves from the last row, where they would scroll),
+            // then along it; from the first column when the vertical move returns there.
+            var vertical: [(String, from: Int)] = []
+            if y == cursor.y {
+                vertical.append(("", from: cursor.x))
+            } else if y > cursor.y {
+                vertical.append((Self.csi(y - cursor.y, "B"), from: cursor.x))
+                if y == cursor.y + 1 { vertical.append(("\u{1B}E", from: 0)) }
+                if abilities.lineFeedDown && y - cursor.y <= 2 {
+                    vertical.append((String(repeating: "\n", count: y - cursor.y), from: cursor.x))
                 }
             } else {
-                // The next line (NEL: its first column; never from the last row, where it scrolls).
-                var candidates = y == cursor.y + 1 ? ["\u{1B}E" + (x > 0 ? Self.csi(x, "C") : "")] : []
-                if x == 0 {
-                    let down = y > cursor.y ? Self.csi(y - cursor.y, "B") : Self.csi(cursor.y - y, "A")
-                    candidates.append((cursor.x == 0 ? "" : "\r") + down)
-                }
-                for candidate in candidates where candidate.utf8.count < best.utf8.count { best = candidate }
+                vertical.append((Self.csi(cursor.y - y, "A"), from: cursor.x))
+            }
+            for (down, from) in vertical {
+                candidates.append(down + along(y, from: from, to: x, in: grid))
             }
         }
-        emit(best)
+        emit(candidates.min { $0.utf8.count < $1.utf8.count } ?? "")
         cursor = (y, x)
+    }
+
+    /// The shortest way from column `start` to column `x` of row `y` (the cursor on that row):
+    /// nothing, CR, CUF or CUB, CHA, or the cells between written through.
+    private func along(_ y: Int, from start: Int, to x: Int, in grid: Grid) -> String {
+        if x == start { return "" }
+        var candidates = [x == 0 ? "\r" : nil, x < start ? (start - x == 1 ? "\u{8}" : Self.csi(start - x, "D")) : nil,
+                          x > start ? Self.csi(x - start, "C") : nil, abilities.columnAbsolute ? Self.csi(x + 1, "G", one: false) : nil]
+            .compactMap { $0 }
+        if x > start, let through = writeThrough(y, from: start, to: x, in: grid) { candidates.append(through) }
+        return candidates.min { $0.utf8.count < $1.utf8.count } ?? ""
     }
 
     /// The cells between the cursor and `x` written again, when they are plain narrow
@@ -134,7 +156,7 @@ struct FrameEncoder {
         var text = ""
         for column in start..<end {
             let cell = grid[column, y]
-            let style = abilities.colors ? cell.style : Self.colourless(cell.style)
+            let style = terminalStyle(cell.style)
             guard style == pen, cell.text.utf8.count == 1 else { return nil }
             text += cell.text
         }
@@ -152,8 +174,11 @@ struct FrameEncoder {
 
     // MARK: The pen
 
+    /// The style as this terminal shows it (without colours: `colourless`).
+    private func terminalStyle(_ style: Style) -> Style { abilities.colors ? style : Self.colourless(style) }
+
     private mutating func setPen(_ wanted: Style) {
-        let style = abilities.colors ? wanted : Self.colourless(wanted)
+        let style = terminalStyle(wanted)
         guard style != pen else { return }
         if style == .plain {
             emit("\u{1B}[m")

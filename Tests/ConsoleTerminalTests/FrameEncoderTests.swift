@@ -5,6 +5,9 @@ import Testing
 @Suite("FrameEncoder: the bytes of a frame, played on a terminal, give the frame")
 struct FrameEncoderTests {
     static let abilitySets = [
+        TerminalAbilities(colors: true, scrollRegion: true, scrollByCount: true, columnAbsolute: true, eraseCharacters: true,
+                          lineFeedDown: true),
+        // xterm where the tty turns LF into CR LF.
         TerminalAbilities(colors: true, scrollRegion: true, scrollByCount: true, columnAbsolute: true, eraseCharacters: true),
         // vt100: no SU/SD, no CHA, no ECH, no colours.
         TerminalAbilities(colors: false, scrollRegion: true, scrollByCount: false, columnAbsolute: false, eraseCharacters: false),
@@ -29,7 +32,7 @@ struct FrameEncoderTests {
                 frame = frame.scrolled(RowShift(top: top, bottom: bottom, by: (1 + random.next(2)) * (random.next(2) == 0 ? 1 : -1)))
             }
             for _ in 0..<(1 + random.next(6)) {
-                let text = ["abc", "  ", "中文", "│x│", "zoë", "      "][random.next(6)]
+                let text = ["abc", "  ", "中文", "│x│", "zoë", "      ", "========", "ab      cd"][random.next(8)]
                 frame.put(text, x: random.next(width), y: random.next(height - 1), style: styles[random.next(styles.count)])
             }
             let bytes = encoder.encode(frame, after: previous)
@@ -69,6 +72,26 @@ struct FrameEncoderTests {
         #expect(bytes.count < 60, "\(bytes.count) bytes: \(text.debugDescription)")
     }
 
+    @Test("rows below are reached by LF when the tty leaves LF alone, and by other moves when it does not")
+    func lineFeeds() {
+        var before = Grid(width: 40, height: 6)
+        var after = Grid(width: 40, height: 6)
+        for row in 0..<6 {
+            before.put("│ id \(row) old", x: 0, y: row)
+            after.put("│ id \(row) new", x: 0, y: row)
+        }
+        for (abilities, expectLineFeeds) in [(Self.abilitySets[0], true), (Self.abilitySets[1], false)] {
+            var encoder = FrameEncoder(abilities: abilities)
+            var terminal = VTScreen(width: 40, height: 6)
+            terminal.play(encoder.encode(before.diff(nil), of: before))
+            let bytes = encoder.encode(after.diff(before), of: after)
+            terminal.play(bytes)
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(text.filter { $0 == "\n" }.count == (expectLineFeeds ? 5 : 0), "\(text.debugDescription)")
+            #expect(terminal.cells.map { $0.map(\.text).joined() } == (0..<6).map { y in (0..<40).map { after[$0, y].text }.joined() })
+        }
+    }
+
     private func colourless(_ grid: Grid) -> Grid {
         var result = grid
         for y in 0..<grid.height {
@@ -92,5 +115,7 @@ struct SplitMix {
 }
 
 extension TerminalAbilities: CustomTestStringConvertible {
-    public var testDescription: String { !scrollRegion ? "ansi (no scroll region)" : colors ? "xterm" : "vt100" }
+    public var testDescription: String {
+        !scrollRegion ? "ansi (no scroll region)" : !colors ? "vt100" : lineFeedDown ? "xterm (LF down)" : "xterm"
+    }
 }

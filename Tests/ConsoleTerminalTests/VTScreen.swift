@@ -2,7 +2,8 @@ import ConsoleUI
 import ECGridKit
 
 /// A small terminal for the tests: enough of VT100/xterm to play what `FrameEncoder` writes
-/// (cursor moves, SGR, scroll regions, SU/SD, IND/RI/NEL, ECH, clear) into a grid of cells.
+/// (cursor moves, LF and BS, SGR, scroll regions, SU/SD, IND/RI/NEL, ECH, clear) into a
+/// grid of cells. LF only moves down, as on a tty without `onlcr`.
 struct VTScreen {
     private(set) var cells: [[Cell]]
     let width: Int
@@ -39,6 +40,10 @@ struct VTScreen {
                 }
             } else if character == "\r" {
                 x = 0
+            } else if character == "\n" {
+                lineFeed()
+            } else if character == "\u{8}" {
+                x = max(0, x - 1)
             } else {
                 put(character)
             }
@@ -74,6 +79,7 @@ struct VTScreen {
             x = (parameters.count > 1 ? parameters[1] ?? 1 : 1) - 1
         case "G": x = first - 1
         case "C": x += first
+        case "D": x = max(0, x - first)
         case "B": y = min(height - 1, y + first)
         case "A": y = max(0, y - first)
         case "X": for column in x..<min(width, x + first) { cells[y][column] = .blank }
