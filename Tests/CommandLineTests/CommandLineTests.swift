@@ -195,18 +195,16 @@ struct CommandLineTests {
 
     @Test("sandbox serves in the foreground, prints its URL and key, and stops on SIGINT")
     func sandboxCommand() async throws {
-        let process = Process()
-        process.executableURL = CLI.binary
-        process.arguments = ["sandbox", "--port", "0", "--users", "50", "--activity-seconds", "0"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let home = NSTemporaryDirectory() + "ecgrid-sandbox-command-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let bannerFile = home + "/banner"
+        let process = try Spawn.start([CLI.binary.path, "sandbox", "--port", "0", "--users", "50", "--activity-seconds", "0"],
+                                      environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": home], standardOutput: bannerFile)
         var banner = ""
-        while !banner.contains("Press Ctrl-C") {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            banner += String(decoding: chunk, as: UTF8.self)
+        try await waitFor("the sandbox's banner") {
+            banner = (try? String(contentsOfFile: bannerFile, encoding: .utf8)) ?? ""
+            return banner.contains("Press Ctrl-C") || !process.isRunning
         }
         let url = try #require(banner.split(separator: " ").first { $0.hasPrefix("https://127.0.0.1:") }.map(String.init))
         let key = try #require(banner.split(separator: "\n").first { $0.contains("ECGRID_API_KEY=") }?
@@ -219,11 +217,9 @@ struct CommandLineTests {
         #expect(refused.status == 1 && refused.stderr.contains("TLS handshake failed"))
         let list = try await CLI.run(["users", "list", "--json", "--base-url", url], environment: ["ECGRID_API_KEY": key, "ECGRID_CA_FILE": caFile])
         #expect(try JSONDecoder().decode([User].self, from: Data(list.stdout.utf8)).count == 50)
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            process.terminationHandler = { _ in done.resume() }
-            process.interrupt()
-        }
-        #expect(process.terminationStatus == 0)
+        kill(process.processIdentifier, SIGINT)
+        await process.wait()
+        #expect(process.exitStatus == 0)
         #expect(!FileManager.default.fileExists(atPath: caFile), "the CA file outlived the sandbox")
     }
 

@@ -1,3 +1,4 @@
+import ConsoleTestSupport
 import ECGridKit
 import ECGridSandbox
 import Foundation
@@ -261,20 +262,9 @@ func closedLoopbackPort() -> Int {
 
 /// True when this process may make a network namespace of its own (root, or a kernel that
 /// lets users do it): then a name lookup can be tried with no way out of the machine.
-let networkNamespaceAvailable: Bool = {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-    process.arguments = ["-n", "--", "/bin/true"]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    do {
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    } catch {
-        return false
-    }
-}()
+func networkNamespaceAvailable() async -> Bool {
+    (try? await Spawn.run(["/usr/bin/unshare", "-n", "--", "/bin/true"], environment: ["PATH": "/usr/bin:/bin"]).status) == 0
+}
 
 /// Runs `body` over `items` with at most `limit` at once.
 func forEachConcurrently<Item: Sendable>(

@@ -48,7 +48,7 @@ struct FaultMatrixTests {
     }
 
     static func commandLineCell(_ operation: MatrixOperation, _ fault: MatrixFault) async throws -> CellResult {
-        if fault == .unresolvable, !networkNamespaceAvailable {
+        if fault == .unresolvable, await !networkNamespaceAvailable() {
             return CellResult()  // Covered through the transport seam in the console's half; needs root here.
         }
         return try await withCLISandbox { server, base in

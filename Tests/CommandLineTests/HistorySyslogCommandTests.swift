@@ -14,7 +14,7 @@ import Glibc
 /// file format and the traditional one.
 final class RsyslogDaemon {
     let directory: String
-    let process = Process()
+    private var process: SpawnedProcess?
     var socket: String { directory + "/log.sock" }
     var collected: String { directory + "/collected.log" }
     var traditional: String { directory + "/traditional.log" }
@@ -31,24 +31,20 @@ final class RsyslogDaemon {
 
             """
         try configuration.write(toFile: directory + "/rsyslog.conf", atomically: true, encoding: .utf8)
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/rsyslogd")
-        process.arguments = ["-n", "-f", directory + "/rsyslog.conf", "-i", directory + "/rsyslogd.pid"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
     }
 
     func start() async throws {
-        try process.run()
+        process = try Spawn.start(["/usr/sbin/rsyslogd", "-n", "-f", directory + "/rsyslog.conf", "-i", directory + "/rsyslogd.pid"],
+                                  environment: ["PATH": "/usr/bin:/bin"])
         try await waitFor("rsyslogd's socket") { SyslogForwarder.isSocket(self.socket) }
     }
 
     /// Stops the daemon and waits for it to be gone (without blocking a thread of the pool).
     func stop() async {
-        guard process.isRunning else { return }
-        // SIGKILL: everything the test needs is in its files by now, and a child may inherit
-        // a mask that blocks SIGTERM from the test's thread.
+        guard let process, process.isRunning else { return }
+        // SIGKILL: everything the test needs is in its files by now.
         kill(process.processIdentifier, SIGKILL)
-        try? await waitFor("rsyslogd to exit") { !self.process.isRunning }
+        await process.wait()
     }
 
     /// Runs `body` with the daemon started, and always stops it.

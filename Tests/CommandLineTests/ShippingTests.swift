@@ -6,27 +6,16 @@ import Testing
 /// The package's root directory (this file is Tests/CommandLineTests/ShippingTests.swift).
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// Runs a program outside the binary under test (git, sh, groff), capturing its output in
-/// files (a pipe could fill up and stall the child).
-func runTool(_ argv: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ecgrid-tool-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let outPath = directory.appendingPathComponent("out"), errPath = directory.appendingPathComponent("err")
-    try Data().write(to: outPath)
-    try Data().write(to: errPath)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = argv
-    var env = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": directory.path]
+/// Runs a program outside the binary under test (git, sh, groff) found on a short PATH, with
+/// the tests' one launcher (its output in files: a pipe could fill up and stall the child).
+func runTool(_ argv: [String], environment: [String: String] = [:]) async throws -> (status: Int32, stdout: String, stderr: String) {
+    let home = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ecgrid-tool-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: home) }
+    var env = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": home.path]
     env.merge(environment) { $1 }
-    process.environment = env
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = try FileHandle(forWritingTo: outPath)
-    process.standardError = try FileHandle(forWritingTo: errPath)
-    try process.run()
-    process.waitUntilExit()
-    return (process.terminationStatus, try String(contentsOf: outPath, encoding: .utf8), try String(contentsOf: errPath, encoding: .utf8))
+    let run = try await Spawn.run(["/usr/bin/env"] + argv, environment: env)
+    return (run.status, run.stdout, run.stderr)
 }
 
 @Suite("Shipping: version, man page, completions")
@@ -41,11 +30,11 @@ struct ShippingTests {
         #expect(match.output.1 == "0.1.0")
         // Built from this clone: the stamp is a commit of its history ("-dirty" while editing);
         // HEAD's, unless something was committed since the build.
-        let head = try runTool(["git", "-C", packageRoot.path, "rev-parse", "--verify", "--quiet", "HEAD"])
+        let head = try await runTool(["git", "-C", packageRoot.path, "rev-parse", "--verify", "--quiet", "HEAD"])
         if head.status == 0 {
             let stamped = String(match.output.2).replacingOccurrences(of: "-dirty", with: "")
             #expect(stamped.count == 12 && stamped.allSatisfy(\.isHexDigit), "not a commit: \(stamped)")
-            let ancestor = try runTool(["git", "-C", packageRoot.path, "merge-base", "--is-ancestor", stamped, "HEAD"])
+            let ancestor = try await runTool(["git", "-C", packageRoot.path, "merge-base", "--is-ancestor", stamped, "HEAD"])
             #expect(ancestor.status == 0, "\(stamped) is not in this clone's history")
         }
         // The day it was built: today, or at most a day or two back for an older build.
@@ -58,13 +47,13 @@ struct ShippingTests {
     }
 
     @Test("The stamp script falls back to 'unknown' outside a clone (a tarball) and honours SOURCE_DATE_EPOCH")
-    func stampWithoutGit() throws {
+    func stampWithoutGit() async throws {
         let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ecgrid-tarball-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let output = directory.appendingPathComponent("out/BuildInfo.swift")
         let script = packageRoot.appendingPathComponent("scripts/build-info").path
-        let run = try runTool(["sh", script, directory.path, output.path], environment: ["SOURCE_DATE_EPOCH": "1700000000"])
+        let run = try await runTool(["sh", script, directory.path, output.path], environment: ["SOURCE_DATE_EPOCH": "1700000000"])
         #expect(run.status == 0)
         let text = try String(contentsOf: output, encoding: .utf8)
         #expect(text.contains("static let commit = \"unknown\""))
@@ -72,7 +61,7 @@ struct ShippingTests {
         // Unchanged text leaves the file alone (no recompile on every build).
         let old = Date(timeIntervalSince1970: 946_684_800)
         try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: output.path)
-        _ = try runTool(["sh", script, directory.path, output.path], environment: ["SOURCE_DATE_EPOCH": "1700000000"])
+        _ = try await runTool(["sh", script, directory.path, output.path], environment: ["SOURCE_DATE_EPOCH": "1700000000"])
         let after = try FileManager.default.attributesOfItem(atPath: output.path)[.modificationDate] as? Date
         #expect(after == old)
     }
@@ -113,12 +102,12 @@ struct ManualAndCompletionTests {
     }
 
     @Test("The man page renders without a warning, with every section and key")
-    func manPageRenders() throws {
+    func manPageRenders() async throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/groff") else {
             Issue.record("groff is not installed (apt-get install groff-base)")
             return
         }
-        let rendered = try runTool(["groff", "-k", "-mandoc", "-Tutf8", "-ww", Self.manPage.path])
+        let rendered = try await runTool(["groff", "-k", "-mandoc", "-Tutf8", "-ww", Self.manPage.path])
         #expect(rendered.status == 0)
         #expect(rendered.stderr.isEmpty, "groff: \(rendered.stderr)")
         // grotty overstrikes bold (X, backspace, X) and underline (_, backspace, X): keep the last.
@@ -173,7 +162,7 @@ struct ManualAndCompletionTests {
             _ecgrid-console "${COMP_WORDS[0]}" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
             printf '%s\\n' "${COMPREPLY[@]}"
             """
-        let run = try runTool(["bash", "-c", driver], environment: environment)
+        let run = try await runTool(["bash", "-c", driver], environment: environment)
         #expect(run.status == 0, "bash: \(run.stderr)")
         return run.stdout.split(separator: "\n").map(String.init)
     }
@@ -221,19 +210,19 @@ private let packagedDeb: URL? = {
 @Suite("Shipping: the .deb from scripts/package", .enabled(if: packagedDeb != nil, "no dist/*.deb: run scripts/package"))
 struct PackageTests {
     @Test("The packaged binary needs no Swift runtime library; Depends names only Debian packages of ldd's libraries")
-    func noSwiftRuntime() throws {
+    func noSwiftRuntime() async throws {
         let deb = try #require(packagedDeb)
         let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ecgrid-deb-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let extract = try runTool(["dpkg-deb", "-x", deb.path, directory.path])
+        let extract = try await runTool(["dpkg-deb", "-x", deb.path, directory.path])
         #expect(extract.status == 0, "\(extract.stderr)")
-        let ldd = try runTool(["ldd", directory.appendingPathComponent("usr/bin/ecgrid-console").path])
+        let ldd = try await runTool(["ldd", directory.appendingPathComponent("usr/bin/ecgrid-console").path])
         #expect(ldd.status == 0)
         for library in ["libswift", "libFoundation", "lib_Foundation", "libdispatch", "libBlocksRuntime", "not found"] {
             #expect(!ldd.stdout.contains(library), "ldd lists \(library):\n\(ldd.stdout)")
         }
         #expect(ldd.stdout.contains("libncursesw.so.6"))
-        let depends = try runTool(["dpkg-deb", "--field", deb.path, "Depends"]).stdout
+        let depends = try await runTool(["dpkg-deb", "--field", deb.path, "Depends"]).stdout
         #expect(depends.contains("libncursesw6") && depends.contains("libc6"))
         // Not a library, but without the system trust store every TLS handshake fails.
         #expect(depends.contains("ca-certificates"))
@@ -241,9 +230,9 @@ struct PackageTests {
     }
 
     @Test("The .deb holds the binary, the man page, bash/zsh/fish completions, README and copyright")
-    func contents() throws {
+    func contents() async throws {
         let deb = try #require(packagedDeb)
-        let listing = try runTool(["dpkg-deb", "--contents", deb.path]).stdout
+        let listing = try await runTool(["dpkg-deb", "--contents", deb.path]).stdout
         for path in ["./usr/bin/ecgrid-console", "./usr/share/man/man1/ecgrid-console.1.gz",
                      "./usr/share/bash-completion/completions/ecgrid-console", "./usr/share/zsh/vendor-completions/_ecgrid-console",
                      "./usr/share/fish/vendor_completions.d/ecgrid-console.fish",

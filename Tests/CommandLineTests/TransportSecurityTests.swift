@@ -135,7 +135,7 @@ struct TransportSecurityTests {
     @Test("plain http:// to a host that is not loopback is refused before anything is sent")
     func plainHTTPElsewhere() async throws {
         // Inside a network namespace of its own when possible, so not even a packet could leave.
-        let prefix = networkNamespaceAvailable ? ["/usr/bin/unshare", "-n", "--"] : []
+        let prefix = await networkNamespaceAvailable() ? ["/usr/bin/unshare", "-n", "--"] : []
         for url in ["http://10.20.30.40:8026", "http://rest.ecgrid.io", "http://[2001:db8::1]:80"] {
             let run = try await CLI.runCommand(prefix + [CLI.binary.path, "users", "list", "--base-url", url],
                                                environment: ["ECGRID_API_KEY": "sbx_http_test_key"], input: "")

@@ -1,4 +1,5 @@
 @testable import ECGridKit
+import ConsoleTestSupport
 import ECGridSandbox
 import Foundation
 import NIOSSL
@@ -32,7 +33,7 @@ struct SystemTrustTests {
         let server = try await SandboxServer.start(SandboxConfiguration(userCount: 5))
         let trusted = try Self.directory()
         try server.writeCA(to: trusted + "/sandbox.pem")
-        let hash = try Self.subjectHash(trusted + "/sandbox.pem")
+        let hash = try await Self.subjectHash(trusted + "/sandbox.pem")
         try FileManager.default.createSymbolicLink(atPath: "\(trusted)/\(hash).0", withDestinationPath: "sandbox.pem")
         // The same layout with an unrelated root only.
         let other = try Self.directory()
@@ -78,16 +79,10 @@ struct SystemTrustTests {
     }
 
     /// `openssl x509 -subject_hash`: the name `c_rehash` and `update-ca-certificates` give a root.
-    static func subjectHash(_ pem: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["x509", "-subject_hash", "-noout", "-in", pem]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    static func subjectHash(_ pem: String) async throws -> String {
+        let run = try await Spawn.run(["/usr/bin/openssl", "x509", "-subject_hash", "-noout", "-in", pem], environment: ["PATH": "/usr/bin:/bin"])
+        guard run.status == 0 else { throw Spawn.Failure(description: "openssl x509 -subject_hash: \(run.stderr)") }
+        return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 
