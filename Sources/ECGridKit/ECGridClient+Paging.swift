@@ -32,11 +32,15 @@ extension ECGridClient {
     /// The same walk as `allUsers`, for a caller that keeps the records itself (the console's
     /// list, `users list --jsonl`): every batch goes to `onUsers` in order and the walk keeps
     /// only what it needs to order them, so a long list is never held twice.
+    /// - Parameter unique: true to tell each user ID once (the set of every ID told is kept
+    ///   while the walk lasts); false for a caller that keeps its records by ID anyway and
+    ///   takes a repeated ID as a newer copy (the console's list), which then holds no such set.
     public func streamUsers(
         _ filter: UserListQuery = UserListQuery(), pageSize: Int = 100, concurrency: Int = 4, limit: Int? = nil,
+        unique: Bool = true,
         onProgress: (@Sendable (PageProgress) -> Void)? = nil, onUsers: @escaping @Sendable ([User]) -> Void
     ) async throws {
-        var walk = PageWalk(pageSize: pageSize, limit: limit, keepsRecords: false)
+        var walk = PageWalk(pageSize: pageSize, limit: limit, keepsRecords: false, unique: unique)
         try await walkPages(filter, &walk, concurrency: concurrency, onProgress: onProgress, onUsers: onUsers)
     }
 
@@ -87,6 +91,8 @@ struct PageWalk {
     /// False for a streaming walk: pages are dropped once told (all but the last, which a
     /// repeated page is compared with).
     let keepsRecords: Bool
+    /// False: records are told as they come, repeated IDs included (no set of told IDs).
+    let unique: Bool
     var pages: [Int: [User]] = [:]
     var pagesLoaded = 0
     /// The last page that counts, once known (a short page, the limit, or a repeated page).
@@ -100,10 +106,11 @@ struct PageWalk {
     private var told = Set<Int>()
     private var toldCount = 0
 
-    init(pageSize: Int, limit: Int?, keepsRecords: Bool = true) {
+    init(pageSize: Int, limit: Int?, keepsRecords: Bool = true, unique: Bool = true) {
         self.pageSize = pageSize
         self.limit = limit
         self.keepsRecords = keepsRecords
+        self.unique = unique
         lastPage = limit.map { ($0 + pageSize - 1) / pageSize }
     }
 
@@ -133,7 +140,7 @@ struct PageWalk {
         while let page = pages[toldThrough + 1], toldThrough + 1 <= (lastPage ?? Int.max) {
             toldThrough += 1
             var batch: [User] = []
-            for user in page where told.insert(user.userId).inserted {
+            for user in page where !unique || told.insert(user.userId).inserted {
                 if let limit, toldCount >= limit { break }
                 batch.append(user)
                 toldCount += 1

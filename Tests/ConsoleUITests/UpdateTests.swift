@@ -377,4 +377,16 @@ struct FilterSearchTests {
         state.type("r39.xxxx")
         #expect(state.visible.count == 10)
     }
+
+    @Test("a user listed again while the list loads (the loader tells repeats) stays one row, with the newer record")
+    func repeatedWhileLoading() {
+        var state = loadedState(users: sampleUsers(5))
+        var moved = sampleUsers(5)[4]
+        moved.lastName = "Moved"
+        let next = User(userId: 50_000, login: "next.user", authLevel: .networkUser)
+        state.update(.usersLoaded(generation: state.loadGeneration, users: [moved, next, next], pages: 2, done: false))
+        #expect(state.users.map(\.userId) == sampleUsers(5).map(\.userId) + [50_000])
+        #expect(state.users[4].displayName == "First4 Moved")
+        #expect(state.visible.count == 6)
+    }
 }
