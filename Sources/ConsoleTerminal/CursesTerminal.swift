@@ -64,8 +64,9 @@ public final class CursesTerminal: TerminalBackend {
         wrefresh(window)
     }
 
-    /// True when the tty turns each LF written into CR LF (`onlcr`); curses' `nonl` turns that
-    /// off, and a line feed then only moves down. Unknown counts as true.
+    /// True when the tty turns each LF written into CR LF (`onlcr`). ncurses turns that off when
+    /// it takes the terminal, and a line feed then only moves down; it is read back here, not
+    /// assumed. Unknown counts as true.
     static func ttyAddsReturn() -> Bool {
         var modes = termios()
         guard tcgetattr(STDOUT_FILENO, &modes) == 0 else { return true }

@@ -14,7 +14,8 @@ struct TerminalAbilities: Sendable {
     /// Erasing characters without moving (ECH, terminfo `ech`).
     var eraseCharacters: Bool
     /// A line feed moves the cursor one row down and keeps its column: terminfo's `cud1` is LF
-    /// and the tty does not turn LF into CR LF (curses' `nonl`), the rule curses itself follows.
+    /// and the tty does not turn LF into CR LF (no `onlcr`: ncurses turns it off when it takes
+    /// the terminal; `CursesTerminal` reads it back rather than assume it).
     var lineFeedDown = false
 }
 
@@ -25,6 +26,10 @@ struct TerminalAbilities: Sendable {
 struct FrameEncoder {
     let abilities: TerminalAbilities
     private var cursor: (y: Int, x: Int)?
+    /// False once a character whose width terminals disagree on (an emoji, a sequence of
+    /// scalars) was written since the column was last set outright: the row is then known,
+    /// the column is not, and the next move sets the column (CR, CHA, NEL or absolute).
+    private var columnSure = true
     private var pen = Style.plain
     private var out: [UInt8] = []
 
@@ -33,6 +38,7 @@ struct FrameEncoder {
     /// Forgets the cursor (after curses or anything else wrote to the terminal).
     mutating func forgetCursor() {
         cursor = nil
+        columnSure = true
         pen = .plain
     }
 
@@ -60,6 +66,7 @@ struct FrameEncoder {
             setPen(.plain)
             emit("\u{1B}[H\u{1B}[2J")
             cursor = (0, 0)
+            columnSure = true
         }
         if let shift = diff.shift { scroll(shift) }
         for run in diff.runs { draw(run, of: grid) }
@@ -75,14 +82,16 @@ struct FrameEncoder {
         let shown = erase ? run.cells.count - blanks : run.cells.count
         for (offset, cell) in run.cells.prefix(shown).enumerated() where !cell.isContinuation {
             let x = run.x + offset
-            // Writing the very last cell of the screen scrolls some terminals; it is left alone.
-            if run.y == grid.height - 1 && x == grid.width - 1 { continue }
+            // The terminal moves by the character's own width, whatever the next cell holds.
+            let column = x + min(2, max(1, TerminalText.width(cell.text)))
+            // Writing the very last cell of the screen (or a wide character over it) scrolls
+            // some terminals; it is left alone.
+            if run.y == grid.height - 1 && column >= grid.width { continue }
             // The pen first: a short gap before the cell may then be written through in it.
             setPen(cell.style)
             move(to: run.y, x, in: grid)
             emit(cell.text)
-            // The terminal moves by the character's own width, whatever the next cell holds.
-            let column = x + min(2, max(1, TerminalText.width(cell.text)))
+            if !Self.widthAgreed(cell.text) { columnSure = false }
             // At the right edge the cursor waits to wrap: where it is next is not known.
             cursor = column < grid.width ? (run.y, column) : nil
         }
@@ -108,56 +117,74 @@ struct FrameEncoder {
         }
         emit("\u{1B}[r")
         cursor = (0, 0)
+        columnSure = true
     }
 
     // MARK: Moving
 
     private mutating func move(to y: Int, _ x: Int, in grid: Grid) {
-        if let cursor, cursor.y == y, cursor.x == x { return }
+        if let cursor, cursor.y == y, cursor.x == x, columnSure { return }
         var candidates = [Self.absolute(y, x)]
         if let cursor {
             // To the row first (none of these moves from the last row, where they would scroll),
-            // then along it; from the first column when the vertical move returns there.
-            var vertical: [(String, from: Int)] = []
+            // then along it; from the first column when the vertical move returns there. Only
+            // NEL sets the column; the others keep it, known or not.
+            var vertical: [(String, from: Int, sure: Bool)] = []
             if y == cursor.y {
-                vertical.append(("", from: cursor.x))
+                vertical.append(("", from: cursor.x, sure: columnSure))
             } else if y > cursor.y {
-                vertical.append((Self.csi(y - cursor.y, "B"), from: cursor.x))
-                if y == cursor.y + 1 { vertical.append(("\u{1B}E", from: 0)) }
-                if abilities.lineFeedDown && y - cursor.y <= 2 {
-                    vertical.append((String(repeating: "\n", count: y - cursor.y), from: cursor.x))
+                vertical.append((Self.csi(y - cursor.y, "B"), from: cursor.x, sure: columnSure))
+                if y == cursor.y + 1 { vertical.append(("\u{1B}E", from: 0, sure: true)) }
+                if abilities.lineFeedDown && y - cursor.y <= 3 {
+                    vertical.append((String(repeating: "\n", count: y - cursor.y), from: cursor.x, sure: columnSure))
                 }
             } else {
-                vertical.append((Self.csi(cursor.y - y, "A"), from: cursor.x))
+                vertical.append((Self.csi(cursor.y - y, "A"), from: cursor.x, sure: columnSure))
             }
-            for (down, from) in vertical {
-                candidates.append(down + along(y, from: from, to: x, in: grid))
+            for (down, from, sure) in vertical {
+                if let horizontal = along(y, from: from, to: x, sure: sure, in: grid) { candidates.append(down + horizontal) }
             }
         }
         emit(candidates.min { $0.utf8.count < $1.utf8.count } ?? "")
         cursor = (y, x)
+        columnSure = true
     }
 
     /// The shortest way from column `start` to column `x` of row `y` (the cursor on that row):
-    /// nothing, CR, CUF or CUB, CHA, or the cells between written through.
-    private func along(_ y: Int, from start: Int, to x: Int, in grid: Grid) -> String {
-        if x == start { return "" }
-        var candidates = [x == 0 ? "\r" : nil, x < start ? (start - x == 1 ? "\u{8}" : Self.csi(start - x, "D")) : nil,
-                          x > start ? Self.csi(x - start, "C") : nil, abilities.columnAbsolute ? Self.csi(x + 1, "G", one: false) : nil]
+    /// nothing, CR, CR and CUF, CUF or CUB, CHA, or the cells between written through. When
+    /// the column is not known (`sure` false), only the moves that set it: nil if there is none.
+    private func along(_ y: Int, from start: Int, to x: Int, sure: Bool, in grid: Grid) -> String? {
+        if x == start && sure { return "" }
+        let column = abilities.columnAbsolute ? Self.csi(x + 1, "G", one: false) : nil
+        let fromFirst = x == 0 ? "\r" : "\r" + Self.csi(x, "C")
+        guard sure else { return [column, fromFirst].compactMap { $0 }.min { $0.utf8.count < $1.utf8.count } }
+        var candidates = [fromFirst, column, x < start ? (start - x == 1 ? "\u{8}" : Self.csi(start - x, "D")) : nil,
+                          x > start ? Self.csi(x - start, "C") : nil]
             .compactMap { $0 }
         if x > start, let through = writeThrough(y, from: start, to: x, in: grid) { candidates.append(through) }
-        return candidates.min { $0.utf8.count < $1.utf8.count } ?? ""
+        return candidates.min { $0.utf8.count < $1.utf8.count }
+    }
+
+    /// True when terminals agree on the character's width: one scalar that is not shown as an
+    /// emoji by default. Emoji (🚀) and sequences (a variation selector as in ❤️, a joiner,
+    /// combining marks) are drawn one or two columns wide depending on the terminal and its
+    /// version; symbols shown as text (▶, ✓) and CJK are not.
+    static func widthAgreed(_ text: String) -> Bool {
+        let scalars = text.unicodeScalars
+        guard scalars.count == 1, let scalar = scalars.first else { return false }
+        return scalar.isASCII || !scalar.properties.isEmojiPresentation
     }
 
     /// The cells between the cursor and `x` written again, when they are plain narrow
-    /// characters in the pen's style (cheaper than a move across a few cells).
+    /// characters that look the same in the pen's style (the same style, or a space in a
+    /// dim row's pen): cheaper than a move across a few cells.
     private func writeThrough(_ y: Int, from start: Int, to end: Int, in grid: Grid) -> String? {
         guard end - start <= 4 else { return nil }
         var text = ""
         for column in start..<end {
             let cell = grid[column, y]
-            let style = terminalStyle(cell.style)
-            guard style == pen, cell.text.utf8.count == 1 else { return nil }
+            let shown = Cell(text: cell.text, style: terminalStyle(cell.style))
+            guard cell.text.utf8.count == 1, Cell(text: cell.text, style: pen).looksLike(shown) else { return nil }
             text += cell.text
         }
         return text

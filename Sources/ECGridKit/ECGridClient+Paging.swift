@@ -34,7 +34,8 @@ extension ECGridClient {
     /// only what it needs to order them, so a long list is never held twice.
     /// - Parameter unique: true to tell each user ID once (the set of every ID told is kept
     ///   while the walk lasts); false for a caller that keeps its records by ID anyway and
-    ///   takes a repeated ID as a newer copy (the console's list), which then holds no such set.
+    ///   takes a repeated ID's later copy in place of the first (the console's list), which
+    ///   then holds no such set. Without it a repeat counts towards `limit`.
     public func streamUsers(
         _ filter: UserListQuery = UserListQuery(), pageSize: Int = 100, concurrency: Int = 4, limit: Int? = nil,
         unique: Bool = true,

@@ -201,6 +201,8 @@ struct CommandLineTests {
         let bannerFile = home + "/banner"
         let process = try Spawn.start([CLI.binary.path, "sandbox", "--port", "0", "--users", "50", "--activity-seconds", "0"],
                                       environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": home], standardOutput: bannerFile)
+        // Whatever fails below, the sandbox does not outlive the test (SIGTERM; a no-op once it ended).
+        defer { process.terminate() }
         var banner = ""
         try await waitFor("the sandbox's banner") {
             banner = (try? String(contentsOfFile: bannerFile, encoding: .utf8)) ?? ""

@@ -92,6 +92,50 @@ struct FrameEncoderTests {
         }
     }
 
+    @Test("after an emoji (terminals draw it one or two columns wide) the next move sets the column; after CJK a gap may be written through")
+    func columnAfterEmoji() {
+        var encoder = FrameEncoder(abilities: Self.abilitySets[0])
+        var emoji = Grid(width: 20, height: 3)
+        emoji.put("❤️", x: 0, y: 0)
+        emoji.put("z", x: 3, y: 0)
+        let afterEmoji = String(decoding: encoder.encode(emoji.diff(nil), of: emoji), as: UTF8.self)
+        #expect(afterEmoji.contains("❤️\u{1B}[4Gz"), "\(afterEmoji.debugDescription)")
+        var wide = Grid(width: 20, height: 3)
+        wide.put("中", x: 0, y: 0)
+        wide.put("z", x: 3, y: 0)
+        var other = FrameEncoder(abilities: Self.abilitySets[0])
+        let afterWide = String(decoding: other.encode(wide.diff(nil), of: wide), as: UTF8.self)
+        #expect(afterWide.contains("中 z"), "\(afterWide.debugDescription)")
+        #expect(FrameEncoder.widthAgreed("a") && FrameEncoder.widthAgreed("é") && FrameEncoder.widthAgreed("中") && FrameEncoder.widthAgreed("│")
+                && FrameEncoder.widthAgreed("▶") && FrameEncoder.widthAgreed("✓"))
+        #expect(!FrameEncoder.widthAgreed("🚀") && !FrameEncoder.widthAgreed("❤️") && !FrameEncoder.widthAgreed("e\u{301}"))
+    }
+
+    @Test("the screen's last cell is never written, and a scroll that brings it up draws it there")
+    func lastCell() {
+        for abilities in Self.abilitySets where abilities.scrollRegion {
+            var encoder = FrameEncoder(abilities: abilities)
+            var terminal = VTScreen(width: 10, height: 4)
+            var first = Grid(width: 10, height: 4)
+            // Rows unlike each other, so scrolling them is cheaper than writing them again.
+            for (row, letter) in ["a", "b", "c", "d"].enumerated() { first.put(String(repeating: letter, count: 9) + "X", x: 0, y: row) }
+            let firstBytes = encoder.encode(first, after: nil)
+            terminal.play(firstBytes)
+            #expect(String(decoding: firstBytes, as: UTF8.self).filter { $0 == "X" }.count == 3)
+            let second = first.scrolled(RowShift(top: 0, bottom: 3, by: 1))
+            let secondBytes = String(decoding: encoder.encode(second, after: first), as: UTF8.self)
+            terminal.play(Array(secondBytes.utf8))
+            #expect(secondBytes.hasPrefix("\u{1B}[1;4r"), "\(secondBytes.debugDescription)")
+            #expect(terminal.cells[2].map(\.text).joined() == "dddddddddX", "\(abilities.testDescription)")
+        }
+        // A wide character over the last cell is left alone too.
+        var wide = Grid(width: 10, height: 2)
+        wide.put("abcdefgh中", x: 0, y: 1)
+        var encoder = FrameEncoder(abilities: Self.abilitySets[0])
+        let bytes = String(decoding: encoder.encode(wide, after: nil), as: UTF8.self)
+        #expect(bytes.contains("abcdefgh") && !bytes.contains("中"))
+    }
+
     private func colourless(_ grid: Grid) -> Grid {
         var result = grid
         for y in 0..<grid.height {
