@@ -23,12 +23,37 @@ enum Completions {
     }
 }
 
-/// `history --outcome` takes an `ActionStatus` by its word: argument-parser validates it and
-/// the completion scripts offer every word.
-extension ActionStatus: ExpressibleByArgument {}
+/// `history --outcome` takes an `ActionStatus` by its word: argument-parser validates it, the
+/// completion scripts offer every word, and `--help` and the man page say what each means.
+extension ActionStatus: ExpressibleByArgument {
+    public static var allValueDescriptions: [String: String] {
+        Dictionary(uniqueKeysWithValues: allCases.map { status in
+            let meaning = switch status {
+            case .inFlight: "the intent is recorded and no answer has come yet (still running)"
+            case .succeeded: "the server confirmed it"
+            case .failed: "the server answered that it did not act"
+            case .unknown: "sent, no usable answer: the server may have acted; check before repeating"
+            case .notSent: "never sent (refused first, or the user could not be re-read)"
+            case .missing: "its outcome record may have been cut (history verify says where)"
+            }
+            return (status.rawValue, meaning)
+        })
+    }
+}
 
 /// `history --action` takes a `UserAction` by the name the history records.
-extension UserAction: ExpressibleByArgument {}
+extension UserAction: ExpressibleByArgument {
+    public static var allValueDescriptions: [String: String] {
+        Dictionary(uniqueKeysWithValues: allCases.map { action in
+            let meaning = switch action {
+            case .resetSessions: "reset sessions (ecgrid-console reset)"
+            case .rotateKey: "a new API key (ecgrid-console rotate-key)"
+            case .terminate: "terminate the user (ecgrid-console terminate)"
+            }
+            return (action.rawValue, meaning)
+        })
+    }
+}
 
 extension OpenNameSet {
     /// An option's value (`--auth-level`, `--status`): a known name, matched case-insensitively

@@ -1,5 +1,6 @@
 import ConsoleTestSupport
 import ConsoleUI
+import ECGridKit
 import Foundation
 import Testing
 
@@ -122,6 +123,11 @@ struct ManualAndCompletionTests {
         for binding in KeyBindings.table {
             #expect(text.contains(binding.keyLabel), "rendered page has no key \(binding.keyLabel)")
         }
+        // The values of history's --action and --outcome, each with what it means.
+        for value in UserAction.allCases.map(\.rawValue) + ActionStatus.allCases.map(\.rawValue) {
+            #expect(text.contains(value), "rendered page has no value \(value)")
+        }
+        #expect(text.split(whereSeparator: \.isWhitespace).joined(separator: " ").contains("no usable answer: the server may have acted"))
     }
 
     @Test("--help lists the environment variables")
