@@ -27,8 +27,8 @@ enum Completions {
 /// completion scripts offer every word, and `--help` and the man page say what each means.
 extension ActionStatus: ExpressibleByArgument {
     public static var allValueDescriptions: [String: String] {
-        Dictionary(uniqueKeysWithValues: allCases.map { status in
-            let meaning = switch status {
+        described { status in
+            switch status {
             case .inFlight: "the intent is recorded and no answer has come yet (still running)"
             case .succeeded: "the server confirmed it"
             case .failed: "the server answered that it did not act"
@@ -36,22 +36,27 @@ extension ActionStatus: ExpressibleByArgument {
             case .notSent: "never sent (refused first, or the user could not be re-read)"
             case .missing: "its outcome record may have been cut (history verify says where)"
             }
-            return (status.rawValue, meaning)
-        })
+        }
     }
 }
 
 /// `history --action` takes a `UserAction` by the name the history records.
 extension UserAction: ExpressibleByArgument {
     public static var allValueDescriptions: [String: String] {
-        Dictionary(uniqueKeysWithValues: allCases.map { action in
-            let meaning = switch action {
+        described { action in
+            switch action {
             case .resetSessions: "reset sessions (ecgrid-console reset)"
             case .rotateKey: "a new API key (ecgrid-console rotate-key)"
             case .terminate: "terminate the user (ecgrid-console terminate)"
             }
-            return (action.rawValue, meaning)
-        })
+        }
+    }
+}
+
+extension ExpressibleByArgument where Self: CaseIterable & RawRepresentable, RawValue == String {
+    /// Each value's word with what it means, for `--help` and the man page.
+    static func described(_ meaning: (Self) -> String) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, meaning($0)) })
     }
 }
 
