@@ -6,36 +6,29 @@ extension UserPageParser.Reader {
 
     /// An integer, a numeric string or null. False (fall back) for any other shape.
     mutating func lenientInt(_ value: inout Int?) -> Bool {
-        skipSpace()
-        guard index < bytes.count else { return false }
-        switch bytes[index] {
-        case UInt8(ascii: "n"):
-            return null()
-        case UInt8(ascii: "\""):
-            guard let text = string() else { return false }
-            value = Int(text.trimmingCharacters(in: .whitespaces))
-            return true
-        default:
-            guard let number = integer() else { return false }
-            value = number
-            return true
-        }
+        lenient(&value, text: { Int($0.trimmingCharacters(in: .whitespaces)) }, number: { $0 })
     }
 
     /// A string, an integer (written out) or null.
     mutating func lenientString(_ value: inout String?) -> Bool {
+        lenient(&value, text: { $0 }, number: { String($0) })
+    }
+
+    /// A value sent as a string, an integer or null, each turned into `T` as given; null leaves
+    /// `value` as it is. False (fall back) for any other shape.
+    private mutating func lenient<T>(_ value: inout T?, text: (String) -> T?, number: (Int) -> T) -> Bool {
         skipSpace()
         guard index < bytes.count else { return false }
         switch bytes[index] {
         case UInt8(ascii: "n"):
             return null()
         case UInt8(ascii: "\""):
-            guard let text = string() else { return false }
-            value = text
+            guard let string = string() else { return false }
+            value = text(string)
             return true
         default:
-            guard let number = integer() else { return false }
-            value = String(number)
+            guard let integer = integer() else { return false }
+            value = number(integer)
             return true
         }
     }

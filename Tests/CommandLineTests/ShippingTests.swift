@@ -7,15 +7,10 @@ import Testing
 /// The package's root directory (this file is Tests/CommandLineTests/ShippingTests.swift).
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// Runs a program outside the binary under test (git, sh, groff) found on a short PATH, with
-/// the tests' one launcher (its output in files: a pipe could fill up and stall the child).
+/// Runs a program outside the binary under test (git, sh, groff) found on the short PATH of
+/// the tests' clean environment (`CLI.runCommand`, through the one launcher).
 func runTool(_ argv: [String], environment: [String: String] = [:]) async throws -> (status: Int32, stdout: String, stderr: String) {
-    let home = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ecgrid-tool-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: home) }
-    var env = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": home.path]
-    env.merge(environment) { $1 }
-    let run = try await Spawn.run(["/usr/bin/env"] + argv, environment: env)
+    let run = try await CLI.runCommand(["/usr/bin/env"] + argv, environment: environment, input: "")
     return (run.status, run.stdout, run.stderr)
 }
 

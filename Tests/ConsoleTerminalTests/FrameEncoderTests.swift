@@ -1,5 +1,6 @@
 @testable import ConsoleTerminal
 import ConsoleUI
+import ECGridKit
 import Testing
 
 @Suite("FrameEncoder: the bytes of a frame, played on a terminal, give the frame")
@@ -17,7 +18,7 @@ struct FrameEncoderTests {
 
     @Test("random frames, scrolls and edits, on an xterm, a vt100 and a terminal without a scroll region", arguments: abilitySets)
     func randomFrames(abilities: TerminalAbilities) {
-        var random = SplitMix(seed: 99)
+        var random = SeededRandom(seed: 99)
         var encoder = FrameEncoder(abilities: abilities)
         let width = 30
         let height = 12
@@ -26,14 +27,14 @@ struct FrameEncoderTests {
         var frame = Grid(width: width, height: height)
         let styles: [Style] = [.plain, .dim, .selected, .bold, .title, .header]
         for step in 0..<200 {
-            if random.next(3) == 0 {
-                let top = random.next(height - 2)
-                let bottom = min(height - 1, top + 2 + random.next(height))
-                frame = frame.scrolled(RowShift(top: top, bottom: bottom, by: (1 + random.next(2)) * (random.next(2) == 0 ? 1 : -1)))
+            if random.below(3) == 0 {
+                let top = random.below(height - 2)
+                let bottom = min(height - 1, top + 2 + random.below(height))
+                frame = frame.scrolled(RowShift(top: top, bottom: bottom, by: (1 + random.below(2)) * (random.below(2) == 0 ? 1 : -1)))
             }
-            for _ in 0..<(1 + random.next(6)) {
-                let text = ["abc", "  ", "中文", "│x│", "zoë", "      ", "========", "ab      cd"][random.next(8)]
-                frame.put(text, x: random.next(width), y: random.next(height - 1), style: styles[random.next(styles.count)])
+            for _ in 0..<(1 + random.below(6)) {
+                let text = ["abc", "  ", "中文", "│x│", "zoë", "      ", "========", "ab      cd"][random.below(8)]
+                frame.put(text, x: random.below(width), y: random.below(height - 1), style: styles[random.below(styles.count)])
             }
             let bytes = encoder.encode(frame, after: previous)
             terminal.play(bytes)
@@ -145,18 +146,6 @@ struct FrameEncoderTests {
     }
 }
 
-/// A small deterministic generator, so a failing case can be replayed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next(_ bound: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int((z ^ (z >> 31)) % UInt64(bound))
-    }
-}
 
 extension TerminalAbilities: CustomTestStringConvertible {
     public var testDescription: String {

@@ -1,4 +1,5 @@
 import ConsoleUI
+import ECGridKit
 import Testing
 
 /// A list screen like the users pane: a header row, a bordered band of item rows with the
@@ -127,24 +128,24 @@ struct GridDiffTests {
 
     @Test("random frames and edits: applying the diff always gives the new frame")
     func randomFramesRoundTrip() {
-        var random = SplitMix(seed: 13)
+        var random = SeededRandom(seed: 13)
         for _ in 0..<300 {
-            let width = 5 + random.next(20)
-            let height = 3 + random.next(12)
+            let width = 5 + random.below(20)
+            let height = 3 + random.below(12)
             var before = Grid(width: width, height: height)
-            for y in 0..<height where random.next(3) > 0 {
-                before.put(String(repeating: "abc│ ", count: 1 + random.next(4)), x: random.next(3), y: y)
+            for y in 0..<height where random.below(3) > 0 {
+                before.put(String(repeating: "abc│ ", count: 1 + random.below(4)), x: random.below(3), y: y)
             }
             var after = before
-            if random.next(2) == 0 {
-                let top = random.next(height)
-                let bottom = min(height - 1, top + random.next(height))
-                let by = (1 + random.next(3)) * (random.next(2) == 0 ? 1 : -1)
+            if random.below(2) == 0 {
+                let top = random.below(height)
+                let bottom = min(height - 1, top + random.below(height))
+                let by = (1 + random.below(3)) * (random.below(2) == 0 ? 1 : -1)
                 after = before.scrolled(RowShift(top: top, bottom: bottom, by: by))
             }
-            for _ in 0..<random.next(4) {
-                after.put(["x", "中", "yy"][random.next(3)], x: random.next(width), y: random.next(height),
-                          style: random.next(2) == 0 ? .plain : .selected)
+            for _ in 0..<random.below(4) {
+                after.put(["x", "中", "yy"][random.below(3)], x: random.below(width), y: random.below(height),
+                          style: random.below(2) == 0 ? .plain : .selected)
             }
             #expect(before.applying(after.diff(before)).looksLike(after))
         }
@@ -160,15 +161,3 @@ extension Grid {
     }
 }
 
-/// A small deterministic generator, so a failing case can be replayed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next(_ bound: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int((z ^ (z >> 31)) % UInt64(bound))
-    }
-}

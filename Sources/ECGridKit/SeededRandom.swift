@@ -1,5 +1,5 @@
 /// A small deterministic generator (SplitMix64), so a seed always yields the same sandbox (and
-/// a fuzz test the same cases).
+/// a fuzz or random-frame test the same cases, which a failure can then replay).
 public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
@@ -14,14 +14,14 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     }
 
     /// A value in 0..<bound.
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(1, bound))) }
+    public mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(1, bound))) }
 
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+    public mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
 
-    mutating func chance(_ probability: Double) -> Bool { Double(next() % 1_000_000) / 1_000_000 < probability }
+    public mutating func chance(_ probability: Double) -> Bool { Double(next() % 1_000_000) / 1_000_000 < probability }
 
     /// Lower-case hexadecimal text of `count` digits.
-    mutating func hex(_ count: Int) -> String {
+    public mutating func hex(_ count: Int) -> String {
         var text = ""
         while text.count < count {
             let chunk = String(next(), radix: 16)
