@@ -121,7 +121,7 @@ let package = Package(
         // sandbox fixture, one process launcher.
         .target(
             name: "ConsoleTestSupport",
-            dependencies: ["ConsoleRuntime", "ConsoleUI", "ECGridKit", "ECGridSandbox", "IncidentLog"],
+            dependencies: ["ConsoleRuntime", "ConsoleUI", "ECGridActions", "ECGridKit", "ECGridSandbox", "IncidentLog"],
             path: "Tests/ConsoleTestSupport",
             swiftSettings: strict
         ),
@@ -155,7 +155,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ECGridActionsTests",
-            dependencies: ["ECGridActions", "ECGridKit", "IncidentLog", "ECGridSandbox"],
+            dependencies: ["ECGridActions", "ECGridKit", "IncidentLog", "ECGridSandbox", "ConsoleTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -31,11 +31,11 @@ public enum ConsoleLaunch {
     /// Runs the console on the terminal `open` makes, with the history watched meanwhile (another
     /// console or operator appending to the same file shows at once).
     public static func run(
-        environment: Environment, runner: EffectRunner, status: String?,
+        context: ConsoleContext, runner: EffectRunner, status: String?,
         open: @escaping @Sendable () throws -> any TerminalBackend
     ) async -> ConsoleEnd {
         let watcher = runner.watchHistory()
         defer { watcher?.stop() }
-        return await ConsoleProgram.run(environment: environment, runner: runner, status: status, open: open)
+        return await ConsoleProgram.run(context: context, runner: runner, status: status, open: open)
     }
 }

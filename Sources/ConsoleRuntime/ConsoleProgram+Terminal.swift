@@ -37,7 +37,7 @@ extension ConsoleProgram {
     /// actions then get three seconds to finish or be recorded as outcome unknown; the terminal
     /// is restored before this returns.
     public static func run(
-        environment: Environment, runner: EffectRunner, status: String? = nil,
+        context: ConsoleContext, runner: EffectRunner, status: String? = nil,
         open: @escaping @Sendable () throws -> any TerminalBackend
     ) async -> ConsoleEnd {
         let signals = SignalWatch(wake: { runner.wake() })
@@ -45,7 +45,7 @@ extension ConsoleProgram {
         let caught = signals.caught
         let failure: String? = await withCheckedContinuation { continuation in
             let thread = Thread {
-                continuation.resume(returning: loop(environment: environment, runner: runner, status: status, caught: caught, open: open))
+                continuation.resume(returning: loop(context: context, runner: runner, status: status, caught: caught, open: open))
             }
             thread.name = "ecgrid-console UI"
             thread.start()
@@ -59,7 +59,7 @@ extension ConsoleProgram {
     /// The UI thread: opens the terminal, runs the program, closes the terminal. Returns why
     /// the terminal could not be opened, or nil.
     private static func loop(
-        environment: Environment, runner: EffectRunner, status: String?, caught: CaughtSignal,
+        context: ConsoleContext, runner: EffectRunner, status: String?, caught: CaughtSignal,
         open: () throws -> any TerminalBackend
     ) -> String? {
         let backend: any TerminalBackend
@@ -71,7 +71,7 @@ extension ConsoleProgram {
             return "\(error)"
         }
         defer { backend.close() }
-        let program = ConsoleProgram(backend: backend, environment: environment, runner: runner)
+        let program = ConsoleProgram(backend: backend, context: context, runner: runner)
         program.start(status: status)
         program.run { caught.number != nil }
         return nil

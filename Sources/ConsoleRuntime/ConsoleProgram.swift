@@ -13,18 +13,18 @@ public final class ConsoleProgram {
     public let backend: any TerminalBackend
 
     /// A program on `backend`, sized to it, with ASCII drawing when its locale is not UTF-8.
-    public init(backend: any TerminalBackend, environment: Environment, runner: EffectRunner) {
+    public init(backend: any TerminalBackend, context: ConsoleContext, runner: EffectRunner) {
         self.backend = backend
         self.runner = runner
         let size = backend.size
-        state = ConsoleState(width: size.width, height: size.height, environment: environment, ascii: !backend.utf8)
+        state = ConsoleState(width: size.width, height: size.height, context: context, ascii: !backend.utf8)
     }
 
     /// Starts the first effects (operator, users, history), shows `status` if given, and draws
     /// the first frame.
     public func start(status: String? = nil) {
-        perform(state.start())
-        if let status { perform(state.update(.notice(status))) }
+        carryOut(state.start())
+        if let status { carryOut(state.update(.notice(status))) }
         backend.draw(state.render())
     }
 
@@ -55,9 +55,9 @@ public final class ConsoleProgram {
         }
     }
 
-    /// Applies one message and performs the effects it returns.
+    /// Applies one message and carries out the effects it returns.
     public func send(_ message: Message) {
-        perform(state.update(message))
+        carryOut(state.update(message))
     }
 
     static func message(for event: TerminalEvent) -> Message {
@@ -69,7 +69,7 @@ public final class ConsoleProgram {
 
     /// `.quit` ends the loop and a copy is written to the terminal by the backend, here on the
     /// loop; everything else runs off the loop, in the runner.
-    private func perform(_ effects: [Effect]) {
+    private func carryOut(_ effects: [Effect]) {
         for effect in effects {
             switch effect {
             case .quit: finished = true

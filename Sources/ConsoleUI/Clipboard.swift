@@ -66,6 +66,6 @@ extension ConsoleState {
 
     /// Said after a copy inside tmux or screen, which drop OSC 52 unless told to pass it on.
     var multiplexerNote: String {
-        environment.multiplexer.map { "; in \($0) it needs set-clipboard on" } ?? ""
+        context.multiplexer.map { "; in \($0) it needs set-clipboard on" } ?? ""
     }
 }

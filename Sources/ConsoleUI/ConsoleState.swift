@@ -12,7 +12,7 @@ public struct ConsoleState: Sendable {
     public internal(set) var width: Int
     public internal(set) var height: Int
     /// Where the console runs (fixed for a session).
-    public internal(set) var environment: Environment
+    public internal(set) var context: ConsoleContext
     /// Box drawing and markers: UTF-8 or ASCII.
     public internal(set) var glyphs: Glyphs
 
@@ -76,10 +76,10 @@ public struct ConsoleState: Sendable {
     /// True once the console is to close.
     public internal(set) var quitting = false
 
-    public init(width: Int, height: Int, environment: Environment, ascii: Bool = false) {
+    public init(width: Int, height: Int, context: ConsoleContext, ascii: Bool = false) {
         self.width = width
         self.height = height
-        self.environment = environment
+        self.context = context
         glyphs = ascii ? .ascii : .unicode
     }
 

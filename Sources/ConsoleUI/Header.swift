@@ -8,13 +8,13 @@ extension ConsoleState {
         grid.fill(x: 0, y: rect.y, count: rect.width, style: .header)
         var x = grid.put(" ECGrid console", x: 0, y: rect.y, style: .header)
         x += grid.put(dot, x: x, y: rect.y, style: .header)
-        let label = environment.isProduction ? " PRODUCTION: \(environment.label) " : environment.label
-        x += grid.put(label, x: x, y: rect.y, style: environment.isProduction ? .danger : .header)
-        if environment.readOnly {
+        let label = context.isProduction ? " PRODUCTION: \(context.label) " : context.label
+        x += grid.put(label, x: x, y: rect.y, style: context.isProduction ? .danger : .header)
+        if context.readOnly {
             x += grid.put(dot, x: x, y: rect.y, style: .header)
             x += grid.put("READ-ONLY", x: x, y: rect.y, style: .danger)
         }
-        x += grid.put(dot + environment.host, x: x, y: rect.y, style: .header)
+        x += grid.put(dot + context.host, x: x, y: rect.y, style: .header)
         let who: String
         if let user = operatorUser {
             who = "\(user.login) (\(user.authLevel?.rawValue ?? "unknown level"))"

@@ -45,7 +45,7 @@ extension ConsoleState {
         lines.append(StyledLine(""))
         lines += entry("Copy", "y and Y copy by OSC 52 (ESC ] 52): the terminal puts the text on your local clipboard, "
             + "over SSH too. A new API key is never copied.", .dim)
-        if let multiplexer = environment.multiplexer {
+        if let multiplexer = context.multiplexer {
             lines += entry("", "Inside \(multiplexer) the copy reaches your clipboard only with `set -g set-clipboard on` "
                 + "(tmux) or the equivalent in screen's config.", .warning)
         }

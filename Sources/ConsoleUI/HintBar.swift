@@ -19,19 +19,19 @@ extension ConsoleState {
     /// The main view's hints: each enabled binding's label; a key off in a read-only session says
     /// so; keys that need a selected user are left out without one.
     func mainHints(width: Int) -> String {
-        var labels: [(action: Action, text: String)] = KeyBindings.table.compactMap { binding in
+        var labels: [(command: Command, text: String)] = KeyBindings.table.compactMap { binding in
             guard let label = binding.hint else { return nil }
             switch binding.disabledReason(self) {
-            case nil: return (binding.action, label)
-            case .readOnly(let action)? where action.takesMarks: return (binding.action, "\(label) (off: read-only)")
+            case nil: return (binding.command, label)
+            case .readOnly(let action)? where action.takesMarks: return (binding.command, "\(label) (off: read-only)")
             case let reason? where reason.hidden: return nil
-            case _?: return (binding.action, label)
+            case _?: return (binding.command, label)
             }
         }
         // Narrow terminals drop the most obvious hints first; help (?) lists them all.
-        for action in KeyBindings.hintsDroppedFirst
+        for command in KeyBindings.hintsDroppedFirst
         where TerminalText.width(labels.map(\.text).joined(separator: "  ")) > width - 2 {
-            labels.removeAll { $0.action == action }
+            labels.removeAll { $0.command == command }
         }
         return " " + labels.map(\.text).joined(separator: "  ")
     }

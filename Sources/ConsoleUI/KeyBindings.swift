@@ -1,23 +1,23 @@
-/// What a key does in the main view.
-public enum Action: String, Sendable, CaseIterable {
+/// What a key does in the main view (a dialog's keys do a `DialogCommand`).
+public enum Command: String, Sendable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, home, end
     case filter, find, record, copyID, copyPane, mark, reset, rotateKey, terminate, login, nextPane, previousPane, reload, help, quit, cancel
 }
 
-/// One row of the binding table: the keys, the action, its help text, its label in the hint
+/// One row of the binding table: the keys, the command, its help text, its label in the hint
 /// bar (nil: help only), and why it is disabled right now (nil: enabled). One table drives
 /// dispatch, the hint bar and the help screen.
 public struct Binding: Sendable {
     public var keys: [Key]
-    public var action: Action
+    public var command: Command
     public var help: String
     public var hint: String?
     public var disabledReason: @Sendable (ConsoleState) -> DisabledReason?
 
-    public init(_ keys: [Key], _ action: Action, help: String, hint: String? = nil,
+    public init(_ keys: [Key], _ command: Command, help: String, hint: String? = nil,
                 disabled: @escaping @Sendable (ConsoleState) -> DisabledReason? = { _ in nil }) {
         self.keys = keys
-        self.action = action
+        self.command = command
         self.help = help
         self.hint = hint
         self.disabledReason = disabled
@@ -43,22 +43,22 @@ public enum KeyBindings {
         Binding([.character(" ")], .mark, help: "Mark or unmark the selected user (for a bulk reset)", hint: "Space mark"),
         Binding([.character("r")], .reset, help: "Reset the sessions of the marked users, or of the selected one", hint: "r reset",
                 disabled: { state in
-                    if state.environment.readOnly { return .readOnly(.resetSessions) }
+                    if state.context.readOnly { return .readOnly(.resetSessions) }
                     if state.marked.isEmpty && state.selectedUser == nil { return .noUserSelected }
                     return nil
                 }),
         Binding([.character("K")], .rotateKey, help: "New API key for the selected user: the old key stops working at once",
                 disabled: { state in
-                    if state.environment.readOnly { return .readOnly(.rotateKey) }
+                    if state.context.readOnly { return .readOnly(.rotateKey) }
                     return state.selectedUser == nil ? .noUserSelected : nil
                 }),
         Binding([.character("T")], .terminate, help: "Terminate the selected user: permanent, cannot be undone",
                 disabled: { state in
-                    if state.environment.readOnly { return .readOnly(.terminate) }
+                    if state.context.readOnly { return .readOnly(.terminate) }
                     return state.selectedUser == nil ? .noUserSelected : nil
                 }),
         Binding([.character("L")], .login, help: "Log in again (a login session that ended or was revoked)",
-                disabled: { state in state.environment.loginSession ? nil : .apiKeySession }),
+                disabled: { state in state.context.loginSession ? nil : .apiKeySession }),
         Binding([.character("y")], .copyID, help: "Copy the selected user's ID to the clipboard (OSC 52)",
                 hint: "y copy ID", disabled: { state in state.selectedUser == nil ? .noUserSelected : nil }),
         Binding([.character("Y")], .copyPane, help: "Copy the record/response pane as text (never a new key)"),
@@ -73,7 +73,7 @@ public enum KeyBindings {
     ]
 
     /// Hints left out of a hint bar too narrow for all of them, in this order.
-    public static let hintsDroppedFirst: [Action] = [.copyID, .moveUp, .record, .nextPane, .reload, .mark]
+    public static let hintsDroppedFirst: [Command] = [.copyID, .moveUp, .record, .nextPane, .reload, .mark]
 
     /// Keys in a confirmation, for the help screen and the man page: from the confirmation's
     /// own binding table, the one it dispatches on.

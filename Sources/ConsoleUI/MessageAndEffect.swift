@@ -10,7 +10,7 @@ public enum Message: Sendable {
     case usersFailed(generation: Int, Failure)
     /// One target of the confirmation dialog, re-read.
     case targetRead(request: Int, userId: Int, Result<User, Failure>)
-    /// A state-changing action (`Effect.perform`) finished: one report per user, in the order asked.
+    /// A state-changing action (`Effect.act`) finished: one report per user, in the order asked.
     case actionFinished([ActionReport])
     /// A request is being sent again.
     case retrying(RetryEvent)
@@ -34,7 +34,7 @@ public enum Effect: Sendable, Equatable {
     case cancelRead(request: Int)
     /// Perform a state-changing action on these users, each recorded before it is sent:
     /// answered by one `Message.actionFinished` with a report per user.
-    case perform(UserAction, userIds: [Int], reason: String?)
+    case act(UserAction, userIds: [Int], reason: String?)
     case find(request: Int, query: String)
     case cancelFind(request: Int)
     case loadHistory

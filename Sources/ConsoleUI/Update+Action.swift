@@ -1,7 +1,7 @@
 import ECGridKit
 
 /// The one action pipeline of the console: `r`, `K` or `T` opens a `ConfirmAction`; its Enter
-/// sends `Effect.perform`; `Message.actionFinished` brings the reports back. Every word on the
+/// sends `Effect.act`; `Message.actionFinished` brings the reports back. Every word on the
 /// way comes from the action.
 extension ConsoleState {
     /// Opens the confirmation: a reset takes the marked users (or the selected one); the
@@ -48,7 +48,7 @@ extension ConsoleState {
             record = nil
         }
         status = StatusLine(action.runningNotice(ids, glyphs: glyphs), during: .action)
-        return effects + [.perform(action, userIds: ids, reason: reason)]
+        return effects + [.act(action, userIds: ids, reason: reason)]
     }
 
     /// The reports of a finished action: the rows and the record re-read, the response pane, the

@@ -13,11 +13,12 @@ extension ConsoleState {
             status = StatusLine("\(binding.keyLabel): \(reason).", .warning)
             return []
         }
-        return perform(binding.action)
+        return dispatch(binding.command)
     }
 
-    mutating func perform(_ action: Action) -> [Effect] {
-        switch action {
+    /// Does what a main-view command does (the binding table has said it is enabled).
+    mutating func dispatch(_ command: Command) -> [Effect] {
+        switch command {
         case .moveUp: move(by: -1)
         case .moveDown: move(by: 1)
         case .pageUp: move(by: -max(1, userRows - 1))
@@ -143,7 +144,7 @@ extension ConsoleState {
             filterField = TextField(limit: filterField.limit)
             refilter(keeping: selected)
         case .scroll?:
-            return perform(KeyBindings.binding(for: key)?.action ?? .moveDown)
+            return dispatch(KeyBindings.binding(for: key)?.command ?? .moveDown)
         case .type?:
             let previous = filter
             guard filterField.apply(key) == .changed else { break }

@@ -59,14 +59,14 @@ extension ConsoleState {
 
     /// Opens the log-in dialog when a login session ended or was revoked (never for an API key).
     mutating func offerLogin(after failure: Failure) {
-        guard environment.loginSession, failure.needsLogin else { return }
+        guard context.loginSession, failure.needsLogin else { return }
         if case .login? = dialog { return }
         openLogin(reason: "Your login session ended or was revoked (\(failure.errorCode ?? "401")): someone may have reset "
             + "your sessions. Log in again to carry on; nothing else is lost.")
     }
 
     mutating func openLogin(reason: String) {
-        guard environment.loginSession else { return }
+        guard context.loginSession else { return }
         dialog = .login(LoginDialog(login: operatorUser?.login ?? "", reason: reason))
     }
 

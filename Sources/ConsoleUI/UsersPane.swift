@@ -33,7 +33,7 @@ extension ConsoleState {
             let message: String
             switch load {
             case .failed(let failure): message = "Could not load users: \(failure.explanation)"
-            case .loading where users.isEmpty: message = "Loading users from \(environment.host)…"
+            case .loading where users.isEmpty: message = "Loading users from \(context.host)…"
             default: message = filter.isEmpty ? "No users." : "No loaded user matches \"\(filter)\". Esc clears the filter; f finds on the server."
             }
             grid.put(message, x: x0 + 1, y: firstRow, style: load == .done || !filter.isEmpty ? .plain : .warning, limit: inner - 2)

@@ -3,13 +3,13 @@ import IncidentLog
 import Synchronization
 
 /// "Record, then send", in one place above the client (ECGridKit) and the history
-/// (IncidentLog). For each user: re-read the target; append and flush the intent record (if
-/// that fails, nothing is sent); send the request; append the outcome record. A failed re-read
-/// sends nothing and is still recorded (an intent with the ID alone and a `not-sent` outcome
-/// saying why), so the history shows every action an operator tried.
+/// (IncidentLog): the only way this tool sends a state-changing request. For each user:
+/// re-read the target; append and flush the intent record (if that fails, nothing is sent);
+/// send the request; append the outcome record. A failed re-read sends nothing and is still
+/// recorded (an intent with the ID alone and a `not-sent` outcome saying why), so the history
+/// shows every action an operator tried.
 ///
-/// The command line's `reset`, `rotate-key` and `terminate` and the console all go through it.
-/// Retries come back as `ActionEvent.retrying` values, in the order they are scheduled.
+/// The command line's `reset`, `rotate-key` and `terminate` and the console all call `run`.
 public struct ActionPipeline: Sendable {
     /// The client the requests go out on. Its own `onRetry` is not called for the pipeline's
     /// requests: their retries are events of the pipeline.
@@ -23,38 +23,24 @@ public struct ActionPipeline: Sendable {
         self.recorder = recorder
     }
 
-    /// Performs `action` on every user, at most `concurrency` at once: every retry as it is
-    /// scheduled, one `finished` per user as each ends; the stream ends after the last.
-    public func perform(
-        _ action: UserAction, userIds: [Int], reason: String?, concurrency: Int = 4
-    ) -> AsyncStream<ActionEvent> {
-        let (stream, continuation) = AsyncStream<ActionEvent>.makeStream()
-        let task = Task {
-            _ = await run(action, userIds: userIds, reason: reason, concurrency: concurrency) { continuation.yield($0) }
-            continuation.finish()
-        }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
-    }
-
-    /// Performs `action` on every user (see `perform`), telling `events` of every retry and
-    /// every finished user as they happen, and returns the reports in the order of `userIds`.
+    /// Performs `action` on every user, at most `concurrency` at once, telling `events` of
+    /// every retry as it is scheduled and of every user as it finishes; returns the reports in
+    /// the order of `userIds`.
     public func run(
         _ action: UserAction, userIds: [Int], reason: String?, concurrency: Int = 4,
         events: @escaping @Sendable (ActionEvent) -> Void = { _ in }
     ) async -> [ActionReport] {
         await userIds.concurrentMap(limit: concurrency) { userId in
-            let result = await recorded(action, userId: userId, reason: reason, events: events)
-            let report = ActionReport(result, reason: reason)
+            let report = await recorded(action, userId: userId, reason: reason, events: events)
             events(.finished(report))
             return report
         }
     }
 
     /// One user's action, with its intent record (see the type's description).
-    public func recorded(
-        _ action: UserAction, userId: Int, reason: String?, events: @escaping @Sendable (ActionEvent) -> Void = { _ in }
-    ) async -> RecordedAction {
+    func recorded(
+        _ action: UserAction, userId: Int, reason: String?, events: @escaping @Sendable (ActionEvent) -> Void
+    ) async -> ActionReport {
         let retries = RetryLog(request: action.request(userId: userId), events: events)
         var client = self.client
         client.onRetry = retries.record
@@ -70,37 +56,48 @@ public struct ActionPipeline: Sendable {
             intent = try recorder.intent(action: action.historyName, target: TargetSnapshot(before), reason: reason)
         } catch {
             let refusal = ECGridError(.invalidInput, detail: "The history could not be written, so nothing was sent: \(error)")
-            return RecordedAction(
-                outcome: ActionOutcome(action: action, userId: userId, before: before, sent: false, succeeded: false, error: refusal),
-                intent: nil)
+            let outcome = ActionOutcome(action: action, userId: userId, before: before, sent: false, succeeded: false, error: refusal)
+            return ActionReport(outcome: outcome, actionId: nil, reason: reason)
         }
         let outcome = await client.send(action, to: before)
-        return recordOutcome(RecordedAction(outcome: outcome, intent: intent), retries: retries.recorded)
+        return recordOutcome(outcome, of: intent, retries: retries.recorded)
     }
 
     /// A target that could not be re-read: the attempt is recorded with the ID alone.
-    private func recordAttempt(_ outcome: ActionOutcome, reason: String?) -> RecordedAction {
+    private func recordAttempt(_ outcome: ActionOutcome, reason: String?) -> ActionReport {
         let intent: HistoryRecord
         do {
             intent = try recorder.intent(
                 action: outcome.action.historyName, target: TargetSnapshot(userId: outcome.userId), reason: reason)
         } catch {
-            return RecordedAction(
-                outcome: outcome, intent: nil, historyFailure: "The attempt could not be written to the history: \(error)")
+            return ActionReport(
+                outcome: outcome, actionId: nil, historyFailure: "The attempt could not be written to the history: \(error)",
+                reason: reason)
         }
-        return recordOutcome(RecordedAction(outcome: outcome, intent: intent), retries: [])
+        return recordOutcome(outcome, of: intent, retries: [])
     }
 
-    private func recordOutcome(_ action: RecordedAction, retries: [RetryEvent]) -> RecordedAction {
-        var result = action
-        guard let intent = action.intent else { return result }
+    /// Appends the outcome record of `intent`; a failure to write it is reported, never hidden.
+    private func recordOutcome(_ outcome: ActionOutcome, of intent: HistoryRecord, retries: [RetryEvent]) -> ActionReport {
+        var report = ActionReport(outcome: outcome, actionId: intent.actionId, reason: intent.reason)
         do {
-            try recorder.outcome(of: intent, OutcomeDetails(action.outcome, retries: retries))
+            try recorder.outcome(of: intent, OutcomeDetails(outcome, retries: retries))
         } catch {
-            result.historyFailure = "The outcome could not be written to the history: \(error)"
+            report.historyFailure = "The outcome could not be written to the history: \(error)"
         }
-        return result
+        return report
     }
+}
+
+/// What an action in progress tells the `events` callback of `ActionPipeline.run`, as it
+/// happens: every retry as it is scheduled, then one `finished` per user. The pipeline hears
+/// of retries through `onRetry` on its own copy of the client, so the caller's client is never
+/// rewired.
+public enum ActionEvent: Sendable {
+    /// A request of this action is being sent again (only where `ResendRule` allows it).
+    case retrying(RetryEvent)
+    /// One user's action ended.
+    case finished(ActionReport)
 }
 
 /// The retries of one user's action: every one goes out as an event; those of the action's own
@@ -121,4 +118,26 @@ private final class RetryLog: Sendable {
     }
 
     var recorded: [RetryEvent] { kept.withLock { $0 } }
+}
+
+extension OutcomeDetails {
+    /// The outcome record's details, from what the client saw: the one place the client's
+    /// answer becomes history. A new API key is never part of it.
+    init(_ outcome: ActionOutcome, retries: [RetryEvent]) {
+        let exchange = outcome.exchange
+        let error = outcome.error
+        // The history's status is the one every other part of the tool uses (ActionStatus).
+        let data: String? = switch outcome.action {
+        case .rotateKey: outcome.succeeded ? "a new API key (not recorded)" : nil
+        default: outcome.succeeded ? exchange?.dataSummary : nil
+        }
+        self.init(
+            status: outcome.status, httpStatus: exchange?.httpStatus ?? error?.httpStatus, success: exchange?.success,
+            errorCode: error?.errorCode ?? exchange?.errorCode, message: exchange?.message ?? error?.serverMessage,
+            data: data, latencyMs: exchange?.latencyMs ?? error?.latencyMs,
+            attempts: exchange?.attempts ?? error?.attempts,
+            retries: retries.isEmpty ? nil : retries.map { "\($0.reason), waited \($0.delay)" },
+            errorKind: error?.kind.rawValue, explanation: error?.explanation,
+            sessionsBefore: outcome.sessionsBefore, sessionsAfter: outcome.sessionsAfter)
+    }
 }

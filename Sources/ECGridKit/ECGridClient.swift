@@ -141,6 +141,54 @@ public struct ECGridClient: Sendable {
         return try await call("DELETE", "/v2/users/\(userId)", body: Optional<Empty>.none, stateChanging: true)
     }
 
+    // MARK: Sending an action
+
+    /// Sends `action` for a target already re-read (`before`), then re-reads it after a
+    /// success. Only `ActionPipeline` calls this, after it has written the intent record: it is
+    /// the one place an action's request is made from. Never throws: every failure is in the
+    /// outcome, with `sent` false only when the request provably never left.
+    public func send(_ action: UserAction, to before: User) async -> ActionOutcome {
+        let userId = before.userId
+        var outcome = ActionOutcome(action: action, userId: userId, before: before, sent: true, succeeded: false)
+        do {
+            switch action {
+            case .resetSessions:
+                let response = try await resetSessions(userId: userId)
+                confirm(&outcome, response.value, response.exchange, "the sessions were not reset")
+            case .terminate:
+                let response = try await terminate(userId: userId)
+                confirm(&outcome, response.value, response.exchange, "the user was not terminated")
+            case .rotateKey:
+                let response = try await generateAPIKey(userId: userId)
+                let usable = !response.value.isEmpty
+                confirm(&outcome, usable, response.exchange, "the server sent no key; the old one may or may not work")
+                if usable { outcome.newKey = response.value }
+            }
+        } catch {
+            let failure = ECGridError.wrapping(error)
+            outcome.error = failure
+            outcome.exchange = failure.exchange
+            outcome.sent = !failure.definitelyNotSent
+            return outcome
+        }
+        if outcome.succeeded {
+            outcome.after = try? await user(id: userId).value
+        }
+        return outcome
+    }
+
+    /// Fills in the answer of a sent action: confirmed when the server's `data` says so.
+    private func confirm(_ outcome: inout ActionOutcome, _ confirmed: Bool, _ exchange: ExchangeRecord, _ otherwise: String) {
+        outcome.exchange = exchange
+        outcome.succeeded = confirmed
+        if !confirmed {
+            outcome.error = ECGridError(
+                .api, httpStatus: exchange.httpStatus, serverMessage: exchange.message,
+                detail: "the server answered data: false; \(otherwise)",
+                attempts: exchange.attempts, latencyMs: exchange.latencyMs, request: exchange.request)
+        }
+    }
+
     static func check(_ id: Int) throws(ECGridError) {
         guard id > 0 else { throw ECGridError(.invalidInput, detail: "user ID \(id) is not a positive number") }
     }

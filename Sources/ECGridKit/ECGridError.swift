@@ -217,3 +217,11 @@ extension ECGridError.Kind {
         }
     }
 }
+
+extension ECGridError {
+    /// `error` as an `ECGridError`: itself when it is one, else a transport failure naming its
+    /// type (never its text, which could hold anything).
+    public static func wrapping(_ error: any Error) -> ECGridError {
+        (error as? ECGridError) ?? ECGridError(.transport, detail: "\(type(of: error))")
+    }
+}

@@ -30,13 +30,13 @@ enum ConsoleSession {
         ConsoleLaunch.announceAbandoned(in: store, syslog: syslog, to: runner)
         let base = opened.client.baseURL
         let isProduction = profile?.production ?? base.isProduction
-        let environment = ConsoleUI.Environment(
+        let context = ConsoleContext(
             label: ConsoleLaunch.label(
                 sandbox: options.sandbox, profile: profile.map { ($0.name, $0.label) }, isProduction: isProduction),
             host: base.hostAndPort, readOnly: options.readOnly || profile?.readOnly == true,
             isProduction: isProduction, loginSession: session != nil,
-            multiplexer: ConsoleUI.Environment.multiplexer(in: ProcessInfo.processInfo.environment))
-        let end = await ConsoleLaunch.run(environment: environment, runner: runner, status: status) { try CursesTerminal() }
+            multiplexer: ConsoleContext.multiplexer(in: ProcessInfo.processInfo.environment))
+        let end = await ConsoleLaunch.run(context: context, runner: runner, status: status) { try CursesTerminal() }
         if let message = end.message { Output.error(message) }
         return end.exitStatus
     }

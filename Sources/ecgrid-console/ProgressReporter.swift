@@ -1,3 +1,4 @@
+import ECGridActions
 import ECGridKit
 import Foundation
 import Synchronization

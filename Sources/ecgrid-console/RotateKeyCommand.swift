@@ -15,6 +15,6 @@ struct RotateKeyCommand: AsyncParsableCommand {
     @OptionGroup var options: EscalationOptions
 
     func run() async throws {
-        try await options.escalation(.rotateKey).run()
+        try await ActionCommandRunner.run(Escalation(kind: .rotateKey, options: options))
     }
 }

@@ -14,6 +14,6 @@ struct TerminateCommand: AsyncParsableCommand {
     @OptionGroup var options: EscalationOptions
 
     func run() async throws {
-        try await options.escalation(.terminate).run()
+        try await ActionCommandRunner.run(Escalation(kind: .terminate, options: options))
     }
 }

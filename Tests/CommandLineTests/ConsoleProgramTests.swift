@@ -93,7 +93,7 @@ struct ConsoleProgramTests {
                 baseURL: client.baseURL.description)
             let runner = EffectRunner(client: client, recorder: recorder)
             let terminal = MemoryTerminal(width: 100, height: 30)
-            let program = ConsoleProgram(backend: terminal, environment: Environment(label: "SANDBOX", host: "here"), runner: runner)
+            let program = ConsoleProgram(backend: terminal, context: ConsoleContext(label: "SANDBOX", host: "here"), runner: runner)
             program.start(status: "Logged in as sandbox.operator.")
             #expect(terminal.screen?.text.contains("Logged in as sandbox.operator.") == true)
             #expect(program.state.status?.text == "Logged in as sandbox.operator.")

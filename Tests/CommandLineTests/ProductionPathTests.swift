@@ -1,5 +1,6 @@
 import ConsoleTestSupport
 import Crypto
+import ECGridActions
 import ECGridKit
 import ECGridSandbox
 import Foundation
@@ -80,29 +81,31 @@ struct ProductionPathTests {
 
     @Test("over HTTPS, each TLS fault after sending leaves reset, rotate-key and terminate unknown, never not-sent")
     func tlsFaultsAfterSending() async throws {
-        let server = try await SandboxServer.start(SandboxConfiguration(userCount: 300))
-        let transport = AsyncHTTPTransport(trust: server.trustedCA)
-        var client = try await server.operatorClient(transport: transport, timeout: .seconds(6))
-        client.sleep = { _ in }
-        #expect(server.baseURL.hasPrefix("https://"))
-        var skip = 0
-        for fault in [FaultKind.closeNoNotify, .brokenRecord, .resetAfterRequest, .stallAfterRequest] {
-            for action in UserAction.allCases {
-                guard let target = await actionableUser(server, skip: skip) else { Issue.record("no user"); break }
-                skip += 1
-                let (method, path) = action == .terminate ? ("DELETE", "/v2/users/\(target.userId)")
-                    : ("POST", action.request(userId: target.userId).split(separator: " ").last.map(String.init) ?? "")
-                // A stalled answer is held 20 s: far past the client's 6 s, which a busy machine needs.
-                await server.setFaults(FaultSettings(rules: [FaultRule(kind: fault, pathPrefix: path, method: method, delayMs: 20_000)]))
-                let outcome = await client.performChecked(action, userId: target.userId) { _ in }
-                #expect(outcome.sent, "\(fault) \(action): recorded as not sent")
-                #expect(outcome.outcomeWord == "unknown", "\(fault) \(action): \(outcome.outcomeWord) \(String(describing: outcome.error))")
-                #expect(await server.store.count(method: method, pathPrefix: path) == 1, "\(fault) \(action): sent more than once")
-                await server.setFaults(FaultSettings())
+        try await withSandbox(timeout: .seconds(6)) { server, client in
+            #expect(server.baseURL.hasPrefix("https://"))
+            try await withTemporaryHistory { history in
+                // The path production takes: the pipeline, recording before it sends.
+                let pipeline = ActionPipeline.recording(into: history, client: client)
+                var skip = 0
+                for fault in [FaultKind.closeNoNotify, .brokenRecord, .resetAfterRequest, .stallAfterRequest] {
+                    for action in UserAction.allCases {
+                        guard let target = await actionableUser(server, skip: skip) else { Issue.record("no user"); break }
+                        skip += 1
+                        let (method, path) = action == .terminate ? ("DELETE", "/v2/users/\(target.userId)")
+                            : ("POST", action.request(userId: target.userId).split(separator: " ").last.map(String.init) ?? "")
+                        // A stalled answer is held 20 s: far past the client's 6 s, which a busy machine needs.
+                        await server.setFaults(FaultSettings(rules: [FaultRule(kind: fault, pathPrefix: path, method: method, delayMs: 20_000)]))
+                        let report = try #require(await pipeline.run(action, userIds: [target.userId], reason: nil).first)
+                        #expect(report.outcome.sent, "\(fault) \(action): recorded as not sent")
+                        #expect(report.status == .unknown, "\(fault) \(action): \(report.status) \(String(describing: report.outcome.error))")
+                        let recorded = try history.records().last { $0.actionId == report.actionId && $0.kind == .outcome }
+                        #expect(recorded?.result?.status == .unknown, "\(fault) \(action): the history says \(String(describing: recorded?.result?.status))")
+                        #expect(await server.store.count(method: method, pathPrefix: path) == 1, "\(fault) \(action): sent more than once")
+                        await server.setFaults(FaultSettings())
+                    }
+                }
             }
         }
-        await transport.shutdown()
-        await server.stop()
     }
 
     @Test("one more CA from ECGRID_CA_FILE or a profile's ca_file; without it the sandbox is refused; a bad CA file is exit 2")

@@ -18,7 +18,7 @@ public final class MemoryConsole {
             store: HistoryStore(path: history), operator: .local(), profile: nil, baseURL: client.baseURL.description)
         terminal = MemoryTerminal(width: width, height: height)
         program = ConsoleProgram(
-            backend: terminal, environment: Environment(label: "SANDBOX", host: client.baseURL.hostAndPort),
+            backend: terminal, context: ConsoleContext(label: "SANDBOX", host: client.baseURL.hostAndPort),
             runner: EffectRunner(client: client, recorder: recorder))
         program.start()
     }

@@ -37,7 +37,7 @@ struct BindingTableTests {
                 outcome: ActionOutcome(action: .rotateKey, userId: 40001, sent: true, succeeded: true, newKey: Secret("sbx_k")),
                 actionId: nil)]))
         case .login, .loggingIn:
-            state = ConsoleState(width: 120, height: 40, environment: Environment(label: "S", host: "h:1", loginSession: true))
+            state = ConsoleState(width: 120, height: 40, context: ConsoleContext(label: "S", host: "h:1", loginSession: true))
             _ = state.start()
             state.update(.operatorLoaded(.success(operatorUser)))
             state.press(.character("L"))

@@ -56,7 +56,7 @@ struct ClipboardTests {
         let user = state.user(40002)!
         state.update(.targetRead(request: 1, userId: 40002, .success(user)))
         state.type("40002")
-        #expect(state.press(.enter) == [.perform(.rotateKey, userIds: [40002], reason: nil)])
+        #expect(state.press(.enter) == [.act(.rotateKey, userIds: [40002], reason: nil)])
         let key = "sbx_0123456789abcdef0123456789abcdef01234567"
         state.update(.actionFinished([succeededEscalation(.rotateKey, user, key: key)]))
         #expect(state.screen.contains(key))
@@ -73,11 +73,11 @@ struct ClipboardTests {
 
     @Test("Inside tmux or screen, help and the status note say set-clipboard must be on")
     func multiplexerHelp() {
-        #expect(Environment.multiplexer(in: ["TERM": "tmux-256color"]) == "tmux")
-        #expect(Environment.multiplexer(in: ["TERM": "screen.xterm-256color"]) == "screen")
-        #expect(Environment.multiplexer(in: ["TERM": "xterm-256color"]) == nil)
+        #expect(ConsoleContext.multiplexer(in: ["TERM": "tmux-256color"]) == "tmux")
+        #expect(ConsoleContext.multiplexer(in: ["TERM": "screen.xterm-256color"]) == "screen")
+        #expect(ConsoleContext.multiplexer(in: ["TERM": "xterm-256color"]) == nil)
         var state = ConsoleState(
-            width: 100, height: 60, environment: Environment(label: "SANDBOX", host: "h:1", multiplexer: "tmux"))
+            width: 100, height: 60, context: ConsoleContext(label: "SANDBOX", host: "h:1", multiplexer: "tmux"))
         _ = state.start()
         _ = state.update(.usersLoaded(generation: state.loadGeneration, users: sampleUsers(3), pages: 1, done: true))
         state.press(.character("?"))

@@ -31,7 +31,7 @@ struct ConfirmActionTests {
         }
     }
 
-    @Test("each action goes out as one perform effect and comes back as one message, its words its own",
+    @Test("each action goes out as one act effect and comes back as one message, its words its own",
           arguments: UserAction.allCases)
     func onePipeline(action: UserAction) throws {
         var state = loadedState(width: 120, height: 40)
@@ -39,7 +39,7 @@ struct ConfirmActionTests {
         state.press(try #require(Self.keys[action]))
         state.update(.targetRead(request: 1, userId: 40001, .success(user)))
         state.type(action == .terminate ? user.login : "40001")
-        #expect(state.press(.enter) == [.perform(action, userIds: [40001], reason: nil)])
+        #expect(state.press(.enter) == [.act(action, userIds: [40001], reason: nil)])
         #expect(state.screen.contains(action.request(userId: 40001)))
         let report = ActionReport(
             outcome: ActionOutcome(action: action, userId: 40001, before: user, after: user, sent: true, succeeded: true,

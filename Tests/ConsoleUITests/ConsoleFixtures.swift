@@ -26,7 +26,7 @@ func loadedState(width: Int = 80, height: Int = 24, users: [User] = sampleUsers(
     -> ConsoleState
 {
     var state = ConsoleState(
-        width: width, height: height, environment: Environment(label: "SANDBOX", host: "127.0.0.1:8026", readOnly: readOnly),
+        width: width, height: height, context: ConsoleContext(label: "SANDBOX", host: "127.0.0.1:8026", readOnly: readOnly),
         ascii: ascii)
     _ = state.start()
     _ = state.update(.operatorLoaded(.success(operatorUser)))

@@ -34,7 +34,7 @@ struct EscalationTests {
         for _ in 0..<5 { state.press(.backspace) }
         state.type("40002")
         #expect(state.screen.contains("Matches: Enter replaces the key now."))
-        #expect(state.press(.enter) == [.perform(.rotateKey, userIds: [40002], reason: nil)])
+        #expect(state.press(.enter) == [.act(.rotateKey, userIds: [40002], reason: nil)])
         #expect(state.screen.contains("POST /v2/users/key-generate/40002"))
 
         let key = "sbx_0123456789abcdef0123456789abcdef01234567"
@@ -76,7 +76,7 @@ struct EscalationTests {
         state.type("INC-8")
         state.press(.tab)
         state.type("user.0")
-        #expect(state.press(.enter) == [.perform(.terminate, userIds: [40001], reason: "INC-8")])
+        #expect(state.press(.enter) == [.act(.terminate, userIds: [40001], reason: "INC-8")])
         state.update(.actionFinished([succeededEscalation(.terminate, user)]))
         #expect(state.screen.contains("Meaning: the account is terminated for good (status now Terminated)"))
         #expect(state.user(40001)?.status == .terminated)

@@ -133,7 +133,7 @@ struct HostileDataTests {
                                 : .failure(Failure(ECGridError(.timeout, request: "GET /v2/users/\(id)")))
                             state.update(.targetRead(request: request, userId: id, answer))
                         }
-                    case .perform(_, let ids, _):
+                    case .act(_, let ids, _):
                         state.update(.actionFinished(ids.map { deniedReset(User(userId: $0, login: "x")) }))
                     case .find(let request, let query):
                         state.update(.found(request: request, query: query, .success(Array(hostile.prefix(2)))))

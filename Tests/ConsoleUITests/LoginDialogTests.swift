@@ -6,7 +6,7 @@ import Testing
 struct LoginDialogTests {
     func loginState() -> ConsoleState {
         var state = ConsoleState(
-            width: 100, height: 30, environment: Environment(label: "SANDBOX", host: "h:1", loginSession: true))
+            width: 100, height: 30, context: ConsoleContext(label: "SANDBOX", host: "h:1", loginSession: true))
         _ = state.start()
         _ = state.update(.operatorLoaded(.success(operatorUser)))
         _ = state.update(.usersLoaded(generation: state.loadGeneration, users: sampleUsers(), pages: 1, done: true))

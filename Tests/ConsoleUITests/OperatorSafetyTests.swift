@@ -43,7 +43,7 @@ struct OperatorSafetyTests {
         var state = loadedState()
         answerReads(&state, state.press(.character("r")))
         state.type("40001")
-        #expect(state.press(.enter) == [.perform(.resetSessions, userIds: [40001], reason: nil)])
+        #expect(state.press(.enter) == [.act(.resetSessions, userIds: [40001], reason: nil)])
         state.update(.resize(width: 70, height: 20))
         #expect(state.press(.character("q")).isEmpty)
         #expect(state.dialog == .quitConfirm)
@@ -95,7 +95,7 @@ struct OperatorSafetyTests {
                 }
                 for effect in effects {
                     switch effect {
-                    case .perform:
+                    case .act:
                         actions += 1
                         // The screen the operator saw when pressing the key showed the whole dialog.
                         #expect(shown.contains("Matches: Enter"), "sent unseen: \(effect)\n\(shown)")
@@ -122,7 +122,7 @@ struct OperatorSafetyTests {
         state.type("40001")
         #expect(state.confirmationFullyDrawn)
         #expect(state.screen.contains("Matches: Enter replaces the key now."))
-        #expect(state.press(.enter) == [.perform(.rotateKey, userIds: [40001], reason: String(repeating: "reason ", count: 70).trimmingCharacters(in: .whitespaces))])
+        #expect(state.press(.enter) == [.act(.rotateKey, userIds: [40001], reason: String(repeating: "reason ", count: 70).trimmingCharacters(in: .whitespaces))])
     }
 
     @Test("one confirmation rule: a terminate whose re-read login is empty is refused with a reason")
@@ -174,7 +174,7 @@ struct OperatorSafetyTests {
         answerReads(&state, effects)
         #expect(!state.screen.contains("Waiting for the server's re-read"))
         #expect(state.screen.contains("Matches: Enter"))
-        #expect(state.press(.enter) == [.perform(.resetSessions, userIds: [40001], reason: nil)])
+        #expect(state.press(.enter) == [.act(.resetSessions, userIds: [40001], reason: nil)])
     }
 
     @Test("F5 keeps the rows, marked stale, until the first page; Esc restores them; notices clear when work ends")
@@ -261,7 +261,7 @@ struct OperatorSafetyTests {
         state.press(.down)
         answerReads(&state, state.press(.character("K")))
         state.type("40002")
-        #expect(state.press(.enter) == [.perform(.rotateKey, userIds: [40002], reason: nil)])
+        #expect(state.press(.enter) == [.act(.rotateKey, userIds: [40002], reason: nil)])
         var rotated = succeededReset(state.user(40002)!, before: 1, after: 1)
         rotated.outcome.action = .rotateKey
         state.update(.actionFinished([rotated]))

@@ -84,7 +84,7 @@ struct RenderTests {
         }
         #expect(state.screen.contains("Type the user ID (40001) to confirm: 400"))
         state.type("01")
-        #expect(state.press(.enter) == [.perform(.resetSessions, userIds: [40001], reason: nil)])
+        #expect(state.press(.enter) == [.act(.resetSessions, userIds: [40001], reason: nil)])
     }
 
     @Test("READ-ONLY in words; the reset key says why it is off, in the hint bar and in help")
@@ -119,7 +119,7 @@ struct RenderTests {
 
     @Test("while loading: progress in the header, and a message before the first page")
     func loading() {
-        var state = ConsoleState(width: 80, height: 24, environment: Environment(label: "SANDBOX", host: "h:1"))
+        var state = ConsoleState(width: 80, height: 24, context: ConsoleContext(label: "SANDBOX", host: "h:1"))
         _ = state.start()
         #expect(state.screen.contains("Loading users from h:1…"))
         state.update(.usersLoaded(generation: state.loadGeneration, users: sampleUsers(100), pages: 1, done: false))

@@ -67,7 +67,7 @@ struct UpdateTests {
         #expect(state.press(.enter).isEmpty)
         for _ in 0..<5 { state.press(.backspace) }
         state.type("3")
-        #expect(state.press(.enter) == [.perform(.resetSessions, userIds: [40001, 40002, 40003], reason: nil)])
+        #expect(state.press(.enter) == [.act(.resetSessions, userIds: [40001, 40002, 40003], reason: nil)])
     }
 
     @Test("the confirmation: re-read first, focus on the typed field, wrong or empty Enter does nothing, the ID confirms")
@@ -99,7 +99,7 @@ struct UpdateTests {
         state.press(.tab)
         state.type("INC-42")
         state.press(.backTab)
-        #expect(state.press(.enter) == [.perform(.resetSessions, userIds: [40002], reason: "INC-42")])
+        #expect(state.press(.enter) == [.act(.resetSessions, userIds: [40002], reason: "INC-42")])
         #expect(state.dialog == nil && state.actionsInFlight == 1)
         #expect(state.screen.contains("1 action(s) in flight"))
     }
@@ -234,7 +234,7 @@ struct UpdateTests {
         busy.press(.character("r"))
         busy.update(.targetRead(request: 1, userId: 40001, .success(busy.user(40001)!)))
         busy.type("40001")
-        #expect(busy.press(.enter) == [.perform(.resetSessions, userIds: [40001], reason: nil)])
+        #expect(busy.press(.enter) == [.act(.resetSessions, userIds: [40001], reason: nil)])
         #expect(busy.actionsInFlight == 1)
         #expect(busy.press(.ctrl("c")).isEmpty)
         #expect(busy.screen.contains("An action is still in flight"))

@@ -1,3 +1,4 @@
+import ConsoleTestSupport
 import ECGridActions
 import ECGridKit
 import ECGridSandbox
@@ -6,30 +7,16 @@ import IncidentLog
 import Testing
 
 /// A sandbox on loopback, a client with the demo operator's key (no real waits between
-/// retries) and a history in a private directory; all removed afterwards.
+/// retries) and the pipeline recording into a private history; all removed afterwards.
 func withPipeline<T>(
     faults: FaultSettings = FaultSettings(), historyPath: String? = nil,
     _ body: (SandboxServer, ActionPipeline, HistoryStore) async throws -> T
 ) async throws -> T {
-    let directory = NSTemporaryDirectory() + "ecgrid-actions-" + UUID().uuidString
-    defer { try? FileManager.default.removeItem(atPath: directory) }
-    let store = HistoryStore(path: historyPath ?? directory + "/state/history.jsonl")
-    let server = try await SandboxServer.start(SandboxConfiguration(userCount: 50, faults: faults))
-    let transport = AsyncHTTPTransport(trust: server.trustedCA)
-    do {
-        var client = try await server.operatorClient(transport: transport, timeout: .seconds(10))
-        client.sleep = { _ in }
-        let recorder = ActionRecorder(
-            store: store, operator: OperatorIdentity(localUser: "alice", host: "jump1", sshClient: nil, apiUser: nil),
-            profile: "test", baseURL: client.baseURL.description)
-        let result = try await body(server, ActionPipeline(client: client, recorder: recorder), store)
-        await transport.shutdown()
-        await server.stop()
-        return result
-    } catch {
-        await transport.shutdown()
-        await server.stop()
-        throw error
+    try await withTemporaryHistory { temporary in
+        let store = historyPath.map { HistoryStore(path: $0) } ?? temporary
+        return try await withSandbox(users: 50, faults: faults) { server, client in
+            try await body(server, .recording(into: store, client: client), store)
+        }
     }
 }
 
@@ -39,11 +26,11 @@ struct ActionPipelineTests {
     func recordsThenSends() async throws {
         try await withPipeline { server, pipeline, store in
             let ids = [40012, 40010, 40011]
-            var finished: [Int] = []
-            for await event in pipeline.perform(.resetSessions, userIds: ids, reason: "INC-1", concurrency: 2) {
+            let finished = Recorder<Int>()
+            _ = await pipeline.run(.resetSessions, userIds: ids, reason: "INC-1", concurrency: 2) { event in
                 if case .finished(let report) = event { finished.append(report.outcome.userId) }
             }
-            #expect(finished.sorted() == ids.sorted())
+            #expect(finished.all.sorted() == ids.sorted())
             let reports = await pipeline.run(.resetSessions, userIds: ids, reason: "INC-2")
             #expect(reports.map(\.outcome.userId) == ids)
             #expect(reports.map(\.status) == [.succeeded, .succeeded, .succeeded])
@@ -58,20 +45,34 @@ struct ActionPipelineTests {
         }
     }
 
+    @Test("a reset re-reads its target before and after: open sessions before → after")
+    func rereadsBeforeAndAfter() async throws {
+        try await withPipeline { server, pipeline, store in
+            _ = try await server.store.openSession(for: 40011)
+            let report = try #require(await pipeline.run(.resetSessions, userIds: [40011], reason: nil).first)
+            #expect(report.status == .succeeded && report.outcome.sent)
+            #expect((report.outcome.sessionsBefore ?? 0) >= 1)
+            #expect(report.outcome.sessionsAfter == 0)
+            #expect(try store.records().last?.result?.sessionsAfter == 0)
+            #expect(await server.store.count(method: "POST", pathPrefix: "/v2/users/reset") == 1)
+        }
+    }
+
     @Test("a 429 on the reset comes back as a retrying event and is in the outcome record")
     func retriesAreEvents() async throws {
         let faults = FaultSettings(rules: [FaultRule(kind: .rateLimited, pathPrefix: "/v2/users/reset", count: 1, retryAfter: 1)])
         try await withPipeline(faults: faults) { _, pipeline, store in
-            var retries: [RetryEvent] = []
-            var reports: [ActionReport] = []
-            for await event in pipeline.perform(.resetSessions, userIds: [40002], reason: nil) {
+            let retries = Recorder<RetryEvent>()
+            let finished = Recorder<ActionStatus>()
+            let reports = await pipeline.run(.resetSessions, userIds: [40002], reason: nil) { event in
                 switch event {
                 case .retrying(let retry): retries.append(retry)
-                case .finished(let report): reports.append(report)
+                case .finished(let report): finished.append(report.status)
                 }
             }
-            #expect(retries.map(\.request) == ["POST /v2/users/reset/40002"])
+            #expect(retries.all.map(\.request) == ["POST /v2/users/reset/40002"])
             #expect(reports.map(\.status) == [.succeeded])
+            #expect(finished.all == [.succeeded])
             let outcome = try #require(try store.records().last)
             #expect(outcome.kind == .outcome)
             #expect(outcome.result?.retries?.count == 1)

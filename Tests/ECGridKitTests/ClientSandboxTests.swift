@@ -217,28 +217,6 @@ struct ClientSandboxTests {
             #expect(notFound?.httpStatus == 404)
         }
     }
-
-    @Test("the checked reset re-reads, calls beforeSend, resets and re-reads")
-    func checkedReset() async throws {
-        try await withSandbox { server, client in
-            let target = 40011
-            _ = try await server.store.openSession(for: target)
-            let seen = Recorder<Int>()
-            let outcome = await client.resetSessionsChecked(userId: target) { user in seen.append(user.userId) }
-            #expect(seen.all == [target])
-            #expect(outcome.succeeded && outcome.sent)
-            #expect((outcome.sessionsBefore ?? 0) >= 1)
-            #expect(outcome.sessionsAfter == 0)
-
-            struct NoIntent: Error {}
-            let refused = await client.resetSessionsChecked(userId: target) { _ in throw NoIntent() }
-            #expect(!refused.sent && !refused.succeeded)
-            #expect(await server.store.count(method: "POST", pathPrefix: "/v2/users/reset") == 1)
-
-            let missing = await client.resetSessionsChecked(userId: 123) { _ in }
-            #expect(!missing.sent && missing.error?.httpStatus == 404)
-        }
-    }
 }
 
 @Suite("The sandbox's list stays right as users change")

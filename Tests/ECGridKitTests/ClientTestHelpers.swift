@@ -1,13 +1,5 @@
 import ECGridKit
 import Foundation
-import Synchronization
-
-/// Collects what a test's callbacks report, across tasks.
-final class Recorder<Value: Sendable>: Sendable {
-    private let values = Mutex<[Value]>([])
-    func append(_ value: Value) { values.withLock { $0.append(value) } }
-    var all: [Value] { values.withLock { $0 } }
-}
 
 extension ECGridClient {
     /// The same client with an API key.

@@ -1,5 +1,5 @@
 /// Facts about where the console runs, fixed for a session.
-public struct Environment: Sendable, Equatable {
+public struct ConsoleContext: Sendable, Equatable {
     /// The profile or environment name, in words (`SANDBOX`, `production`, …).
     public var label: String
     /// Base URL host and port.
@@ -27,7 +27,7 @@ public struct Environment: Sendable, Equatable {
     }
 }
 
-extension Environment {
+extension ConsoleContext {
     /// `tmux` or `screen` when TERM (or `$TMUX`/`$STY`) says the console runs inside one.
     public static func multiplexer(in environment: [String: String]) -> String? {
         let term = environment["TERM"] ?? ""
