@@ -11,7 +11,8 @@ let package = Package(
     name: "ecgrid-console",
     products: [
         .executable(name: "ecgrid-console", targets: ["ecgrid-console"]),
-        .library(name: "ECGridKit", targets: ["ECGridKit"]),
+        // The client core and its production transport.
+        .library(name: "ECGridKit", targets: ["ECGridKit", "ECGridTransport"]),
         .library(name: "ECGridSandbox", targets: ["ECGridSandbox"]),
         .library(name: "IncidentLog", targets: ["IncidentLog"]),
     ],
@@ -32,12 +33,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.3.0"),
     ],
     targets: [
+        // Models, rules and the client over the `HTTPTransport` seam: no network stack in it.
         .target(
             name: "ECGridKit",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        // The production transport: AsyncHTTPClient on NIO, TLS and the trust store.
+        .target(
+            name: "ECGridTransport",
             dependencies: [
-                "CProcessGuard",
+                "ECGridKit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -57,7 +64,7 @@ let package = Package(
         .target(name: "ECGridActions", dependencies: ["ECGridKit", "IncidentLog"], swiftSettings: strict),
         .target(
             name: "ConsoleProfiles",
-            dependencies: ["ECGridKit", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["ECGridKit", "ECGridTransport", .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: strict
         ),
         .target(
@@ -74,13 +81,14 @@ let package = Package(
         .systemLibrary(name: "CProcessGuard", path: "Sources/CProcessGuard"),
         .target(
             name: "ConsoleTerminal",
-            dependencies: ["CNCurses", "ConsoleUI", "ConsoleRuntime", "ECGridKit"],
+            dependencies: ["CNCurses", "ConsoleUI", "ECGridKit"],
             swiftSettings: strict
         ),
         .target(
             name: "ECGridSandbox",
             dependencies: [
                 "ECGridKit",
+                "ECGridTransport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -97,10 +105,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .executableTarget(
-            name: "ecgrid-console",
+        // The command line: every argument-parser command, output, progress, exit status, tables,
+        // prompts, ID lists and process hardening. A library, so argument rules are tested in-process.
+        .target(
+            name: "ECGridCommands",
             dependencies: [
+                "CProcessGuard",
                 "ECGridKit",
+                "ECGridTransport",
                 "ECGridActions",
                 "ECGridSandbox",
                 "IncidentLog",
@@ -114,6 +126,7 @@ let package = Package(
             swiftSettings: strict,
             plugins: ["BuildInfoPlugin"]
         ),
+        .executableTarget(name: "ecgrid-console", dependencies: ["ECGridCommands"], swiftSettings: strict),
         // Writes BuildInfo.swift (commit, build date) for --version before every build.
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         // What the tests drive the console and the sandbox with: one console driver (in memory:
@@ -121,7 +134,7 @@ let package = Package(
         // sandbox fixture, one process launcher.
         .target(
             name: "ConsoleTestSupport",
-            dependencies: ["ConsoleRuntime", "ConsoleUI", "ECGridActions", "ECGridKit", "ECGridSandbox", "IncidentLog"],
+            dependencies: ["ConsoleRuntime", "ConsoleUI", "ECGridActions", "ECGridKit", "ECGridTransport", "ECGridSandbox", "IncidentLog"],
             path: "Tests/ConsoleTestSupport",
             swiftSettings: strict
         ),
@@ -135,7 +148,13 @@ let package = Package(
         ),
         .testTarget(
             name: "ECGridKitTests",
-            dependencies: ["ECGridKit", "ECGridSandbox", "ConsoleTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: ["ECGridKit", "ECGridTransport", "ECGridSandbox", "ConsoleTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: strict
+        ),
+        // The command line in-process: argument rules (parseAsRoot), tables, prompts, exit status.
+        .testTarget(
+            name: "ECGridCommandsTests",
+            dependencies: ["ECGridCommands", "ECGridKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -166,7 +185,7 @@ let package = Package(
         .testTarget(
             name: "CommandLineTests",
             dependencies: [
-                "ECGridKit", "ECGridActions", "ECGridSandbox", "IncidentLog", "ConsoleUI", "ConsoleRuntime", "ConsoleTestSupport",
+                "ECGridKit", "ECGridTransport", "ECGridActions", "ECGridSandbox", "IncidentLog", "ConsoleUI", "ConsoleRuntime", "ConsoleTestSupport",
                 "ecgrid-console",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

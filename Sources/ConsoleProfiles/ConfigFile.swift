@@ -19,24 +19,24 @@ import TOMLKit
 /// network = 10
 /// status = "Active"
 /// ```
-public struct ConfigFile: Sendable, Equatable {
-    public var path: String
-    public var profiles: [Profile]
+package struct ConfigFile: Sendable, Equatable {
+    package var path: String
+    package var profiles: [Profile]
     /// The profile used when `--profile` is not given.
-    public var defaultProfile: String?
+    package var defaultProfile: String?
 
-    public init(path: String, profiles: [Profile], defaultProfile: String? = nil) {
+    package init(path: String, profiles: [Profile], defaultProfile: String? = nil) {
         self.path = path
         self.profiles = profiles
         self.defaultProfile = defaultProfile
     }
 
     /// The profile called `name`.
-    public func profile(_ name: String) -> Profile? { profiles.first { $0.name == name } }
+    package func profile(_ name: String) -> Profile? { profiles.first { $0.name == name } }
 
     /// `ECGRID_CONSOLE_CONFIG`, else `$XDG_CONFIG_HOME/ecgrid-console/config.toml`, else
     /// `~/.config/ecgrid-console/config.toml`.
-    public static func defaultPath(environment: [String: String]) -> String {
+    package static func defaultPath(environment: [String: String]) -> String {
         if let path = environment["ECGRID_CONSOLE_CONFIG"], !path.isEmpty { return path }
         let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.config"
@@ -45,7 +45,7 @@ public struct ConfigFile: Sendable, Equatable {
 
     /// Reads the file at `path`; nil when there is none. Refused when the file or its directory
     /// could be changed by anyone but its owner (see `ConfigTrust`).
-    public static func load(path: String, home: String = NSHomeDirectory()) throws(ConfigError) -> ConfigFile? {
+    package static func load(path: String, home: String = NSHomeDirectory()) throws(ConfigError) -> ConfigFile? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         try ConfigTrust.check(path)
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -63,7 +63,7 @@ public struct ConfigFile: Sendable, Equatable {
     static let filterKeys: Set<String> = ["network", "mailbox", "auth_level", "status"]
 
     /// Parses config text; every error names the file, the line and the key.
-    public static func parse(_ text: String, path: String, home: String = NSHomeDirectory()) throws(ConfigError) -> ConfigFile {
+    package static func parse(_ text: String, path: String, home: String = NSHomeDirectory()) throws(ConfigError) -> ConfigFile {
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)

@@ -8,10 +8,10 @@ import Glibc
 /// `base_url` at a server of theirs (and receive the key) or turn `read_only` off. So the file
 /// and its directory must be owned by the user running the console (or root) and writable by
 /// no one else, like a key file; otherwise the config is refused with the `chmod` that fixes it.
-public enum ConfigTrust {
+package enum ConfigTrust {
     /// Throws when `path` or its directory is writable by group or others, or owned by someone
     /// other than this user or root.
-    public static func check(_ path: String) throws(ConfigError) {
+    package static func check(_ path: String) throws(ConfigError) {
         try checkOne(path, what: "the config file", path: path)
         let directory = (path as NSString).deletingLastPathComponent
         try checkOne(directory.isEmpty ? "." : directory, what: "its directory", path: path)

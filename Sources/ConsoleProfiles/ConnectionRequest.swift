@@ -1,17 +1,17 @@
 /// What the command line says about where to connect (`--base-url`, `--sandbox`, `--profile`,
 /// `--read-only`), before the environment and the config file are consulted.
-public struct ConnectionRequest: Sendable, Equatable {
+package struct ConnectionRequest: Sendable, Equatable {
     /// `--base-url`.
-    public var baseURL: String?
+    package var baseURL: String?
     /// `--sandbox`: an embedded sandbox, no profile, no base URL.
-    public var sandbox: Bool
+    package var sandbox: Bool
     /// `--profile NAME`.
-    public var profile: String?
+    package var profile: String?
     /// `--read-only`.
-    public var readOnly: Bool
+    package var readOnly: Bool
 
     /// The flags as given (nil and false: not given).
-    public init(baseURL: String? = nil, sandbox: Bool = false, profile: String? = nil, readOnly: Bool = false) {
+    package init(baseURL: String? = nil, sandbox: Bool = false, profile: String? = nil, readOnly: Bool = false) {
         self.baseURL = baseURL
         self.sandbox = sandbox
         self.profile = profile
@@ -20,7 +20,7 @@ public struct ConnectionRequest: Sendable, Equatable {
 
     /// Why a state-changing command is refused in read-only mode (`--read-only`, or a profile
     /// that says so); nil when it may run.
-    public func readOnlyRefusal(profile: Profile?) -> String? {
+    package func readOnlyRefusal(profile: Profile?) -> String? {
         if readOnly { return "Run without --read-only to act." }
         guard let profile, profile.readOnly else { return nil }
         return "Profile \(profile.name) is read-only: set read_only = false in it, or use another."

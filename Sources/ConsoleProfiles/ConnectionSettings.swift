@@ -1,4 +1,5 @@
 import ECGridKit
+import ECGridTransport
 import Foundation
 
 /// Where a run connects and with what, resolved from the flags, the environment and the
@@ -6,28 +7,28 @@ import Foundation
 /// `ECGRID_BASE_URL`, else the profile, else production; the credential from the profile's key
 /// (its variable or key file), else `ECGRID_API_KEY`, else a saved session (`ECGRID_TOKEN_FILE`);
 /// the extra trusted CA from `ECGRID_CA_FILE` and the profile's `ca_file`. Never from an argument.
-public struct ConnectionSettings: Sendable {
+package struct ConnectionSettings: Sendable {
     /// Where the base URL came from.
-    public enum Source: String, Sendable, Equatable {
+    package enum Source: String, Sendable, Equatable {
         case flag, environment, profile, production
     }
 
     /// Where the requests go.
-    public var baseURL: BaseURL
+    package var baseURL: BaseURL
     /// Which of the flag, the environment, the profile and the default gave `baseURL`.
-    public var baseURLSource: Source
+    package var baseURLSource: Source
     /// Nil only when no credential was required and none was found.
-    public var credential: Credential?
+    package var credential: Credential?
     /// One more CA to trust (verification stays on), when one is named.
-    public var trust: TrustedCA?
+    package var trust: TrustedCA?
     /// The profile in use, if any.
-    public var profile: Profile?
+    package var profile: Profile?
 
     /// Resolves the settings for a run against a real service (not `--sandbox`). Throws
     /// before anything is sent: an unusable or plain-http remote base URL, a CA file that
     /// cannot be read, a profile's key that is missing, and (when `requireCredential`) no
     /// credential at all.
-    public static func resolve(
+    package static func resolve(
         _ request: ConnectionRequest, profile: Profile?, environment: [String: String], requireCredential: Bool = true
     ) throws -> ConnectionSettings {
         let (text, source) = baseURLText(request, profile: profile, environment: environment)
@@ -64,7 +65,7 @@ public struct ConnectionSettings: Sendable {
     /// The extra CA to trust: `ECGRID_CA_FILE` and the profile's `ca_file`, both when both are
     /// given (each only adds a root). A file that cannot be read or holds no certificate is
     /// refused before anything is sent.
-    public static func trustedCA(profile: Profile?, environment: [String: String]) throws -> TrustedCA? {
+    package static func trustedCA(profile: Profile?, environment: [String: String]) throws -> TrustedCA? {
         let paths = [environment["ECGRID_CA_FILE"], profile?.caFile].compactMap { $0?.isEmpty == false ? $0 : nil }
         guard !paths.isEmpty else { return nil }
         let loaded = try paths.map { path throws(ECGridError) in try TrustedCA(file: path) }

@@ -6,10 +6,10 @@ import Glibc
 #endif
 
 /// Reads an API key from a profile's key file, refusing a file others could read.
-public enum KeyFile {
+package enum KeyFile {
     /// The key in `path`, trimmed. Refused when the file is missing, empty, not a regular
     /// file, or readable or writable by anyone but its owner.
-    public static func read(_ path: String) throws(ConfigError) -> Secret {
+    package static func read(_ path: String) throws(ConfigError) -> Secret {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw ConfigError(path: path, message: "the key file does not exist or cannot be reached")

@@ -2,16 +2,16 @@ import ECGridKit
 
 /// A named way to reach one ECGrid service: where it is, where its credential comes from,
 /// whether it may change anything, and how the console should look and load on it.
-public struct Profile: Sendable, Equatable {
+package struct Profile: Sendable, Equatable {
     /// Where a profile's API key comes from. Never the key itself: a config file is no place
     /// for a secret.
-    public enum CredentialSource: Sendable, Equatable, CustomStringConvertible {
+    package enum CredentialSource: Sendable, Equatable, CustomStringConvertible {
         /// The named environment variable.
         case environment(String)
         /// A file holding only the key, readable by its owner alone.
         case keyFile(String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .environment(let name): "environment variable \(name)"
             case .keyFile(let path): "key file \(path)"
@@ -19,23 +19,23 @@ public struct Profile: Sendable, Equatable {
         }
     }
 
-    public var name: String
+    package var name: String
     /// The banner label (default: the name).
-    public var label: String
-    public var baseURL: String?
+    package var label: String
+    package var baseURL: String?
     /// A PEM file with one more CA to trust for this service (`ca_file`); verification stays on.
-    public var caFile: String?
-    public var credential: CredentialSource?
+    package var caFile: String?
+    package var credential: CredentialSource?
     /// Read-only by default: state-changing keys and commands are refused.
-    public var readOnly: Bool
+    package var readOnly: Bool
     /// A production profile gets a distinct banner, in words. Nil: decided by the host.
-    public var production: Bool?
+    package var production: Bool?
     /// Records a page when the console loads users (1 to 1000).
-    public var pageSize: Int?
+    package var pageSize: Int?
     /// Default filters for loading users.
-    public var filters: UserListQuery
+    package var filters: UserListQuery
 
-    public init(
+    package init(
         name: String, label: String? = nil, baseURL: String? = nil, credential: CredentialSource? = nil,
         readOnly: Bool = false, production: Bool? = nil, pageSize: Int? = nil, filters: UserListQuery = UserListQuery()
     ) {
@@ -50,7 +50,7 @@ public struct Profile: Sendable, Equatable {
     }
 
     /// True when the profile names any filter.
-    public var hasFilters: Bool {
+    package var hasFilters: Bool {
         filters.networkId != nil || filters.mailboxId != nil || filters.authLevel != nil || filters.status != nil
     }
 }

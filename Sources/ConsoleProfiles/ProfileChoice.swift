@@ -3,10 +3,10 @@ import Foundation
 
 /// The profile a run uses: `--profile NAME`, else the config's `default_profile` when neither
 /// `--sandbox` nor `--base-url` says otherwise; nil without a config file.
-public enum ProfileChoice {
+package enum ProfileChoice {
     /// The profile for `request`, from the config file the environment names. Refused (a
     /// `ConfigError`) when `--profile` names a profile there is not, or there is no config file.
-    public static func resolve(
+    package static func resolve(
         _ request: ConnectionRequest, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigError) -> Profile? {
         let path = ConfigFile.defaultPath(environment: environment)
@@ -30,7 +30,7 @@ public enum ProfileChoice {
 
     /// The API key a profile names, or nil when it names none (then ECGRID_API_KEY applies).
     /// Refused when the variable it names is unset or empty, or its key file is unsafe.
-    public static func credential(of profile: Profile, environment: [String: String]) throws -> Secret? {
+    package static func credential(of profile: Profile, environment: [String: String]) throws -> Secret? {
         switch profile.credential {
         case nil:
             return nil

@@ -4,10 +4,10 @@ import IncidentLog
 
 /// What the console decides before its first frame, apart from the terminal: the words the
 /// header shows for where it runs, and the actions earlier runs left without an outcome.
-public enum ConsoleLaunch {
+package enum ConsoleLaunch {
     /// The header's environment label: `SANDBOX`, the profile (with its label when it has
     /// one), else `ECGrid` for the production service or `custom server`.
-    public static func label(sandbox: Bool, profile: (name: String, label: String)?, isProduction: Bool) -> String {
+    package static func label(sandbox: Bool, profile: (name: String, label: String)?, isProduction: Bool) -> String {
         if sandbox { return "SANDBOX" }
         if let profile {
             return profile.label == profile.name ? "profile \(profile.name)" : "\(profile.label) (profile \(profile.name))"
@@ -19,7 +19,7 @@ public enum ConsoleLaunch {
     /// system log) and queues them for the console, which announces them once. Those whose
     /// outcome record was cut show in the pane as OUTCOME MISSING and are not announced.
     /// A history that cannot be read is queued as such.
-    public static func announceAbandoned(in store: HistoryStore, syslog: SyslogForwarder?, to runner: EffectRunner) {
+    package static func announceAbandoned(in store: HistoryStore, syslog: SyslogForwarder?, to runner: EffectRunner) {
         do {
             let abandoned = try store.closeAbandonedIntents(forwardingTo: syslog).filter { $0.status != .missing }
             if !abandoned.isEmpty { runner.post(.abandonedActions(abandoned.map(HistoryItem.init))) }
@@ -30,7 +30,7 @@ public enum ConsoleLaunch {
 
     /// Runs the console on the terminal `open` makes, with the history watched meanwhile (another
     /// console or operator appending to the same file shows at once).
-    public static func run(
+    package static func run(
         context: ConsoleContext, runner: EffectRunner, status: String?,
         open: @escaping @Sendable () throws -> any TerminalBackend
     ) async -> ConsoleEnd {

@@ -2,7 +2,7 @@ import ConsoleUI
 import Foundation
 
 /// How a console run ended, and the exit status that says so.
-public enum ConsoleEnd: Sendable, Equatable {
+package enum ConsoleEnd: Sendable, Equatable {
     /// The operator quit.
     case quit
     /// The terminal cannot show the console (nothing was sent).
@@ -12,7 +12,7 @@ public enum ConsoleEnd: Sendable, Equatable {
 
     /// 0 when quit, 2 (refused before anything was sent) when the terminal is unusable,
     /// 128 + the signal when one stopped it.
-    public var exitStatus: Int32 {
+    package var exitStatus: Int32 {
         switch self {
         case .quit: 0
         case .unavailable: 2
@@ -21,7 +21,7 @@ public enum ConsoleEnd: Sendable, Equatable {
     }
 
     /// The line for standard error, if any.
-    public var message: String? {
+    package var message: String? {
         switch self {
         case .quit: nil
         case .unavailable(let description): "error: \(description)"
@@ -36,7 +36,7 @@ extension ConsoleProgram {
     /// touches it) until the operator quits or SIGINT, SIGTERM or SIGHUP arrives. In-flight
     /// actions then get three seconds to finish or be recorded as outcome unknown; the terminal
     /// is restored before this returns.
-    public static func run(
+    package static func run(
         context: ConsoleContext, runner: EffectRunner, status: String? = nil,
         open: @escaping @Sendable () throws -> any TerminalBackend
     ) async -> ConsoleEnd {

@@ -4,16 +4,16 @@ import ConsoleUI
 /// `update` changes the state, effects go to the runner (a copy to the backend), and the
 /// rendered grid goes to the backend. The executable runs it on the curses terminal
 /// (`ConsoleProgram.run`); tests run the same turns on a `MemoryTerminal`.
-public final class ConsoleProgram {
+package final class ConsoleProgram {
     /// The console's state: changed only by `update`, through this program.
-    public private(set) var state: ConsoleState
+    package private(set) var state: ConsoleState
     /// Runs the effects off the loop and hands their answers back.
-    public let runner: EffectRunner
+    package let runner: EffectRunner
     /// The terminal the program reads keys from and draws on.
-    public let backend: any TerminalBackend
+    package let backend: any TerminalBackend
 
     /// A program on `backend`, sized to it, with ASCII drawing when its locale is not UTF-8.
-    public init(backend: any TerminalBackend, context: ConsoleContext, runner: EffectRunner) {
+    package init(backend: any TerminalBackend, context: ConsoleContext, runner: EffectRunner) {
         self.backend = backend
         self.runner = runner
         let size = backend.size
@@ -22,19 +22,19 @@ public final class ConsoleProgram {
 
     /// Starts the first effects (operator, users, history), shows `status` if given, and draws
     /// the first frame.
-    public func start(status: String? = nil) {
+    package func start(status: String? = nil) {
         carryOut(state.start())
         if let status { carryOut(state.update(.notice(status))) }
         backend.draw(state.render())
     }
 
     /// True once `update` asked for the end (`Effect.quit`): the loop stops after that turn.
-    public private(set) var finished = false
+    package private(set) var finished = false
 
     /// One turn of the loop: waits up to `timeout` for a key or an answer, applies every key
     /// already typed and draws, then applies the answers that arrived and draws again. The
     /// keys' effect reaches the screen first; what came from the network meanwhile follows.
-    public func step(waitingUpTo timeout: Duration) {
+    package func step(waitingUpTo timeout: Duration) {
         backend.waitForInput(alsoWatching: runner.wakeDescriptor, timeout: timeout)
         var keyed = false
         while !finished, let event = backend.nextEvent() {
@@ -49,14 +49,14 @@ public final class ConsoleProgram {
 
     /// Runs turns until the operator quits or `stop` says so (a signal arrived). The time-out
     /// only bounds how late a resize that reached another thread is noticed.
-    public func run(until stop: () -> Bool = { false }) {
+    package func run(until stop: () -> Bool = { false }) {
         while !finished, !stop() {
             step(waitingUpTo: .milliseconds(100))
         }
     }
 
     /// Applies one message and carries out the effects it returns.
-    public func send(_ message: Message) {
+    package func send(_ message: Message) {
         carryOut(state.update(message))
     }
 

@@ -11,14 +11,14 @@ import Synchronization
 /// `ConsoleProgram` drives it the same way over either terminal backend (curses, or the
 /// in-memory one under the tests' `MemoryConsole`): `run` each effect `update` returns, and
 /// feed what `drain` gives back into `update`.
-public final class EffectRunner: Sendable {
-    public let client: ECGridClient
-    public let recorder: ActionRecorder
+package final class EffectRunner: Sendable {
+    package let client: ECGridClient
+    package let recorder: ActionRecorder
     /// Records a page and filters for loading users (from the profile).
-    public let pageSize: Int
-    public let filters: UserListQuery
+    package let pageSize: Int
+    package let filters: UserListQuery
     /// The operator's login session, when the console runs on one (not an API key).
-    public let session: TokenSession?
+    package let session: TokenSession?
     private let inbox = MessageInbox()
     private let tasks = Mutex<[TaskKey: Task<Void, Never>]>([:])
     private let counter = Mutex(0)
@@ -40,7 +40,7 @@ public final class EffectRunner: Sendable {
         }
     }
 
-    public init(
+    package init(
         client: ECGridClient, recorder: ActionRecorder, pageSize: Int = 100, filters: UserListQuery = UserListQuery(),
         session: TokenSession? = nil
     ) {
@@ -55,23 +55,23 @@ public final class EffectRunner: Sendable {
     }
 
     /// Queues a message for the UI loop.
-    public func post(_ message: Message) { inbox.post(message) }
+    package func post(_ message: Message) { inbox.post(message) }
 
     /// Messages that arrived since the last call.
-    public func drain() -> [Message] { inbox.drain() }
+    package func drain() -> [Message] { inbox.drain() }
 
     /// A descriptor that becomes readable when a message arrives (or `wake` is called): the
     /// terminal loop waits on it beside the keyboard. -1 when no pipe could be made.
-    public var wakeDescriptor: Int32 { inbox.wakeRead }
+    package var wakeDescriptor: Int32 { inbox.wakeRead }
 
     /// Wakes the loop without a message (a signal arrived, say).
-    public func wake() { inbox.wake() }
+    package func wake() { inbox.wake() }
 
     /// True while a state-changing action is running.
-    public var actionsRunning: Bool { tasks.withLock { $0.keys.contains(where: \.isAction) } }
+    package var actionsRunning: Bool { tasks.withLock { $0.keys.contains(where: \.isAction) } }
 
     /// Starts an effect; its answer comes back through `drain`.
-    public func run(_ effect: Effect) {
+    package func run(_ effect: Effect) {
         switch effect {
         case .loadOperator:
             start(.operatorRead) { runner in await runner.loadOperator() }
@@ -106,13 +106,13 @@ public final class EffectRunner: Sendable {
 
     /// Reloads the history pane whenever any process (another console, a script, another
     /// operator on a shared jump host) appends to the history file. Stop the watcher on exit.
-    public func watchHistory() -> HistoryWatcher? {
+    package func watchHistory() -> HistoryWatcher? {
         try? recorder.store.prepareDirectory()
         return HistoryWatcher(path: recorder.store.path) { [self] in run(.loadHistory) }
     }
 
     /// Cancels everything; waits up to `grace` for actions to record their outcome.
-    public func stop(grace: Duration) async {
+    package func stop(grace: Duration) async {
         let all = tasks.withLock { tasks in defer { tasks = [:] }; return tasks }
         for (_, task) in all { task.cancel() }
         let actions = all.filter { $0.key.isAction }.map(\.value)

@@ -5,7 +5,7 @@ import IncidentLog
 extension HistoryItem {
     /// The console's view of a history store's entry: what the pane and the recent-actions
     /// warning show, nothing of the store's own bookkeeping.
-    public init(_ entry: HistoryEntry) {
+    package init(_ entry: HistoryEntry) {
         self.init(
             time: entry.time, actionName: entry.action,
             target: entry.target.map { Target(userId: $0.userId, login: $0.login) },
@@ -16,7 +16,7 @@ extension HistoryItem {
 
 extension HistoryItem.Answer {
     /// The answer as an outcome record holds it.
-    public init(_ details: OutcomeDetails) {
+    package init(_ details: OutcomeDetails) {
         self.init(
             httpStatus: details.httpStatus, errorCode: details.errorCode, errorKind: details.errorKind,
             latencyMs: details.latencyMs, attempts: details.attempts,

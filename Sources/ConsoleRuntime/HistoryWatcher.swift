@@ -8,14 +8,14 @@ import Glibc
 /// Calls `onChange` when any process appends to the history file: inotify on its directory
 /// (so a file not made yet is seen when it is), filtered to the file's name. No polling: a
 /// thread of its own sleeps in `poll` until the kernel says the file changed, or `stop`.
-public final class HistoryWatcher: Sendable {
+package final class HistoryWatcher: Sendable {
     private let inotify: Int32
     private let stopRead: Int32
     private let stopWrite: Int32
     private let stopped = Mutex(false)
 
     /// Nil when inotify is not available (then the pane reloads after the operator's own actions only).
-    public init?(path: String, onChange: @escaping @Sendable () -> Void) {
+    package init?(path: String, onChange: @escaping @Sendable () -> Void) {
         let directory = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         let descriptor = inotify_init1(Int32(IN_CLOEXEC))
@@ -43,7 +43,7 @@ public final class HistoryWatcher: Sendable {
     }
 
     /// Stops watching: the thread ends at its next wake-up, at once.
-    public func stop() {
+    package func stop() {
         let first = stopped.withLock { value in defer { value = true }; return !value }
         guard first else { return }
         var byte: UInt8 = 1

@@ -8,46 +8,46 @@ import Glibc
 /// are kept as grids, copies as texts. Each frame is applied as the diff a real terminal gets
 /// (`Grid.diff`: scroll, then changed runs) to the screen shown so far, so every run of the
 /// console in tests also proves the diff reproduces the frame.
-public final class MemoryTerminal: TerminalBackend {
-    public private(set) var size: (width: Int, height: Int)
-    public let utf8: Bool
+package final class MemoryTerminal: TerminalBackend {
+    package private(set) var size: (width: Int, height: Int)
+    package let utf8: Bool
     /// The last frame drawn; nil before the first.
-    public private(set) var screen: Grid?
+    package private(set) var screen: Grid?
     /// Frames drawn, and those whose diff scrolled a region.
-    public private(set) var frames = 0
-    public private(set) var scrolls = 0
+    package private(set) var frames = 0
+    package private(set) var scrolls = 0
     /// Frames whose diff did not reproduce the grid (must stay 0).
-    public private(set) var mismatches = 0
+    package private(set) var mismatches = 0
     /// Texts put on the clipboard, in order.
-    public private(set) var copies: [String] = []
-    public private(set) var closed = false
+    package private(set) var copies: [String] = []
+    package private(set) var closed = false
     private var pending: [TerminalEvent] = []
     /// What a terminal would show: every diff applied to the last.
     private var shown: Grid?
 
-    public init(width: Int = 100, height: Int = 30, utf8: Bool = true) {
+    package init(width: Int = 100, height: Int = 30, utf8: Bool = true) {
         size = (width, height)
         self.utf8 = utf8
     }
 
     /// Queues keys, as if typed.
-    public func type(_ keys: [Key]) { pending += keys.map(TerminalEvent.key) }
+    package func type(_ keys: [Key]) { pending += keys.map(TerminalEvent.key) }
 
     /// Resizes the terminal: the program hears of it with the next keys.
-    public func resize(width: Int, height: Int) {
+    package func resize(width: Int, height: Int) {
         size = (width, height)
         pending.append(.resize(width: width, height: height))
     }
 
-    public func waitForInput(alsoWatching descriptor: Int32, timeout: Duration) {
+    package func waitForInput(alsoWatching descriptor: Int32, timeout: Duration) {
         guard pending.isEmpty, descriptor >= 0 else { return }
         var watched = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
         _ = poll(&watched, 1, timeout.pollMilliseconds)
     }
 
-    public func nextEvent() -> TerminalEvent? { pending.isEmpty ? nil : pending.removeFirst() }
+    package func nextEvent() -> TerminalEvent? { pending.isEmpty ? nil : pending.removeFirst() }
 
-    public func draw(_ grid: Grid) {
+    package func draw(_ grid: Grid) {
         let diff = grid.diff(screen)
         let shown = (shown ?? grid).applying(diff)
         if !shown.looksLike(grid) { mismatches += 1 }
@@ -57,7 +57,7 @@ public final class MemoryTerminal: TerminalBackend {
         frames += 1
     }
 
-    public func copy(_ text: String) { copies.append(text) }
+    package func copy(_ text: String) { copies.append(text) }
 
-    public func close() { closed = true }
+    package func close() { closed = true }
 }

@@ -6,13 +6,13 @@ import Glibc
 #endif
 
 /// The first signal that arrived, readable from any thread.
-public final class CaughtSignal: Sendable {
+package final class CaughtSignal: Sendable {
     private let value = Mutex<Int32?>(nil)
 
-    public init() {}
+    package init() {}
 
     /// The first signal that arrived, if any.
-    public var number: Int32? { value.withLock { $0 } }
+    package var number: Int32? { value.withLock { $0 } }
 
     func record(_ number: Int32) { value.withLock { if $0 == nil { $0 = number } } }
 }
@@ -21,15 +21,15 @@ public final class CaughtSignal: Sendable {
 /// console is up: the first one is remembered and wakes the loop, which then ends cleanly.
 /// Once stopped, a second signal ends the process at once (nothing that follows, a logout
 /// say, may make it linger).
-public final class SignalWatch {
+package final class SignalWatch {
     /// The signals the console handles itself.
-    public static let handled: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    package static let handled: [Int32] = [SIGINT, SIGTERM, SIGHUP]
     /// The first signal caught.
-    public let caught = CaughtSignal()
+    package let caught = CaughtSignal()
     private var sources: [any DispatchSourceSignal] = []
 
     /// Starts watching; `wake` is called from another thread when a signal arrives.
-    public init(wake: @escaping @Sendable () -> Void) {
+    package init(wake: @escaping @Sendable () -> Void) {
         for number in Self.handled { signal(number, SIG_IGN) }
         let caught = caught
         sources = Self.handled.map { number in
@@ -44,14 +44,14 @@ public final class SignalWatch {
     }
 
     /// Stops watching and puts the default dispositions back.
-    public func stop() {
+    package func stop() {
         sources.forEach { $0.cancel() }
         sources = []
         for number in Self.handled { signal(number, SIG_DFL) }
     }
 
     /// The signal's name as an operator knows it.
-    public static func name(_ number: Int32) -> String {
+    package static func name(_ number: Int32) -> String {
         number == SIGHUP ? "SIGHUP" : number == SIGTERM ? "SIGTERM" : "SIGINT"
     }
 }

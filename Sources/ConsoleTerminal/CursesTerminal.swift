@@ -1,5 +1,4 @@
 import CNCurses
-import ConsoleRuntime
 import ConsoleUI
 import Foundation
 
@@ -7,18 +6,18 @@ import Foundation
 /// and reads keys; frames go out as `Grid.diff` says, encoded by `FrameEncoder` (a region that
 /// moved is scrolled by the terminal, and only the cells that still differ are written, with
 /// the shortest moves and pen changes). Use it from one thread.
-public final class CursesTerminal: TerminalBackend {
+package final class CursesTerminal: TerminalBackend {
     private let screen: OpaquePointer
     private let window: UnsafeMutablePointer<WINDOW>
     private var previous: Grid?
     private var encoder: FrameEncoder
     /// True when colours are in use (the terminal has them and NO_COLOR is not set).
-    public let colors: Bool
+    package let colors: Bool
     /// True when the locale's character set is UTF-8.
-    public let utf8: Bool
+    package let utf8: Bool
 
     /// Opens the terminal, or explains why it cannot be used (TERM dumb or unknown, no tty).
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    package init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         try Self.preflight(environment: environment)
         setlocale(LC_ALL, "")
         let term = environment["TERM"] ?? ""
@@ -75,7 +74,7 @@ public final class CursesTerminal: TerminalBackend {
 
     /// Refuses, without touching the terminal, what cannot show the console: TERM unset or
     /// dumb, or standard input or output not a terminal.
-    public static func preflight(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    package static func preflight(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let term = environment["TERM"] ?? ""
         guard !term.isEmpty, term != "dumb" else {
             throw TerminalUnavailable(description:
@@ -88,24 +87,24 @@ public final class CursesTerminal: TerminalBackend {
     }
 
     /// Restores the terminal. Call once, before exit.
-    public func close() {
+    package func close() {
         endwin()
         delscreen(screen)
     }
 
     /// Columns and rows now.
-    public var size: (width: Int, height: Int) { (Int(getmaxx(window)), Int(getmaxy(window))) }
+    package var size: (width: Int, height: Int) { (Int(getmaxx(window)), Int(getmaxy(window))) }
 
     /// Sleeps until a key arrives, `descriptor` becomes readable, a signal interrupts, or
     /// `timeout` passes.
-    public func waitForInput(alsoWatching descriptor: Int32, timeout: Duration) {
+    package func waitForInput(alsoWatching descriptor: Int32, timeout: Duration) {
         var watched = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)]
         if descriptor >= 0 { watched.append(pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)) }
         _ = poll(&watched, nfds_t(watched.count), timeout.pollMilliseconds)
     }
 
     /// The next event already typed, or nil when there is none.
-    public func nextEvent() -> TerminalEvent? {
+    package func nextEvent() -> TerminalEvent? {
         var code: Int32 = 0
         let result = ecg_get_key(window, &code)
         if result == ecg_err() { return nil }
@@ -156,7 +155,7 @@ public final class CursesTerminal: TerminalBackend {
 
     /// Copies the grid to the screen: a region whose rows moved is scrolled by the terminal,
     /// then only the cells that differ from the last frame are written, in one write.
-    public func draw(_ grid: Grid) {
+    package func draw(_ grid: Grid) {
         let bytes = encoder.encode(grid, after: previous)
         previous = grid
         guard !bytes.isEmpty else { return }
@@ -165,7 +164,7 @@ public final class CursesTerminal: TerminalBackend {
 
     /// Puts `text` on the operator's clipboard: writes `Clipboard.osc52(text)` (sanitised,
     /// base64) straight to the terminal, after what curses has drawn. Nothing shows on screen.
-    public func copy(_ text: String) {
+    package func copy(_ text: String) {
         // Frames are written as they are drawn; the sequence follows the last one.
         writeAll(Clipboard.osc52(text))
     }
@@ -186,5 +185,5 @@ public final class CursesTerminal: TerminalBackend {
     }
 
     /// Forces the next draw to repaint everything.
-    public func invalidate() { previous = nil }
+    package func invalidate() { previous = nil }
 }

@@ -3,11 +3,11 @@ import ECGridKit
 /// Copying text to the operator's clipboard over SSH with OSC 52
 /// (`ESC ] 52 ; c ; <base64> BEL`), which xterm, kitty, WezTerm, iTerm2, foot and Windows
 /// Terminal honour, and tmux and screen pass on when told to (`set -g set-clipboard on`).
-public enum Clipboard {
+package enum Clipboard {
     /// Text as it is copied: every scalar that could act on a terminal (controls, bidi
     /// overrides, invisible format characters) is dropped; lines are kept, joined by `\n`, with
     /// no trailing spaces.
-    public static func sanitize(_ text: String) -> String {
+    package static func sanitize(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
             var clean = String(String.UnicodeScalarView(line.unicodeScalars.filter(TerminalText.isSafe)))
             while clean.last == " " { clean.removeLast() }
@@ -16,12 +16,12 @@ public enum Clipboard {
     }
 
     /// The OSC 52 sequence that puts `text` (sanitised first) on the clipboard.
-    public static func osc52(_ text: String) -> [UInt8] {
+    package static func osc52(_ text: String) -> [UInt8] {
         Array("\u{1B}]52;c;".utf8) + base64(Array(sanitize(text).utf8)) + [0x07]
     }
 
     /// Standard base64 with padding (RFC 4648 §4).
-    public static func base64(_ bytes: [UInt8]) -> [UInt8] {
+    package static func base64(_ bytes: [UInt8]) -> [UInt8] {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count + 2) / 3 * 4)

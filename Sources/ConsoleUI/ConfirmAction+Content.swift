@@ -106,7 +106,7 @@ extension ConsoleState {
 
     /// True when the open confirmation is drawn whole at this size, its last line (what Enter
     /// will do) included: only then does Enter act on it.
-    public var confirmationFullyDrawn: Bool {
+    package var confirmationFullyDrawn: Bool {
         guard Layout.fits(width: width, height: height), case .confirmAction(let confirm)? = dialog else { return false }
         let boxWidth = min(ConfirmAction.width, width - 4)
         let rows = confirmationContent(confirm).lines.reduce(0) { $0 + Self.wrap($1.text, width: boxWidth - 4).count }

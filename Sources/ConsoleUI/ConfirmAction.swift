@@ -4,12 +4,12 @@ import ECGridKit
 /// The one confirmation of a state-changing action (reset, key rotation, terminate): targets
 /// re-read when it opens, a reason, and the typed confirmation. A reset may have several
 /// targets; the others have one. Its words come from its action.
-public struct ConfirmAction: Sendable, Equatable {
+package struct ConfirmAction: Sendable, Equatable {
     /// The text fields, in the order Tab visits them.
-    public enum Field: Sendable { case confirmation, reason }
+    package enum Field: Sendable { case confirmation, reason }
 
     /// What a key asks of the console.
-    public enum Outcome: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         case stay
         /// Esc: close, send nothing.
         case cancel
@@ -20,24 +20,24 @@ public struct ConfirmAction: Sendable, Equatable {
     }
 
     /// The action confirmed: every word of the dialog comes from it.
-    public let action: UserAction
+    package let action: UserAction
     /// The request of the targets' re-read (their answers carry it).
-    public let request: Int
+    package let request: Int
     /// The targets, in order: the marked users of a reset, else the selected user.
-    public let userIds: [Int]
+    package let userIds: [Int]
     /// Each target's re-read, as it stands.
-    public internal(set) var reads: [Int: TargetRead]
+    package internal(set) var reads: [Int: TargetRead]
     /// The typed confirmation (an ID, a count or a login).
-    public internal(set) var typedField: TextField
+    package internal(set) var typedField: TextField
     /// The optional reason or ticket, kept whole in the history.
-    public internal(set) var reasonField = TextField(limit: ActionReason.maximumLength)
+    package internal(set) var reasonField = TextField(limit: ActionReason.maximumLength)
     /// Focus starts on the typed field, never on a "Yes".
-    public internal(set) var field: Field = .confirmation
+    package internal(set) var field: Field = .confirmation
     /// Said in the dialog after a key that could not act (Enter while the re-read is pending, a
     /// reason at its limit); cleared by the next key that does.
-    public internal(set) var notice: String?
+    package internal(set) var notice: String?
 
-    public init(_ action: UserAction, request: Int, userIds: [Int]) {
+    package init(_ action: UserAction, request: Int, userIds: [Int]) {
         self.action = action
         self.request = request
         self.userIds = userIds
@@ -48,34 +48,34 @@ public struct ConfirmAction: Sendable, Equatable {
     }
 
     /// What was typed to confirm.
-    public var typed: String { typedField.text }
+    package var typed: String { typedField.text }
     /// The reason or ticket given.
-    public var reason: String { reasonField.text }
+    package var reason: String { reasonField.text }
 
     /// What must be typed, or why nothing can be confirmed: the one rule of `Confirmation`.
-    public var rule: Confirmation.Expected { Confirmation.expected(action, targets: userIds, readable: readable) }
+    package var rule: Confirmation.Expected { Confirmation.expected(action, targets: userIds, readable: readable) }
 
     /// What must be typed: the login to terminate (as re-read from the server), else the ID
     /// for one user and the count for several; empty when it cannot be had.
-    public var expected: String {
+    package var expected: String {
         if case .answer(let answer) = rule { return answer }
         return ""
     }
 
     /// Why the action cannot be confirmed once the re-reads are in, if it cannot.
-    public var refusal: String? {
+    package var refusal: String? {
         guard !readsPending, case .refused(let reason) = rule else { return nil }
         return reason
     }
 
     /// True while a target's re-read is awaited.
-    public var readsPending: Bool { reads.values.contains(.reading) }
+    package var readsPending: Bool { reads.values.contains(.reading) }
     /// Targets the server confirmed, in order.
-    public var readable: [User] {
+    package var readable: [User] {
         userIds.compactMap { if case .read(let user)? = reads[$0] { user } else { nil } }
     }
     /// True when Enter would send: the re-reads are in and the typed text matches.
-    public var canConfirm: Bool { !readsPending && Confirmation.matches(typed, rule) }
+    package var canConfirm: Bool { !readsPending && Confirmation.matches(typed, rule) }
 
     /// Takes the re-read of one target; true when it was the last one awaited.
     mutating func take(_ userId: Int, _ result: Result<User, Failure>) -> Bool {

@@ -1,20 +1,20 @@
 /// Facts about where the console runs, fixed for a session.
-public struct ConsoleContext: Sendable, Equatable {
+package struct ConsoleContext: Sendable, Equatable {
     /// The profile or environment name, in words (`SANDBOX`, `production`, …).
-    public var label: String
+    package var label: String
     /// Base URL host and port.
-    public var host: String
-    public var readOnly: Bool
+    package var host: String
+    package var readOnly: Bool
     /// Production shows a distinct banner in words.
-    public var isProduction: Bool
+    package var isProduction: Bool
     /// The operator logged in with a password (a bearer session) rather than an API key: when
     /// the session is revoked the console offers to log in again.
-    public var loginSession: Bool
+    package var loginSession: Bool
     /// `tmux` or `screen` when the console runs inside one (TERM says so): copies by OSC 52
     /// need `set-clipboard on` there, and help says so.
-    public var multiplexer: String?
+    package var multiplexer: String?
 
-    public init(
+    package init(
         label: String, host: String, readOnly: Bool = false, isProduction: Bool = false, loginSession: Bool = false,
         multiplexer: String? = nil
     ) {
@@ -29,7 +29,7 @@ public struct ConsoleContext: Sendable, Equatable {
 
 extension ConsoleContext {
     /// `tmux` or `screen` when TERM (or `$TMUX`/`$STY`) says the console runs inside one.
-    public static func multiplexer(in environment: [String: String]) -> String? {
+    package static func multiplexer(in environment: [String: String]) -> String? {
         let term = environment["TERM"] ?? ""
         if term.hasPrefix("tmux") || !(environment["TMUX"] ?? "").isEmpty { return "tmux" }
         if term.hasPrefix("screen") || !(environment["STY"] ?? "").isEmpty { return "screen" }

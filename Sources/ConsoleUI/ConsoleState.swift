@@ -1,34 +1,34 @@
 import ECGridKit
 
 /// The panes focus moves between.
-public enum Pane: Int, Sendable, CaseIterable {
+package enum Pane: Int, Sendable, CaseIterable {
     case users, detail, history
 }
 
 /// Everything the console shows. Changed only by `update` (and the functions it calls):
 /// outside this module every property reads only.
-public struct ConsoleState: Sendable {
+package struct ConsoleState: Sendable {
     /// The terminal's size, in cells.
-    public internal(set) var width: Int
-    public internal(set) var height: Int
+    package internal(set) var width: Int
+    package internal(set) var height: Int
     /// Where the console runs (fixed for a session).
-    public internal(set) var context: ConsoleContext
+    package internal(set) var context: ConsoleContext
     /// Box drawing and markers: UTF-8 or ASCII.
-    public internal(set) var glyphs: Glyphs
+    package internal(set) var glyphs: Glyphs
 
     /// The operator as `GET /v2/users/me` answered, and why it could not be read.
-    public internal(set) var operatorUser: User?
-    public internal(set) var operatorFailure: Failure?
+    package internal(set) var operatorUser: User?
+    package internal(set) var operatorFailure: Failure?
 
     /// Loaded users in server order, as the list keeps them, and what `/` searches in them.
-    public internal(set) var users = UserTable()
+    package internal(set) var users = UserTable()
     private(set) var search = SearchIndex()
     var positions: [Int: Int] = [:]
     /// How loading the list stands, and the generation whose answers count.
-    public internal(set) var load: LoadState = .loading(pages: 0)
-    public internal(set) var loadGeneration = 0
+    package internal(set) var load: LoadState = .loading(pages: 0)
+    package internal(set) var loadGeneration = 0
     /// True while a reload (F5) shows the rows from before it, until its first page arrives.
-    public internal(set) var staleRows = false
+    package internal(set) var staleRows = false
     /// How loading stood before the reload, to go back to when Esc cancels it.
     var loadBeforeReload: LoadState?
     /// The list as it was before the reload, once its first page replaced the rows: Esc
@@ -36,47 +36,47 @@ public struct ConsoleState: Sendable {
     var listBeforeReload: ListSnapshot?
 
     /// The `/` filter as typed.
-    public internal(set) var filterField = TextField(limit: 80)
+    package internal(set) var filterField = TextField(limit: 80)
     /// True while `/` is being typed.
-    public internal(set) var filterEditing = false
+    package internal(set) var filterEditing = false
     /// Positions in `users` that match the filter, in order.
-    public internal(set) var visible: [Int] = []
+    package internal(set) var visible: [Int] = []
     /// Index into `visible`.
-    public internal(set) var selection = 0
+    package internal(set) var selection = 0
     /// First row of `visible` shown.
-    public internal(set) var scroll = 0
+    package internal(set) var scroll = 0
 
     /// Users marked with Space for a bulk reset.
-    public internal(set) var marked: Set<Int> = []
+    package internal(set) var marked: Set<Int> = []
     /// The user to select again once a reload brings it back.
-    public internal(set) var reselect: Int?
+    package internal(set) var reselect: Int?
     /// The pane ↑↓ move in.
-    public internal(set) var focus: Pane = .users
+    package internal(set) var focus: Pane = .users
     /// What is open on top of the panes; it takes every key.
-    public internal(set) var dialog: Dialog?
+    package internal(set) var dialog: Dialog?
     /// An action's response, in the detail pane.
-    public internal(set) var response: ResponseView?
+    package internal(set) var response: ResponseView?
     /// The record read with Enter, if any.
-    public internal(set) var record: RecordView?
+    package internal(set) var record: RecordView?
     /// The first row of the detail pane shown.
-    public internal(set) var detailScroll = 0
+    package internal(set) var detailScroll = 0
 
     /// The history pane's actions, newest first.
-    public internal(set) var history: [HistoryItem] = []
+    package internal(set) var history: [HistoryItem] = []
     /// Why the history could not be read, and the entry selected in its pane.
-    public internal(set) var historyFailure: Failure?
-    public internal(set) var historyScroll = 0
+    package internal(set) var historyFailure: Failure?
+    package internal(set) var historyScroll = 0
 
     /// State-changing actions sent and not yet answered.
-    public internal(set) var actionsInFlight = 0
+    package internal(set) var actionsInFlight = 0
     /// The header's notice of what just happened.
-    public internal(set) var status: StatusLine?
+    package internal(set) var status: StatusLine?
     /// The number the next request takes (answers carry it back).
-    public internal(set) var nextRequest = 1
+    package internal(set) var nextRequest = 1
     /// True once the console is to close.
-    public internal(set) var quitting = false
+    package internal(set) var quitting = false
 
-    public init(width: Int, height: Int, context: ConsoleContext, ascii: Bool = false) {
+    package init(width: Int, height: Int, context: ConsoleContext, ascii: Bool = false) {
         self.width = width
         self.height = height
         self.context = context
@@ -84,15 +84,15 @@ public struct ConsoleState: Sendable {
     }
 
     /// The filter's text.
-    public var filter: String { filterField.text }
+    package var filter: String { filterField.text }
 
     /// The selected user, if any.
-    public var selectedUser: ListedUser? {
+    package var selectedUser: ListedUser? {
         visible.indices.contains(selection) ? users[visible[selection]] : nil
     }
 
     /// A loaded user by ID, with the fields the list keeps.
-    public func user(_ id: Int) -> User? { positions[id].map { users[$0].user } }
+    package func user(_ id: Int) -> User? { positions[id].map { users[$0].user } }
 
     // MARK: Changing the list
 
@@ -184,7 +184,7 @@ public struct ConsoleState: Sendable {
     }
 
     /// Rows of users the users pane shows at this size.
-    public var userRows: Int { max(1, Layout(width: width, height: height).users.height - 3) }
+    package var userRows: Int { max(1, Layout(width: width, height: height).users.height - 3) }
 
     mutating func keepSelectionVisible() {
         let rows = userRows

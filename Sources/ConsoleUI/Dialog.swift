@@ -1,6 +1,6 @@
 /// What is open on top of the panes. Each dialog is a component of its own file: its state,
 /// its keys (from its binding table) and its drawing.
-public enum Dialog: Sendable, Equatable {
+package enum Dialog: Sendable, Equatable {
     case help(scroll: Int)
     /// The confirmation of a reset, a key rotation or a termination.
     case confirmAction(ConfirmAction)
@@ -12,7 +12,7 @@ public enum Dialog: Sendable, Equatable {
     case login(LoginDialog)
 
     /// The binding table its keys go by right now.
-    public var mode: DialogMode {
+    package var mode: DialogMode {
         switch self {
         case .help: .help
         case .confirmAction: .confirm

@@ -1,5 +1,5 @@
 /// What a key does in a dialog (or while the filter is typed).
-public enum DialogCommand: Sendable, Equatable {
+package enum DialogCommand: Sendable, Equatable {
     /// Confirm, search, log in, keep the filter.
     case confirm
     /// Cancel or close; nothing is sent.
@@ -19,17 +19,17 @@ public enum DialogCommand: Sendable, Equatable {
 /// One row of a dialog's binding table: its keys, what they do, the hint bar's label (nil:
 /// not in the hint bar) and the help screen's text (nil: not in help). A row that types takes
 /// every printable character besides its keys.
-public struct DialogBinding: Sendable {
+package struct DialogBinding: Sendable {
     /// The keys that do it.
-    public var keys: [Key]
+    package var keys: [Key]
     /// What they do.
-    public var command: DialogCommand
+    package var command: DialogCommand
     /// The hint bar's label; nil: not in the hint bar.
-    public var hint: String?
+    package var hint: String?
     /// The help screen's text; nil: not in help.
-    public var help: String?
+    package var help: String?
 
-    public init(_ keys: [Key], _ command: DialogCommand, hint: String? = nil, help: String? = nil) {
+    package init(_ keys: [Key], _ command: DialogCommand, hint: String? = nil, help: String? = nil) {
         self.keys = keys
         self.command = command
         self.hint = hint
@@ -37,16 +37,16 @@ public struct DialogBinding: Sendable {
     }
 
     /// True when the row takes typed characters too.
-    public var types: Bool { command == .type }
+    package var types: Bool { command == .type }
 }
 
 /// What is on top of the panes as far as keys go: each dialog, and its waiting state, has a
 /// table of its own.
-public enum DialogMode: Sendable, CaseIterable {
+package enum DialogMode: Sendable, CaseIterable {
     case help, confirm, find, finding, quit, newKey, login, loggingIn, filter
 
     /// The table this mode dispatches on, in the hint bar's order.
-    public var bindings: [DialogBinding] {
+    package var bindings: [DialogBinding] {
         switch self {
         case .help: DialogBindings.help
         case .confirm: DialogBindings.confirm
@@ -61,24 +61,24 @@ public enum DialogMode: Sendable, CaseIterable {
     }
 
     /// What `key` does in this mode, if anything.
-    public func command(for key: Key) -> DialogCommand? {
+    package func command(for key: Key) -> DialogCommand? {
         if let row = bindings.first(where: { $0.keys.contains(key) }) { return row.command }
         if key.typed != nil, bindings.contains(where: \.types) { return .type }
         return nil
     }
 
     /// The hint bar's text in this mode.
-    public var hints: String { " " + bindings.compactMap(\.hint).joined(separator: "   ") }
+    package var hints: String { " " + bindings.compactMap(\.hint).joined(separator: "   ") }
 }
 
 /// The dialogs' binding tables: one per mode, the only place a dialog's keys are declared.
-public enum DialogBindings {
-    public static let help: [DialogBinding] = [
+package enum DialogBindings {
+    package static let help: [DialogBinding] = [
         DialogBinding([.up, .character("k"), .down, .character("j"), .pageUp, .pageDown], .scroll, hint: "↑↓ scroll"),
         DialogBinding([.escape, .character("?"), .character("q"), .enter], .cancel, hint: "Esc close"),
     ]
 
-    public static let confirm: [DialogBinding] = [
+    package static let confirm: [DialogBinding] = [
         DialogBinding([.backspace], .type, hint: "type the confirmation"),
         DialogBinding([.tab, .backTab], .switchField, hint: "Tab reason field",
                       help: "Switch between the confirmation and the reason field"),
@@ -88,40 +88,40 @@ public enum DialogBindings {
         DialogBinding([.escape], .cancel, hint: "Esc cancel (nothing is sent)", help: "Cancel: nothing is sent"),
     ]
 
-    public static let find: [DialogBinding] = [
+    package static let find: [DialogBinding] = [
         DialogBinding([.backspace], .type),
         DialogBinding([.enter], .confirm, hint: "Enter search"),
         DialogBinding([.escape], .cancel, hint: "Esc close"),
     ]
 
-    public static let finding: [DialogBinding] = [
+    package static let finding: [DialogBinding] = [
         DialogBinding([], .wait, hint: "searching…"),
         DialogBinding([.escape], .cancel, hint: "Esc cancel"),
     ]
 
-    public static let quit: [DialogBinding] = [
+    package static let quit: [DialogBinding] = [
         DialogBinding([.character("y"), .character("Y")], .quitAnyway, hint: "y quit anyway"),
         DialogBinding([.character("n"), .character("N"), .escape, .enter], .cancel, hint: "n / Esc stay"),
     ]
 
-    public static let newKey: [DialogBinding] = [
+    package static let newKey: [DialogBinding] = [
         DialogBinding([.enter, .escape], .cancel, hint: "Enter or Esc close (the key is then forgotten)"),
     ]
 
-    public static let login: [DialogBinding] = [
+    package static let login: [DialogBinding] = [
         DialogBinding([.tab, .backTab], .switchField, hint: "Tab login/password"),
         DialogBinding([.backspace], .type),
         DialogBinding([.enter], .confirm, hint: "Enter log in"),
         DialogBinding([.escape], .cancel, hint: "Esc not now"),
     ]
 
-    public static let loggingIn: [DialogBinding] = [
+    package static let loggingIn: [DialogBinding] = [
         DialogBinding([], .wait, hint: "logging in…"),
         DialogBinding([.escape], .cancel, hint: "Esc cancel"),
     ]
 
     /// While `/` is typed: the hint bar shows the filter before these.
-    public static let filter: [DialogBinding] = [
+    package static let filter: [DialogBinding] = [
         DialogBinding([.backspace], .type),
         DialogBinding([.enter], .confirm, hint: "Enter keep"),
         DialogBinding([.escape], .cancel, hint: "Esc clear"),

@@ -2,7 +2,7 @@ import ECGridKit
 
 /// Why a key of the binding table does nothing right now: a value, so the hint bar and help
 /// decide what to show by its kind, and its words are made in one place.
-public enum DisabledReason: Sendable, Equatable, CustomStringConvertible {
+package enum DisabledReason: Sendable, Equatable, CustomStringConvertible {
     /// No user is selected (an empty list or filter): the key is simply not offered.
     case noUserSelected
     /// The session is read-only: the action is off, and the hint bar says so.
@@ -10,7 +10,7 @@ public enum DisabledReason: Sendable, Equatable, CustomStringConvertible {
     /// The console runs on an API key: there is no login session to renew.
     case apiKeySession
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .noUserSelected: "no user selected"
         case .readOnly(let action): "read-only session: \(action.disabledInReadOnly)"

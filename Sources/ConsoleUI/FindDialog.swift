@@ -1,7 +1,7 @@
 import Foundation
 
 /// The find-on-server dialog (`f`): a user ID or a login, the request in flight, what failed.
-public struct FindDialog: Sendable, Equatable {
+package struct FindDialog: Sendable, Equatable {
     /// What a key asks of the console.
     enum Outcome: Equatable {
         case stay
@@ -12,14 +12,14 @@ public struct FindDialog: Sendable, Equatable {
     }
 
     /// The ID or login typed.
-    public internal(set) var queryField = TextField(limit: 80)
+    package internal(set) var queryField = TextField(limit: 80)
     /// The request in flight, if any.
-    public internal(set) var pending: Int?
+    package internal(set) var pending: Int?
     /// Why the last search found nothing or failed.
-    public internal(set) var failure: Failure?
+    package internal(set) var failure: Failure?
 
     /// What was typed.
-    public var query: String { queryField.text }
+    package var query: String { queryField.text }
 
     /// Applies a key from the find dialog's binding table.
     mutating func handle(_ key: Key) -> Outcome {

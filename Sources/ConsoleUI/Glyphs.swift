@@ -1,27 +1,27 @@
 /// The characters for borders and markers: box drawing in UTF-8, plain ASCII otherwise.
-public struct Glyphs: Sendable, Equatable {
-    public var horizontal: String
-    public var vertical: String
-    public var topLeft: String
-    public var topRight: String
-    public var bottomLeft: String
-    public var bottomRight: String
-    public var mark: String
-    public var pointer: String
-    public var arrow: String
-    public var dot: String
-    public var ellipsis: String
+package struct Glyphs: Sendable, Equatable {
+    package var horizontal: String
+    package var vertical: String
+    package var topLeft: String
+    package var topRight: String
+    package var bottomLeft: String
+    package var bottomRight: String
+    package var mark: String
+    package var pointer: String
+    package var arrow: String
+    package var dot: String
+    package var ellipsis: String
     /// Drawn where typing goes in a text field.
-    public var cursor: String
+    package var cursor: String
     /// An en dash for ranges (`1–20 of 60`).
-    public var range: String
+    package var range: String
     /// True for the ASCII set: text from outside is then sanitised to ASCII too.
-    public var isASCII: Bool
+    package var isASCII: Bool
 
-    public static let unicode = Glyphs(
+    package static let unicode = Glyphs(
         horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
         mark: "✓", pointer: "▶", arrow: "→", dot: "·", ellipsis: "…", cursor: "▏", range: "–", isASCII: false)
-    public static let ascii = Glyphs(
+    package static let ascii = Glyphs(
         horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
         mark: "*", pointer: ">", arrow: "->", dot: "|", ellipsis: "~", cursor: "_", range: "-", isASCII: true)
 }

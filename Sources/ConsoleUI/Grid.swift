@@ -1,20 +1,20 @@
 import ECGridKit
 
 /// A colour the console asks for; the backend maps it to the terminal's palette.
-public enum Color: Int, Hashable, Sendable, CaseIterable {
+package enum Color: Int, Hashable, Sendable, CaseIterable {
     case black, red, green, yellow, blue, magenta, cyan, white
 }
 
 /// How a cell looks. Meaning never rests on colour alone: every state also has words or a marker.
-public struct Style: Hashable, Sendable {
-    public var foreground: Color?
-    public var background: Color?
-    public var bold = false
-    public var reverse = false
-    public var underline = false
-    public var dim = false
+package struct Style: Hashable, Sendable {
+    package var foreground: Color?
+    package var background: Color?
+    package var bold = false
+    package var reverse = false
+    package var underline = false
+    package var dim = false
 
-    public init(foreground: Color? = nil, background: Color? = nil, bold: Bool = false, reverse: Bool = false,
+    package init(foreground: Color? = nil, background: Color? = nil, bold: Bool = false, reverse: Bool = false,
                 underline: Bool = false, dim: Bool = false) {
         self.foreground = foreground
         self.background = background
@@ -24,35 +24,35 @@ public struct Style: Hashable, Sendable {
         self.dim = dim
     }
 
-    public static let plain = Style()
-    public static let bold = Style(bold: true)
-    public static let selected = Style(reverse: true)
-    public static let header = Style(foreground: .white, background: .blue, bold: true)
-    public static let success = Style(foreground: .green, bold: true)
-    public static let failure = Style(foreground: .red, bold: true)
-    public static let warning = Style(foreground: .yellow, bold: true)
-    public static let dim = Style(dim: true)
-    public static let danger = Style(foreground: .white, background: .red, bold: true)
-    public static let title = Style(foreground: .cyan, bold: true)
+    package static let plain = Style()
+    package static let bold = Style(bold: true)
+    package static let selected = Style(reverse: true)
+    package static let header = Style(foreground: .white, background: .blue, bold: true)
+    package static let success = Style(foreground: .green, bold: true)
+    package static let failure = Style(foreground: .red, bold: true)
+    package static let warning = Style(foreground: .yellow, bold: true)
+    package static let dim = Style(dim: true)
+    package static let danger = Style(foreground: .white, background: .red, bold: true)
+    package static let title = Style(foreground: .cyan, bold: true)
 }
 
 /// One terminal cell: a grapheme (or "" for the right half of a wide character) and its style.
-public struct Cell: Hashable, Sendable {
-    public var text: String
-    public var style: Style
+package struct Cell: Hashable, Sendable {
+    package var text: String
+    package var style: Style
 
-    public init(text: String, style: Style = .plain) {
+    package init(text: String, style: Style = .plain) {
         self.text = text
         self.style = style
     }
 
-    public static let blank = Cell(text: " ", style: .plain)
+    package static let blank = Cell(text: " ", style: .plain)
     /// The right half of a wide character.
-    public var isContinuation: Bool { text.isEmpty }
+    package var isContinuation: Bool { text.isEmpty }
 
     /// True when the two cells show the same on a terminal: equal, or both a space whose
     /// style has nothing a space can show (no background, reverse or underline).
-    public func looksLike(_ other: Cell) -> Bool {
+    package func looksLike(_ other: Cell) -> Bool {
         self == other || (text == " " && other.text == " " && style.blankLooksPlain && other.style.blankLooksPlain)
     }
 }
@@ -65,21 +65,21 @@ extension Style {
 
 /// An in-memory screen the renderer draws into and the backend copies to the terminal. Every
 /// text put into it is sanitised first, so nothing from outside can reach the terminal raw.
-public struct Grid: Sendable, Equatable {
-    public let width: Int
-    public let height: Int
+package struct Grid: Sendable, Equatable {
+    package let width: Int
+    package let height: Int
     /// ASCII only (the locale is not UTF-8).
-    public let ascii: Bool
-    public private(set) var cells: [Cell]
+    package let ascii: Bool
+    package private(set) var cells: [Cell]
 
-    public init(width: Int, height: Int, ascii: Bool = false) {
+    package init(width: Int, height: Int, ascii: Bool = false) {
         self.width = max(0, width)
         self.height = max(0, height)
         self.ascii = ascii
         cells = Array(repeating: .blank, count: self.width * self.height)
     }
 
-    public subscript(x: Int, y: Int) -> Cell {
+    package subscript(x: Int, y: Int) -> Cell {
         get { cells[y * width + x] }
         set { cells[y * width + x] = newValue }
     }
@@ -87,7 +87,7 @@ public struct Grid: Sendable, Equatable {
     /// Writes `text` from (x, y), at most `limit` columns (to the right edge by default), and
     /// returns the columns used. Wide characters never straddle the limit.
     @discardableResult
-    public mutating func put(_ text: String, x: Int, y: Int, style: Style = .plain, limit: Int? = nil) -> Int {
+    package mutating func put(_ text: String, x: Int, y: Int, style: Style = .plain, limit: Int? = nil) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let end = min(width, x + (limit ?? width))
         // Every character drawn takes at least one column (once sanitised), so a prefix a little
@@ -121,32 +121,32 @@ public struct Grid: Sendable, Equatable {
     }
 
     /// Fills a run of cells with spaces in a style.
-    public mutating func fill(x: Int, y: Int, count: Int, style: Style) {
+    package mutating func fill(x: Int, y: Int, count: Int, style: Style) {
         guard y >= 0, y < height else { return }
         for column in max(0, x)..<min(width, x + count) { self[column, y] = Cell(text: " ", style: style) }
     }
 
     /// Sets the style of a run of cells, keeping their text.
-    public mutating func restyle(x: Int, y: Int, count: Int, style: Style) {
+    package mutating func restyle(x: Int, y: Int, count: Int, style: Style) {
         guard y >= 0, y < height else { return }
         for column in max(0, x)..<min(width, x + count) { self[column, y].style = style }
     }
 
     /// True when the two grids show the same on a terminal, cell by cell (`Cell.looksLike`).
-    public func looksLike(_ other: Grid) -> Bool {
+    package func looksLike(_ other: Grid) -> Bool {
         width == other.width && height == other.height && zip(cells, other.cells).allSatisfy { $0.looksLike($1) }
     }
 
     /// The text of one row (wide characters once, trailing spaces kept).
-    public func line(_ y: Int) -> String {
+    package func line(_ y: Int) -> String {
         (0..<width).map { self[$0, y].text }.joined()
     }
 
     /// Every row's text, for tests and screenshots.
-    public var lines: [String] { (0..<height).map(line) }
+    package var lines: [String] { (0..<height).map(line) }
 
     /// The rows joined with newlines, trailing spaces removed.
-    public var text: String {
+    package var text: String {
         lines.map { line in
             var trimmed = Substring(line)
             while trimmed.last == " " { trimmed.removeLast() }

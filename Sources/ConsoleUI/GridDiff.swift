@@ -1,12 +1,12 @@
 /// Rows of a region that moved together: what a terminal's scroll region does in a few bytes.
-public struct RowShift: Sendable, Equatable {
+package struct RowShift: Sendable, Equatable {
     /// The first and last row of the scrolling region (inclusive).
-    public var top: Int
-    public var bottom: Int
+    package var top: Int
+    package var bottom: Int
     /// How many rows the content moved: positive up (a Down at the bottom of a list), negative down.
-    public var by: Int
+    package var by: Int
 
-    public init(top: Int, bottom: Int, by: Int) {
+    package init(top: Int, bottom: Int, by: Int) {
         self.top = top
         self.bottom = bottom
         self.by = by
@@ -14,12 +14,12 @@ public struct RowShift: Sendable, Equatable {
 }
 
 /// Cells to draw on one row, left to right from `x`.
-public struct CellRun: Sendable, Equatable {
-    public var x: Int
-    public var y: Int
-    public var cells: [Cell]
+package struct CellRun: Sendable, Equatable {
+    package var x: Int
+    package var y: Int
+    package var cells: [Cell]
 
-    public init(x: Int, y: Int, cells: [Cell]) {
+    package init(x: Int, y: Int, cells: [Cell]) {
         self.x = x
         self.y = y
         self.cells = cells
@@ -28,22 +28,22 @@ public struct CellRun: Sendable, Equatable {
 
 /// What turns the previous frame into the next, like Ratatui's buffer diff: first clear (when
 /// nothing can be kept) or scroll a region, then draw the runs of cells that still differ.
-public struct GridDiff: Sendable, Equatable {
+package struct GridDiff: Sendable, Equatable {
     /// The size of a new screen when nothing of the previous frame is kept (the first frame, a
     /// resize): clear the screen, then draw every run. Nil when the screen is kept.
-    public var cleared: Grid.Size?
+    package var cleared: Grid.Size?
     /// True when the screen is cleared first.
-    public var clear: Bool { cleared != nil }
+    package var clear: Bool { cleared != nil }
     /// A region to scroll before the runs are drawn.
-    public var shift: RowShift?
+    package var shift: RowShift?
     /// The changed cells, after the scroll.
-    public var runs: [CellRun]
+    package var runs: [CellRun]
 
     /// True when nothing changed.
-    public var isEmpty: Bool { !clear && shift == nil && runs.isEmpty }
+    package var isEmpty: Bool { !clear && shift == nil && runs.isEmpty }
 
     /// Cells to draw, over all runs.
-    public var cellCount: Int { runs.reduce(0) { $0 + $1.cells.count } }
+    package var cellCount: Int { runs.reduce(0) { $0 + $1.cells.count } }
 }
 
 extension Grid {
@@ -53,7 +53,7 @@ extension Grid {
     /// starts with its left half.
     /// - Parameter scrolling: false for a terminal that cannot scroll a region: then no shift
     ///   is looked for, and every changed cell is a run.
-    public func diff(_ previous: Grid?, scrolling: Bool = true) -> GridDiff {
+    package func diff(_ previous: Grid?, scrolling: Bool = true) -> GridDiff {
         guard let previous, previous.width == width, previous.height == height, previous.ascii == ascii else {
             return GridDiff(cleared: size, shift: nil, runs: changedRuns(from: Grid(width: width, height: height, ascii: ascii)))
         }
@@ -64,7 +64,7 @@ extension Grid {
 
     /// This grid with the rows of `shift`'s region moved as a terminal scrolls them: rows that
     /// come in are blank.
-    public func scrolled(_ shift: RowShift) -> Grid {
+    package func scrolled(_ shift: RowShift) -> Grid {
         var result = self
         let top = max(0, shift.top)
         let bottom = min(height - 1, shift.bottom)
@@ -81,7 +81,7 @@ extension Grid {
     /// `self` with `diff` applied: what a terminal shows after it (cells that only look the
     /// same may keep their old style). A backend's check, and the tests' proof that a diff
     /// reproduces the frame it came from (`looksLike`).
-    public func applying(_ diff: GridDiff) -> Grid {
+    package func applying(_ diff: GridDiff) -> Grid {
         var result = diff.cleared.map { Grid(width: $0.width, height: $0.height, ascii: $0.ascii) } ?? self
         if let shift = diff.shift { result = result.scrolled(shift) }
         for run in diff.runs {
@@ -112,12 +112,12 @@ extension Grid {
 
 extension Grid {
     /// A grid's dimensions and drawing set: what a cleared screen starts from.
-    public struct Size: Sendable, Equatable {
-        public var width: Int
-        public var height: Int
-        public var ascii: Bool
+    package struct Size: Sendable, Equatable {
+        package var width: Int
+        package var height: Int
+        package var ascii: Bool
     }
 
     /// This grid's size.
-    public var size: Size { Size(width: width, height: height, ascii: ascii) }
+    package var size: Size { Size(width: width, height: height, ascii: ascii) }
 }

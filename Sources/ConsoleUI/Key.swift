@@ -1,5 +1,5 @@
 /// A key press as the console understands it, independent of the terminal library.
-public enum Key: Hashable, Sendable, CustomStringConvertible {
+package enum Key: Hashable, Sendable, CustomStringConvertible {
     case character(Character)
     /// Ctrl plus a letter, lower case (`ctrl("r")` is Ctrl-R).
     case ctrl(Character)
@@ -7,7 +7,7 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
     case enter, escape, tab, backTab, backspace, delete
     case function(Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .character(" "): "Space"
         case .character(let c): String(c)

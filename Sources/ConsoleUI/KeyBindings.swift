@@ -1,5 +1,5 @@
 /// What a key does in the main view (a dialog's keys do a `DialogCommand`).
-public enum Command: String, Sendable, CaseIterable {
+package enum Command: String, Sendable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, home, end
     case filter, find, record, copyID, copyPane, mark, reset, rotateKey, terminate, login, nextPane, previousPane, reload, help, quit, cancel
 }
@@ -7,14 +7,14 @@ public enum Command: String, Sendable, CaseIterable {
 /// One row of the binding table: the keys, the command, its help text, its label in the hint
 /// bar (nil: help only), and why it is disabled right now (nil: enabled). One table drives
 /// dispatch, the hint bar and the help screen.
-public struct Binding: Sendable {
-    public var keys: [Key]
-    public var command: Command
-    public var help: String
-    public var hint: String?
-    public var disabledReason: @Sendable (ConsoleState) -> DisabledReason?
+package struct Binding: Sendable {
+    package var keys: [Key]
+    package var command: Command
+    package var help: String
+    package var hint: String?
+    package var disabledReason: @Sendable (ConsoleState) -> DisabledReason?
 
-    public init(_ keys: [Key], _ command: Command, help: String, hint: String? = nil,
+    package init(_ keys: [Key], _ command: Command, help: String, hint: String? = nil,
                 disabled: @escaping @Sendable (ConsoleState) -> DisabledReason? = { _ in nil }) {
         self.keys = keys
         self.command = command
@@ -24,12 +24,12 @@ public struct Binding: Sendable {
     }
 
     /// How the keys read in the hint bar and help (`↑/k`).
-    public var keyLabel: String { keys.map(\.description).joined(separator: "/") }
+    package var keyLabel: String { keys.map(\.description).joined(separator: "/") }
 }
 
-public enum KeyBindings {
+package enum KeyBindings {
     /// The main view's bindings, in the order help lists them.
-    public static let table: [Binding] = [
+    package static let table: [Binding] = [
         Binding([.up, .character("k")], .moveUp, help: "Move up (in the focused pane)", hint: "↑↓ move"),
         Binding([.down, .character("j")], .moveDown, help: "Move down (in the focused pane)"),
         Binding([.pageUp], .pageUp, help: "Page up"),
@@ -73,11 +73,11 @@ public enum KeyBindings {
     ]
 
     /// Hints left out of a hint bar too narrow for all of them, in this order.
-    public static let hintsDroppedFirst: [Command] = [.copyID, .moveUp, .record, .nextPane, .reload, .mark]
+    package static let hintsDroppedFirst: [Command] = [.copyID, .moveUp, .record, .nextPane, .reload, .mark]
 
     /// Keys in a confirmation, for the help screen and the man page: from the confirmation's
     /// own binding table, the one it dispatches on.
-    public static var dialogHelp: [(String, String)] {
+    package static var dialogHelp: [(String, String)] {
         [DialogCommand.confirm, .switchField, .cancel].compactMap { command in
             DialogBindings.confirm.first { $0.command == command }.flatMap { row in row.help.map { (row.keys[0].description, $0) } }
         }

@@ -1,23 +1,23 @@
 /// A rectangle of cells.
-public struct Rect: Sendable, Equatable {
-    public var x: Int
-    public var y: Int
-    public var width: Int
-    public var height: Int
+package struct Rect: Sendable, Equatable {
+    package var x: Int
+    package var y: Int
+    package var width: Int
+    package var height: Int
 }
 
 /// Where each part of the screen goes at a given size.
-public struct Layout: Sendable, Equatable {
-    public static let minimumWidth = 80
-    public static let minimumHeight = 24
+package struct Layout: Sendable, Equatable {
+    package static let minimumWidth = 80
+    package static let minimumHeight = 24
 
-    public var header: Rect
-    public var users: Rect
-    public var detail: Rect
-    public var history: Rect
-    public var hints: Rect
+    package var header: Rect
+    package var users: Rect
+    package var detail: Rect
+    package var history: Rect
+    package var hints: Rect
 
-    public init(width: Int, height: Int) {
+    package init(width: Int, height: Int) {
         let body = max(0, height - 3)
         let usersHeight = max(6, body * 11 / 20)
         let bottomHeight = max(0, body - usersHeight)
@@ -30,5 +30,5 @@ public struct Layout: Sendable, Equatable {
     }
 
     /// True when the terminal is large enough for the console.
-    public static func fits(width: Int, height: Int) -> Bool { width >= minimumWidth && height >= minimumHeight }
+    package static func fits(width: Int, height: Int) -> Bool { width >= minimumWidth && height >= minimumHeight }
 }

@@ -3,20 +3,20 @@ import ECGridKit
 /// A user as the list shows it: only what the users pane shows and `/` searches. `UserTable`
 /// keeps these packed and makes them on demand; the full record is always read from the server
 /// when it matters (Enter, the confirmation dialog).
-public struct ListedUser: Sendable, Equatable, Identifiable {
-    public let userId: Int
-    public let login: String
+package struct ListedUser: Sendable, Equatable, Identifiable {
+    package let userId: Int
+    package let login: String
     /// "First Last", or the login when the server sent no name.
-    public let displayName: String
-    public let email: String?
-    public let authLevel: AuthLevel?
-    public let status: UserStatus?
+    package let displayName: String
+    package let email: String?
+    package let authLevel: AuthLevel?
+    package let status: UserStatus?
     // Numbers that fit 32 bits are kept in 32 bits; `Int32.min` stands for "not sent".
     let network: Int32
     let mailbox: Int32
     let sessions: Int32
 
-    public init(_ user: User) {
+    package init(_ user: User) {
         self.init(
             userId: user.userId, login: user.login, displayName: user.displayName, email: user.email,
             authLevel: user.authLevel, status: user.status, network: Self.pack(user.networkId),
@@ -38,17 +38,17 @@ public struct ListedUser: Sendable, Equatable, Identifiable {
         self.sessions = sessions
     }
 
-    public var id: Int { userId }
-    public var networkId: Int? { Self.unpack(network) }
-    public var mailboxId: Int? { Self.unpack(mailbox) }
+    package var id: Int { userId }
+    package var networkId: Int? { Self.unpack(network) }
+    package var mailboxId: Int? { Self.unpack(mailbox) }
     /// Count of live bearer sessions, when the server reports it.
-    public var openSessions: Int? { Self.unpack(sessions) }
+    package var openSessions: Int? { Self.unpack(sessions) }
 
     /// `network/mailbox`, with `-` for what is unknown.
-    public var place: String { "\(networkId.map(String.init) ?? "-")/\(mailboxId.map(String.init) ?? "-")" }
+    package var place: String { "\(networkId.map(String.init) ?? "-")/\(mailboxId.map(String.init) ?? "-")" }
 
     /// The record as a `User`, with the fields the list keeps.
-    public var user: User {
+    package var user: User {
         User(userId: userId, login: login, email: email, firstName: displayName == login ? nil : displayName,
              networkId: networkId, mailboxId: mailboxId, authLevel: authLevel, status: status, openSessions: openSessions)
     }

@@ -1,7 +1,7 @@
 import ECGridKit
 
 /// How loading the users is going.
-public enum LoadState: Sendable, Equatable {
+package enum LoadState: Sendable, Equatable {
     case loading(pages: Int)
     case done
     case stopped
@@ -9,7 +9,7 @@ public enum LoadState: Sendable, Equatable {
 }
 
 /// A target of the confirmation dialog, as re-read from the server.
-public enum TargetRead: Sendable, Equatable {
+package enum TargetRead: Sendable, Equatable {
     case reading
     case read(User)
     case failed(Failure)
@@ -18,12 +18,12 @@ public enum TargetRead: Sendable, Equatable {
 /// A user's whole record as read from the server (Enter), shown in the detail pane. It stays
 /// until another is read, so moving the selection changes nothing there: a move costs the
 /// terminal two short runs of cells, not a pane.
-public struct RecordView: Sendable, Equatable {
-    public var request: Int
-    public var userId: Int
-    public var read: TargetRead
+package struct RecordView: Sendable, Equatable {
+    package var request: Int
+    package var userId: Int
+    package var read: TargetRead
 
-    public init(request: Int, userId: Int, read: TargetRead) {
+    package init(request: Int, userId: Int, read: TargetRead) {
         self.request = request
         self.userId = userId
         self.read = read

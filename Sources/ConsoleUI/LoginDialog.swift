@@ -1,9 +1,9 @@
 import ECGridKit
 
 /// The log-in-again dialog: the login, the password (never drawn), the attempt in flight.
-public struct LoginDialog: Sendable, Equatable {
+package struct LoginDialog: Sendable, Equatable {
     /// The text fields, in the order Tab visits them.
-    public enum Field: Sendable { case login, password }
+    package enum Field: Sendable { case login, password }
 
     /// What a key asks of the console.
     enum Outcome: Equatable {
@@ -15,26 +15,26 @@ public struct LoginDialog: Sendable, Equatable {
     }
 
     /// The login, filled in with the operator's when known.
-    public internal(set) var loginField: TextField
+    package internal(set) var loginField: TextField
     /// The password: never drawn, forgotten once sent.
     var passwordField = TextField(limit: 200)
     /// The field typing goes to.
-    public internal(set) var field: Field = .password
+    package internal(set) var field: Field = .password
     /// The attempt in flight, if any.
-    public internal(set) var pending: Int?
+    package internal(set) var pending: Int?
     /// Why the last attempt failed.
-    public internal(set) var failure: Failure?
+    package internal(set) var failure: Failure?
     /// Why it opened.
-    public internal(set) var reason: String
+    package internal(set) var reason: String
 
-    public init(login: String, reason: String) {
+    package init(login: String, reason: String) {
         loginField = TextField(login, limit: 120)
         self.reason = reason
         if login.isEmpty { field = .login }
     }
 
     /// The login typed or given.
-    public var login: String { loginField.text }
+    package var login: String { loginField.text }
 
     /// Applies a key from the log-in dialog's binding table.
     mutating func handle(_ key: Key) -> Outcome {

@@ -1,7 +1,7 @@
 import ECGridKit
 
 /// What happened: a key, a resize, or the answer to an effect.
-public enum Message: Sendable {
+package enum Message: Sendable {
     case key(Key)
     case resize(width: Int, height: Int)
     case operatorLoaded(Result<User, Failure>)
@@ -26,7 +26,7 @@ public enum Message: Sendable {
 }
 
 /// Work for the runtime to do off the UI loop; the answers come back as messages.
-public enum Effect: Sendable, Equatable {
+package enum Effect: Sendable, Equatable {
     case loadOperator
     case loadUsers(generation: Int)
     case cancelLoad(generation: Int)

@@ -2,15 +2,15 @@ import ECGridKit
 
 /// The one showing of a newly generated API key. Only a deliberate Enter or Esc closes it
 /// (its binding table has no other key); the key is forgotten with it.
-public struct NewKey: Sendable, Equatable {
+package struct NewKey: Sendable, Equatable {
     /// The user whose key it is.
-    public var userId: Int
+    package var userId: Int
     /// That user's login, as re-read before the rotation.
-    public var login: String
+    package var login: String
     /// The key itself: shown once, recorded nowhere.
-    public var key: Secret
+    package var key: Secret
 
-    public init(userId: Int, login: String, key: Secret) {
+    package init(userId: Int, login: String, key: Secret) {
         self.userId = userId
         self.login = login
         self.key = key

@@ -3,13 +3,13 @@ import Foundation
 
 /// Warnings for a confirmation: actions on the same users in the last hour, by anyone whose
 /// actions are in the history (a team's shared history holds everyone's).
-public enum RecentActions {
+package enum RecentActions {
     /// How far back an action counts as recent.
-    public static let window: TimeInterval = 3600
+    package static let window: TimeInterval = 3600
 
     /// One line per recent action on `userIds`, newest first, at most `limit`:
     /// `user 40011: reset 3 min ago by alice@jump1: INC-4711`.
-    public static func warnings(for userIds: [Int], in history: [HistoryItem], now: Date = Date(), limit: Int = 3) -> [String] {
+    package static func warnings(for userIds: [Int], in history: [HistoryItem], now: Date = Date(), limit: Int = 3) -> [String] {
         let targets = Set(userIds)
         let recent = history.compactMap { entry -> (Date, HistoryItem)? in
             guard let id = entry.target?.userId, targets.contains(id), let time = ECGridDate.parse(entry.time) else { return nil }

@@ -2,7 +2,7 @@ import ECGridKit
 
 extension ConsoleState {
     /// Draws the whole screen into a grid of `width` × `height` cells.
-    public func render() -> Grid {
+    package func render() -> Grid {
         var grid = Grid(width: width, height: height, ascii: glyphs.isASCII)
         guard Layout.fits(width: width, height: height) else {
             drawTooSmall(&grid)

@@ -1,15 +1,15 @@
 /// A line of the status area.
-public struct StatusLine: Sendable, Equatable {
-    public enum Kind: Sendable { case info, success, warning, failure }
+package struct StatusLine: Sendable, Equatable {
+    package enum Kind: Sendable { case info, success, warning, failure }
     /// Work a transient notice is about: the notice goes when that work ends (loading the
     /// list; a read, a find or a log-in; a state-changing action).
-    public enum Work: Sendable { case loading, request, action }
-    public var text: String
-    public var kind: Kind
+    package enum Work: Sendable { case loading, request, action }
+    package var text: String
+    package var kind: Kind
     /// Set for a notice about work in progress ("Reloading users…", a retry): cleared when it ends.
-    public var during: Work?
+    package var during: Work?
 
-    public init(_ text: String, _ kind: Kind = .info, during: Work? = nil) {
+    package init(_ text: String, _ kind: Kind = .info, during: Work? = nil) {
         self.text = text
         self.kind = kind
         self.during = during

@@ -1,8 +1,8 @@
 /// A line of text the operator types into: the confirmation, the reason, the filter, the find
 /// query, the login and the password all edit through it, so a key does the same everywhere.
-public struct TextField: Sendable, Equatable {
+package struct TextField: Sendable, Equatable {
     /// What a key did to the field.
-    public enum Edit: Sendable, Equatable {
+    package enum Edit: Sendable, Equatable {
         /// The text changed (a character added, or the last one erased).
         case changed
         /// A printable character that did not fit: the field is at its limit.
@@ -12,22 +12,22 @@ public struct TextField: Sendable, Equatable {
     }
 
     /// What was typed.
-    public private(set) var text: String
+    package private(set) var text: String
     /// The most characters the field takes.
-    public let limit: Int
+    package let limit: Int
 
-    public init(_ text: String = "", limit: Int) {
+    package init(_ text: String = "", limit: Int) {
         self.text = String(text.prefix(limit))
         self.limit = limit
     }
 
     /// True when nothing is typed.
-    public var isEmpty: Bool { text.isEmpty }
+    package var isEmpty: Bool { text.isEmpty }
 
     /// Applies a key: a printable character is added while there is room, Backspace erases
     /// the last character; every other key is left to the caller.
     @discardableResult
-    public mutating func apply(_ key: Key) -> Edit {
+    package mutating func apply(_ key: Key) -> Edit {
         if key == .backspace {
             guard !text.isEmpty else { return .ignored }
             text.removeLast()
@@ -40,11 +40,11 @@ public struct TextField: Sendable, Equatable {
     }
 
     /// Forgets what was typed (a password once sent).
-    public mutating func clear() { text = "" }
+    package mutating func clear() { text = "" }
 
     /// The field as a dialog shows it: at most `tail` characters, the end kept (where typing
     /// goes) behind an ellipsis, then the cursor when the field has focus.
-    public func shown(tail: Int? = nil, focused: Bool, glyphs: Glyphs) -> String {
+    package func shown(tail: Int? = nil, focused: Bool, glyphs: Glyphs) -> String {
         var shown = text
         if let tail, text.count > tail { shown = glyphs.ellipsis + text.suffix(tail - 1) }
         return shown + (focused ? glyphs.cursor : "")

@@ -2,7 +2,7 @@ import ECGridKit
 
 extension ConsoleState {
     /// The effects that start a session: who am I, the users, the history.
-    public mutating func start() -> [Effect] {
+    package mutating func start() -> [Effect] {
         loadGeneration += 1
         load = .loading(pages: 0)
         return [.loadOperator, .loadUsers(generation: loadGeneration), .loadHistory]
@@ -10,7 +10,7 @@ extension ConsoleState {
 
     /// Applies one message and returns the effects to run: the only way the state changes.
     @discardableResult
-    public mutating func update(_ message: Message) -> [Effect] {
+    package mutating func update(_ message: Message) -> [Effect] {
         switch message {
         case .key(let key):
             return handle(key)

@@ -5,7 +5,7 @@ import ECGridKit
 /// speaks of a reset.
 extension UserAction {
     /// The action as a noun: `reset`, `key rotation`, `termination`.
-    public var noun: String {
+    package var noun: String {
         switch self {
         case .resetSessions: "reset"
         case .rotateKey: "key rotation"
@@ -15,13 +15,13 @@ extension UserAction {
 
     /// True for the action that takes the marked users (a bulk reset); the others take the
     /// selected user alone.
-    public var takesMarks: Bool { self == .resetSessions }
+    package var takesMarks: Bool { self == .resetSessions }
 
     /// Said when its dialog is closed with Esc: `Reset cancelled; nothing was sent.`
-    public var cancelledNotice: String { "\(noun.prefix(1).uppercased())\(noun.dropFirst()) cancelled; nothing was sent." }
+    package var cancelledNotice: String { "\(noun.prefix(1).uppercased())\(noun.dropFirst()) cancelled; nothing was sent." }
 
     /// Why its key is off in a read-only session: `resets are disabled`, `termination is disabled`.
-    public var disabledInReadOnly: String {
+    package var disabledInReadOnly: String {
         takesMarks ? "\(noun)s are disabled" : "\(noun) is disabled"
     }
 

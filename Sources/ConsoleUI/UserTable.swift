@@ -4,12 +4,12 @@ import ECGridKit
 /// shows (login, name, email) in one byte buffer, AuthLevel and status as small codes. A user
 /// costs its bytes and a few words, not a struct of strings with allocations of their own, so
 /// 100,000 users fit in about 12 MB. Rows are made on demand (the screen shows a few dozen).
-public struct UserTable: RandomAccessCollection, Sendable {
-    public typealias Index = Int
-    public typealias Element = ListedUser
+package struct UserTable: RandomAccessCollection, Sendable {
+    package typealias Index = Int
+    package typealias Element = ListedUser
 
     /// User IDs, in list order.
-    public private(set) var ids: [Int] = []
+    package private(set) var ids: [Int] = []
     /// Network, mailbox and open sessions of each user, three a user (`Int32.min`: not sent).
     private var numbers: [Int32] = []
     /// AuthLevel and status codes: indexes into `words` (0: not sent).
@@ -23,12 +23,12 @@ public struct UserTable: RandomAccessCollection, Sendable {
     private var textLengths: [UInt32] = []
     private var hasEmail: [Bool] = []
 
-    public init() {}
+    package init() {}
 
-    public var startIndex: Int { 0 }
-    public var endIndex: Int { ids.count }
+    package var startIndex: Int { 0 }
+    package var endIndex: Int { ids.count }
 
-    public subscript(position: Int) -> ListedUser {
+    package subscript(position: Int) -> ListedUser {
         let loginEnd = Int(textLengths[position * 2])
         let nameEnd = loginEnd + Int(textLengths[position * 2 + 1])
         let number = position * 3

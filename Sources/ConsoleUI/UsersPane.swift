@@ -2,7 +2,7 @@ import ECGridKit
 
 extension ConsoleState {
     /// Column widths of the users pane for an inner width.
-    public static func userColumns(_ inner: Int) -> [Int] {
+    package static func userColumns(_ inner: Int) -> [Int] {
         // pointer+mark, ID, login, name, net/mbx, AuthLevel, status, sessions
         let fixed = 2 + 6 + 9 + 12 + 13 + 4 + 7
         let flexible = max(10, inner - fixed)

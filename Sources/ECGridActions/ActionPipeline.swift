@@ -10,15 +10,15 @@ import Synchronization
 /// shows every action an operator tried.
 ///
 /// The command line's `reset`, `rotate-key` and `terminate` and the console all call `run`.
-public struct ActionPipeline: Sendable {
+package struct ActionPipeline: Sendable {
     /// The client the requests go out on. Its own `onRetry` is not called for the pipeline's
     /// requests: their retries are events of the pipeline.
-    public let client: ECGridClient
+    package let client: ECGridClient
     /// Where the intents and outcomes are written.
-    public let recorder: ActionRecorder
+    package let recorder: ActionRecorder
 
     /// A pipeline sending on `client` and recording with `recorder`.
-    public init(client: ECGridClient, recorder: ActionRecorder) {
+    package init(client: ECGridClient, recorder: ActionRecorder) {
         self.client = client
         self.recorder = recorder
     }
@@ -26,7 +26,7 @@ public struct ActionPipeline: Sendable {
     /// Performs `action` on every user, at most `concurrency` at once, telling `events` of
     /// every retry as it is scheduled and of every user as it finishes; returns the reports in
     /// the order of `userIds`.
-    public func run(
+    package func run(
         _ action: UserAction, userIds: [Int], reason: String?, concurrency: Int = 4,
         events: @escaping @Sendable (ActionEvent) -> Void = { _ in }
     ) async -> [ActionReport] {
@@ -93,7 +93,7 @@ public struct ActionPipeline: Sendable {
 /// happens: every retry as it is scheduled, then one `finished` per user. The pipeline hears
 /// of retries through `onRetry` on its own copy of the client, so the caller's client is never
 /// rewired.
-public enum ActionEvent: Sendable {
+package enum ActionEvent: Sendable {
     /// A request of this action is being sent again (only where `ResendRule` allows it).
     case retrying(RetryEvent)
     /// One user's action ended.

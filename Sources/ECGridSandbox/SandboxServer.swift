@@ -1,4 +1,5 @@
 import ECGridKit
+import ECGridTransport
 import Foundation
 import HTTPTypes
 import Hummingbird

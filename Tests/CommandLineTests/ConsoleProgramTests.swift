@@ -2,6 +2,7 @@ import ConsoleRuntime
 import ConsoleTestSupport
 import ConsoleUI
 import ECGridKit
+import ECGridTransport
 import Foundation
 import IncidentLog
 import Testing

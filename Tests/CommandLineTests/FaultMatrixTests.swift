@@ -1,6 +1,7 @@
 import ConsoleTestSupport
 import ConsoleUI
 import ECGridKit
+import ECGridTransport
 import ECGridSandbox
 import Foundation
 import IncidentLog

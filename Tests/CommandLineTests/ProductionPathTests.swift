@@ -2,6 +2,7 @@ import ConsoleTestSupport
 import Crypto
 import ECGridActions
 import ECGridKit
+import ECGridTransport
 import ECGridSandbox
 import Foundation
 import Hummingbird

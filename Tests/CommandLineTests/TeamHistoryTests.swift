@@ -2,6 +2,7 @@ import ConsoleTestSupport
 import ConsoleRuntime
 import ConsoleUI
 import ECGridKit
+import ECGridTransport
 import ECGridSandbox
 import Foundation
 import IncidentLog

@@ -1,6 +1,7 @@
 import ConsoleTestSupport
 import Crypto
 import ECGridKit
+import ECGridTransport
 import Foundation
 import Hummingbird
 import Synchronization

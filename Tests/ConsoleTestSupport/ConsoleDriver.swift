@@ -3,7 +3,7 @@ import ConsoleUI
 /// How a test drives the console, whatever runs it: keys in, the screen out. `MemoryConsole`
 /// runs the executable's loop on an in-memory terminal; `Tmux` runs the built binary in a
 /// tmux pane. Waits poll a condition with a deadline; nothing sleeps to synchronise.
-public protocol ConsoleDriver {
+package protocol ConsoleDriver {
     /// Presses keys, in order.
     func send(_ keys: [Key]) async throws
     /// Types text, a key per character.
@@ -16,16 +16,16 @@ public protocol ConsoleDriver {
 }
 
 extension MemoryConsole: ConsoleDriver {
-    public func send(_ keys: [Key]) async throws {
+    package func send(_ keys: [Key]) async throws {
         terminal.type(keys)
         program.step(waitingUpTo: .zero)
     }
 
-    public func screenText() async throws -> String { screen }
+    package func screenText() async throws -> String { screen }
 }
 
 extension Tmux: ConsoleDriver {
-    public func send(_ keys: [Key]) async throws {
+    package func send(_ keys: [Key]) async throws {
         for key in keys {
             if case .character(let character) = key {
                 try await type(String(character))
@@ -35,10 +35,10 @@ extension Tmux: ConsoleDriver {
         }
     }
 
-    public func screenText() async throws -> String { try await screen() }
+    package func screenText() async throws -> String { try await screen() }
 
     @discardableResult
-    public func waitFor(_ text: String, timeout: Duration) async throws -> String {
+    package func waitFor(_ text: String, timeout: Duration) async throws -> String {
         try await waitFor(text, timeout: timeout, joined: false)
     }
 

@@ -1,11 +1,12 @@
 import ECGridKit
+import ECGridTransport
 import ECGridSandbox
 import Foundation
 
 /// A `MemoryConsole` on a fresh HTTPS sandbox (its CA trusted), recording into a history of its
 /// own; the console, its transport and the sandbox are stopped afterwards, also when `body`
 /// throws.
-public func withMemoryConsole<T>(
+package func withMemoryConsole<T>(
     users: Int = 300, _ body: (SandboxServer, MemoryConsole) async throws -> T
 ) async throws -> T {
     try await withSandboxServer(users: users) { server in

@@ -8,12 +8,12 @@ import IncidentLog
 /// go in as a terminal delivers them and each call runs the program's turns until they are
 /// applied; the screen is the last frame. Used where a case must run many times (fault
 /// matrix, fuzzing) faster than tmux allows.
-public final class MemoryConsole {
-    public let program: ConsoleProgram
-    public let terminal: MemoryTerminal
+package final class MemoryConsole {
+    package let program: ConsoleProgram
+    package let terminal: MemoryTerminal
 
     /// A console on `client`, recording into the history file at `history`.
-    public init(client: ECGridClient, history: String, width: Int = 100, height: Int = 30) {
+    package init(client: ECGridClient, history: String, width: Int = 100, height: Int = 30) {
         let recorder = ActionRecorder(
             store: HistoryStore(path: history), operator: .local(), profile: nil, baseURL: client.baseURL.description)
         terminal = MemoryTerminal(width: width, height: height)
@@ -24,24 +24,24 @@ public final class MemoryConsole {
     }
 
     /// The program's state (read only: it changes through keys and answers).
-    public var state: ConsoleState { program.state }
-    public var runner: EffectRunner { program.runner }
+    package var state: ConsoleState { program.state }
+    package var runner: EffectRunner { program.runner }
 
     /// Presses keys, in order, and runs the turn that applies them.
-    public func press(_ keys: Key...) {
+    package func press(_ keys: Key...) {
         terminal.type(keys)
         program.step(waitingUpTo: .zero)
     }
 
     /// Types text, a key per character.
-    public func type(_ text: String) {
+    package func type(_ text: String) {
         terminal.type(text.map(Key.character))
         program.step(waitingUpTo: .zero)
     }
 
     /// Runs turns (answers from the runner come in) until `condition` holds, or fails after
     /// `timeout` with the screen in the error.
-    public func waitUntil(_ what: String, timeout: Duration = .seconds(30), _ condition: (ConsoleState) -> Bool) async throws {
+    package func waitUntil(_ what: String, timeout: Duration = .seconds(30), _ condition: (ConsoleState) -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while !condition(program.state) {
             guard ContinuousClock.now < deadline else { throw ConsoleTimeout(waitedFor: what, screen: screen) }
@@ -52,13 +52,13 @@ public final class MemoryConsole {
 
     /// Waits until the screen shows `text`; returns the screen.
     @discardableResult
-    public func waitFor(_ text: String, timeout: Duration = .seconds(30)) async throws -> String {
+    package func waitFor(_ text: String, timeout: Duration = .seconds(30)) async throws -> String {
         try await waitUntil("\(text) on screen", timeout: timeout) { _ in screen.contains(text) }
         return screen
     }
 
     /// Waits until the users are loaded (or loading failed).
-    public func waitForLoad() async throws {
+    package func waitForLoad() async throws {
         try await waitUntil("the list loaded") { state in
             switch state.load {
             case .done, .failed: true
@@ -68,22 +68,22 @@ public final class MemoryConsole {
     }
 
     /// The screen as text: the last frame the terminal got.
-    public var screen: String { terminal.screen?.text ?? "" }
+    package var screen: String { terminal.screen?.text ?? "" }
 
     /// Stops the runner, giving actions in flight three seconds, and closes the terminal.
-    public func stop() async {
+    package func stop() async {
         await program.runner.stop(grace: .seconds(3))
         terminal.close()
     }
 }
 
 /// A wait for the console that ran out of time; says what the screen showed.
-public struct ConsoleTimeout: Error, CustomStringConvertible {
-    public var waitedFor: String
-    public var screen: String
-    public init(waitedFor: String, screen: String) {
+package struct ConsoleTimeout: Error, CustomStringConvertible {
+    package var waitedFor: String
+    package var screen: String
+    package init(waitedFor: String, screen: String) {
         self.waitedFor = waitedFor
         self.screen = screen
     }
-    public var description: String { "timed out waiting for \(waitedFor); the screen was:\n\(screen)" }
+    package var description: String { "timed out waiting for \(waitedFor); the screen was:\n\(screen)" }
 }

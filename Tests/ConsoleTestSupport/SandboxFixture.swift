@@ -1,10 +1,11 @@
 import ECGridKit
+import ECGridTransport
 import ECGridSandbox
 import Foundation
 
 /// The one sandbox fixture: a real sandbox on 127.0.0.1:0 for the length of `body`, stopped
 /// afterwards whatever happens.
-public func withSandboxServer<T>(
+package func withSandboxServer<T>(
     users: Int = 300, faults: FaultSettings = FaultSettings(), _ body: (SandboxServer) async throws -> T
 ) async throws -> T {
     let server = try await SandboxServer.start(SandboxConfiguration(userCount: users, faults: faults))
@@ -20,7 +21,7 @@ public func withSandboxServer<T>(
 
 /// A sandbox and a client for it with the demo operator's key (retries do not wait), for
 /// tests of the client core.
-public func withSandbox<T>(
+package func withSandbox<T>(
     users: Int = 300, faults: FaultSettings = FaultSettings(), timeout: Duration = .seconds(10),
     _ body: (SandboxServer, ECGridClient) async throws -> T
 ) async throws -> T {
@@ -41,7 +42,7 @@ public func withSandbox<T>(
 
 /// A sandbox and the environment that points the built binary at it (base URL, the demo
 /// operator's key, the sandbox's CA), for tests that run the binary.
-public func withCLISandbox<T>(
+package func withCLISandbox<T>(
     users: Int = 300, faults: FaultSettings = FaultSettings(), _ body: (SandboxServer, [String: String]) async throws -> T
 ) async throws -> T {
     try await withSandboxServer(users: users, faults: faults) { server in

@@ -12,17 +12,17 @@ import Glibc
 /// a program that leaves a daemon behind (tmux starting its server) keeps that socket open and
 /// the wait never ends. Closing the descriptors in the child avoids that, and also keeps the
 /// test process's sockets (sandbox listeners) out of the daemon.
-public enum Spawn {
+package enum Spawn {
     /// A program that could not start, or a wait that ran out.
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
-        public init(description: String) { self.description = description }
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
+        package init(description: String) { self.description = description }
     }
 
     /// Runs `argv` with exactly `environment`, `input` on standard input (none: empty); returns
     /// the exit status (128 + the signal when one ended it) and what it wrote to standard
     /// output and standard error. The one launcher of the tests: `CLI` runs the binary with it.
-    public static func run(_ argv: [String], environment: [String: String], input: String = "") async throws -> CLIRun {
+    package static func run(_ argv: [String], environment: [String: String], input: String = "") async throws -> CLIRun {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ecgrid-spawn-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -40,7 +40,7 @@ public enum Spawn {
     /// Starts `argv` with exactly `environment` and `input` on standard input, without waiting
     /// for it: standard output and standard error go to the files named (created or emptied),
     /// `/dev/null` by default. The returned process is watched by a thread of its own.
-    public static func start(
+    package static func start(
         _ argv: [String], environment: [String: String], input: String = "",
         standardOutput: String = "/dev/null", standardError: String = "/dev/null"
     ) throws -> SpawnedProcess {
@@ -108,14 +108,14 @@ public enum Spawn {
 /// A program `Spawn.start` started: a thread of its own waits for it (`waitpid`), so its end
 /// is known without a socket and without blocking the cooperative pool. Reads like Foundation's
 /// `Process` where the tests look at it.
-public final class SpawnedProcess: Sendable {
+package final class SpawnedProcess: Sendable {
     private struct State {
         var status: Int32?
         var waiting: [CheckedContinuation<Void, Never>] = []
     }
 
     /// The child's process ID (for `kill` and `/proc`).
-    public let processIdentifier: pid_t
+    package let processIdentifier: pid_t
     private let state = Mutex(State())
 
     init(pid: pid_t) {
@@ -134,32 +134,32 @@ public final class SpawnedProcess: Sendable {
     }
 
     /// Whether the child has not ended yet.
-    public var isRunning: Bool { state.withLock { $0.status == nil } }
+    package var isRunning: Bool { state.withLock { $0.status == nil } }
 
     /// How it ended: `.exit` or `.uncaughtSignal` (meaningful once it has ended).
-    public var terminationReason: Process.TerminationReason {
+    package var terminationReason: Process.TerminationReason {
         let status = state.withLock { $0.status } ?? 0
         return (status & 0x7f) == 0 ? .exit : .uncaughtSignal
     }
 
     /// The exit code, or the signal's number when one ended it (as `Process` gives them).
-    public var terminationStatus: Int32 {
+    package var terminationStatus: Int32 {
         let status = state.withLock { $0.status } ?? 0
         return (status & 0x7f) == 0 ? (status >> 8) & 0xff : status & 0x7f
     }
 
     /// The exit code, or 128 + the signal's number when one ended it (as a shell gives it).
-    public var exitStatus: Int32 {
+    package var exitStatus: Int32 {
         terminationReason == .exit ? terminationStatus : 128 + terminationStatus
     }
 
     /// Sends SIGTERM to the child if it has not ended.
-    public func terminate() {
+    package func terminate() {
         if isRunning { kill(processIdentifier, SIGTERM) }
     }
 
     /// Returns once the child has ended.
-    public func wait() async {
+    package func wait() async {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             let ended = state.withLock { state in
                 if state.status != nil { return true }

@@ -6,7 +6,7 @@ import Synchronization
 
 /// A history file in a private directory of its own (not made yet: the store makes it 0700 on
 /// the first append), removed after `body` whatever happens.
-public func withTemporaryHistory<T>(_ body: (HistoryStore) async throws -> T) async throws -> T {
+package func withTemporaryHistory<T>(_ body: (HistoryStore) async throws -> T) async throws -> T {
     let directory = NSTemporaryDirectory() + "ecgrid-history-" + UUID().uuidString
     defer { try? FileManager.default.removeItem(atPath: directory) }
     return try await body(HistoryStore(path: directory + "/state/history.jsonl"))
@@ -15,7 +15,7 @@ public func withTemporaryHistory<T>(_ body: (HistoryStore) async throws -> T) as
 extension ActionPipeline {
     /// The production pipeline on `client`, recording into `store` as a test operator
     /// (alice@jump1): what the tests of the production path send through.
-    public static func recording(into store: HistoryStore, client: ECGridClient) -> ActionPipeline {
+    package static func recording(into store: HistoryStore, client: ECGridClient) -> ActionPipeline {
         let recorder = ActionRecorder(
             store: store, operator: OperatorIdentity(localUser: "alice", host: "jump1", sshClient: nil, apiUser: nil),
             profile: "test", baseURL: client.baseURL.description)
@@ -24,9 +24,9 @@ extension ActionPipeline {
 }
 
 /// Collects what a test's callbacks report, across tasks.
-public final class Recorder<Value: Sendable>: Sendable {
+package final class Recorder<Value: Sendable>: Sendable {
     private let values = Mutex<[Value]>([])
-    public init() {}
-    public func append(_ value: Value) { values.withLock { $0.append(value) } }
-    public var all: [Value] { values.withLock { $0 } }
+    package init() {}
+    package func append(_ value: Value) { values.withLock { $0.append(value) } }
+    package var all: [Value] { values.withLock { $0 } }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import ECGridKit
+import ECGridTransport
 
 /// The hand-written fast paths against the libraries they replace: the one-pass user-page
 /// parser against `JSONDecoder`, `ECGridDate` against Foundation's ISO 8601 parsing. The fast

@@ -1,4 +1,5 @@
 @testable import ECGridKit
+@testable import ECGridTransport
 import ConsoleTestSupport
 import ECGridSandbox
 import Foundation

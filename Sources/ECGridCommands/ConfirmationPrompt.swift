@@ -1,10 +1,12 @@
+import ECGridKit
+
 /// The words the command line shows before a typed confirmation: what is about to happen to
 /// whom, what cannot be taken back, the reason, and the question. Text from outside (names,
 /// the reason) goes through `safe`, so no field can break a line or forge one.
-public enum ConfirmationPrompt {
+package enum ConfirmationPrompt {
     /// The head of the prompt: the action and whom it is for; `target`, when given, is shown in
     /// one line (a bulk reset shows its table after the head instead).
-    public static func head(
+    package static func head(
         _ action: UserAction, users count: Int, target: User?, safe: (String) -> String = TerminalText.sanitize
     ) -> String {
         let whom = count == 1 ? "this user" : "these \(count) users"
@@ -17,7 +19,7 @@ public enum ConfirmationPrompt {
     }
 
     /// What the action does that cannot be taken back, before the reason and the question.
-    public static func warning(_ action: UserAction) -> String {
+    package static func warning(_ action: UserAction) -> String {
         switch action {
         case .resetSessions:
             "Every open bearer (JWT) session is invalidated; they must log in again. API keys keep working.\n"
@@ -31,12 +33,12 @@ public enum ConfirmationPrompt {
     }
 
     /// The reason line, when a reason was given.
-    public static func reason(_ reason: String?, safe: (String) -> String = TerminalText.sanitize) -> String {
+    package static func reason(_ reason: String?, safe: (String) -> String = TerminalText.sanitize) -> String {
         reason.map { "Reason: \(safe($0))\n" } ?? ""
     }
 
     /// The question that asks for `expected` (see `Confirmation.expected`).
-    public static func question(
+    package static func question(
         _ action: UserAction, users count: Int, expected: String, safe: (String) -> String = TerminalText.sanitize
     ) -> String {
         let what = action == .terminate ? "the user's login" : count == 1 ? "the user ID" : "the number of users"
@@ -47,7 +49,7 @@ public enum ConfirmationPrompt {
 extension UserAction {
     /// The verb of a confirmation prompt: `reset the sessions of`, `generate a new API key
     /// for`, `terminate`.
-    public var confirmVerb: String {
+    package var confirmVerb: String {
         switch self {
         case .resetSessions: "reset the sessions of"
         case .rotateKey: "generate a new API key for"

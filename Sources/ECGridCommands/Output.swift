@@ -101,9 +101,7 @@ enum Output {
     static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
 }
 
-/// The exit statuses (ECGridKit's `ExitStatus`), named here for the files of this target that
-/// do not import ECGridKit.
-typealias ExitStatus = ECGridKit.ExitStatus
+
 
 /// A refusal before anything was sent: a line on standard error, `{"error": {...}}` on
 /// standard output with `--json`, and exit status 2.

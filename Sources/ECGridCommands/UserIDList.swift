@@ -1,18 +1,20 @@
+import ECGridKit
+
 /// The user IDs a command was given: arguments, or lines of standard input for `-`.
 ///
 /// Lines: one ID each, ended by `\n`, `\r\n` or `\r` alike (split on bytes, so a Windows line
 /// end is not one "character" that hides the break); blank lines and `#` comments ignored;
 /// duplicates collapsed (first occurrence kept). Invalid entries are all reported, with their
 /// line numbers, so nothing is sent until the whole list is valid.
-public struct UserIDList: Equatable, Sendable {
+package struct UserIDList: Equatable, Sendable {
     /// The IDs, in the order given, each once.
-    public var ids: [Int] = []
+    package var ids: [Int] = []
     /// Every entry that is not an ID, with where it stood; nothing may be sent while any is here.
-    public var problems: [String] = []
+    package var problems: [String] = []
 
     /// The list from the arguments; `-` reads standard input through `readStandardInput` (nil:
     /// it could not be read).
-    public static func parse(arguments: [String], readStandardInput: () -> [UInt8]?) -> UserIDList {
+    package static func parse(arguments: [String], readStandardInput: () -> [UInt8]?) -> UserIDList {
         var list = UserIDList()
         var seen = Set<Int>()
         func add(_ text: String, source: String) {

@@ -6,10 +6,10 @@ import CProcessGuard
 /// attaching to it or reading its memory. SIGQUIT gets its default action back, so Swift's crash
 /// backtracer does not catch it (the backtracer, which stays on for real crashes, prints no
 /// environment).
-public enum ProcessHardening {
+package enum ProcessHardening {
     /// Applies both settings; returns what failed, in words (empty when all held).
     @discardableResult
-    public static func apply() -> [String] {
+    package static func apply() -> [String] {
         var problems: [String] = []
         if ecgrid_disable_core_files() != 0 { problems.append("RLIMIT_CORE could not be set to 0") }
         if ecgrid_set_not_dumpable() != 0 { problems.append("PR_SET_DUMPABLE could not be cleared") }
@@ -18,5 +18,5 @@ public enum ProcessHardening {
     }
 
     /// True when this process can write no core file.
-    public static var coreDumpsOff: Bool { ecgrid_core_limit() == 0 && ecgrid_is_dumpable() == 0 }
+    package static var coreDumpsOff: Bool { ecgrid_core_limit() == 0 && ecgrid_is_dumpable() == 0 }
 }

@@ -1,27 +1,29 @@
+import ECGridKit
+
 /// The one updating line that long commands draw on standard error when it is a terminal
 /// (`users list`, `reset` of many IDs): pure, so the exact bytes can be tested.
 ///
 /// Each frame is `\r`, erase-line (`ESC [ 2K`) and the text, cut to the terminal's width so it
 /// never wraps; `erase` leaves the line empty with the cursor at its start.
-public struct ProgressLine: Sendable {
+package struct ProgressLine: Sendable {
     /// What is being done, for example `Loading users`.
-    public var label: String
+    package var label: String
     /// Records or actions done.
-    public var done = 0
+    package var done = 0
     /// How many there are, when known.
-    public var total: Int?
+    package var total: Int?
     /// Pages received, for paged loads.
-    public var pages: Int?
+    package var pages: Int?
     /// Requests sent again so far.
-    public var retries = 0
+    package var retries = 0
     /// The last retry's reason (`HTTP 429 RateLimitExceeded`) and when, in elapsed time, its wait ends.
-    public var waiting: (reason: String, until: Duration)?
+    package var waiting: (reason: String, until: Duration)?
     /// Columns of the terminal.
-    public var width: Int
+    package var width: Int
     /// ASCII only (a locale that is not UTF-8): ` - ` between the parts.
-    public var ascii = false
+    package var ascii = false
 
-    public init(label: String, total: Int? = nil, pages: Int? = nil, width: Int = 80, ascii: Bool = false) {
+    package init(label: String, total: Int? = nil, pages: Int? = nil, width: Int = 80, ascii: Bool = false) {
         self.ascii = ascii
         self.label = label
         self.total = total
@@ -30,17 +32,17 @@ public struct ProgressLine: Sendable {
     }
 
     /// Counts a retry announced at `elapsed`.
-    public mutating func retry(_ event: RetryEvent, at elapsed: Duration) {
+    package mutating func retry(_ event: RetryEvent, at elapsed: Duration) {
         retries += 1
         waiting = (event.reason, elapsed + event.delay)
     }
 
     /// Carriage return and erase-line: what ends the line.
-    public static let erase: [UInt8] = Array("\r\u{1B}[2K".utf8)
+    package static let erase: [UInt8] = Array("\r\u{1B}[2K".utf8)
 
     /// The text at `elapsed` since the work began, for example
     /// `Loading users: 12,000 · 120 pages · waiting 1.0 s on HTTP 429 (3 retries) · 4,100/s · 0:02`.
-    public func text(elapsed: Duration) -> String {
+    package func text(elapsed: Duration) -> String {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         var parts = [total.map { "\(Self.grouped(done))/\(Self.grouped($0))" } ?? Self.grouped(done)]
         if let pages { parts.append("\(Self.grouped(pages)) page\(pages == 1 ? "" : "s")") }
@@ -68,7 +70,7 @@ public struct ProgressLine: Sendable {
 
     /// The bytes of one frame: `\r`, erase-line, the text cut to `width - 1` columns (the last
     /// column is left free so no terminal wraps).
-    public func frame(elapsed: Duration) -> [UInt8] {
+    package func frame(elapsed: Duration) -> [UInt8] {
         Self.erase + Array(TerminalText.truncate(text(elapsed: elapsed), to: max(1, width - 1), ascii: ascii).utf8)
     }
 

@@ -1,22 +1,21 @@
-import ConsoleUI
 
 /// An input event from the terminal.
-public enum TerminalEvent: Sendable, Equatable {
+package enum TerminalEvent: Sendable, Equatable {
     case key(Key)
     case resize(width: Int, height: Int)
 }
 
 /// Why the full-screen console cannot start on this terminal.
-public struct TerminalUnavailable: Error, CustomStringConvertible {
-    public var description: String
-    public init(description: String) { self.description = description }
+package struct TerminalUnavailable: Error, CustomStringConvertible {
+    package var description: String
+    package init(description: String) { self.description = description }
 }
 
 /// What `ConsoleProgram` runs against: a terminal that reports its size and character set,
 /// delivers keys, shows a rendered `Grid` and copies text to the operator's clipboard. The
 /// curses terminal is one; `MemoryTerminal` (a grid in memory) is another. Used from one
 /// thread, the program's.
-public protocol TerminalBackend: AnyObject {
+package protocol TerminalBackend: AnyObject {
     /// Columns and rows now.
     var size: (width: Int, height: Int) { get }
     /// True when the locale's character set is UTF-8 (else the console draws ASCII).
@@ -36,7 +35,7 @@ public protocol TerminalBackend: AnyObject {
 
 extension Duration {
     /// Whole milliseconds, at least 0, for `poll`.
-    public var pollMilliseconds: Int32 {
+    package var pollMilliseconds: Int32 {
         let (seconds, attoseconds) = components
         let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
         return Int32(clamping: max(0, milliseconds))

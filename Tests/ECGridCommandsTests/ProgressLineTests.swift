@@ -1,3 +1,4 @@
+@testable import ECGridCommands
 import ECGridKit
 import Testing
 

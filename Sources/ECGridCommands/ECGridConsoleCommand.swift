@@ -5,9 +5,8 @@ import ECGridKit
 import IncidentLog
 
 /// `ecgrid-console`: the console for ECGrid support staff, and its scriptable commands.
-@main
-struct ECGridConsoleCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct ECGridConsoleCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "ecgrid-console",
         abstract: "Find ECGrid users and revoke their sessions, with a record of every action.",
         discussion: """
@@ -25,6 +24,8 @@ struct ECGridConsoleCommand: AsyncParsableCommand {
     /// `scripts/build-info` at build time; "unknown" where they could not be read).
     static let versionText = "ecgrid-console \(ECGridKitInfo.version) (commit \(BuildInfo.commit), built \(BuildInfo.date))"
 
+    package init() {}
+
     @OptionGroup var connection: ConnectionOptions
 
     /// For `scripts/man`: prints the man page's KEYS, ENVIRONMENT, FILES and EXIT STATUS
@@ -33,7 +34,7 @@ struct ECGridConsoleCommand: AsyncParsableCommand {
 
     /// Forbids core dumps (the process will hold a key), sets up logging (to a file, or
     /// nowhere) before anything creates a logger, then runs.
-    static func main() async {
+    package static func runProgram() async {
         ProcessHardening.apply()
         Logs.bootstrap()
         let arguments = Array(CommandLine.arguments.dropFirst())
@@ -53,7 +54,7 @@ struct ECGridConsoleCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    package func run() async throws {
         if printManualSections {
             Output.print(ManualSections.mdoc)
             return

@@ -1,19 +1,21 @@
+import ECGridKit
+
 /// An aligned text table: the one table writer of the command line (user lists, reset
 /// reports, history, the confirmation prompt). Cells are cut to their column's width with
 /// `TerminalText.fit`; the caller makes them safe first.
-public struct TextTable: Sendable {
-    public var headers: [String]
-    public var rows: [[String]]
+package struct TextTable: Sendable {
+    package var headers: [String]
+    package var rows: [[String]]
     /// Columns aligned to the right (numbers).
-    public var rightAligned: Set<Int>
+    package var rightAligned: Set<Int>
     /// The widest a column's cells make it, by column; `defaultMaxWidth` for the others. A
     /// header is never cut.
-    public var maxWidths: [Int: Int]
-    public var defaultMaxWidth: Int
+    package var maxWidths: [Int: Int]
+    package var defaultMaxWidth: Int
     /// Written before every line (`"  "` for a table inside a prompt).
-    public var indent: String
+    package var indent: String
 
-    public init(
+    package init(
         _ headers: [String], _ rows: [[String]], rightAligned: Set<Int> = [], maxWidths: [Int: Int] = [:],
         defaultMaxWidth: Int = 40, indent: String = ""
     ) {
@@ -26,7 +28,7 @@ public struct TextTable: Sendable {
     }
 
     /// The widths of the columns.
-    public var widths: [Int] {
+    package var widths: [Int] {
         var widths = headers.map { TerminalText.width($0) }
         for row in rows {
             for (index, cell) in row.enumerated() where index < widths.count {
@@ -38,7 +40,7 @@ public struct TextTable: Sendable {
 
     /// The table, a line for the headers and one a row, each ending in a newline; no line
     /// ends in spaces.
-    public func text(ascii: Bool) -> String {
+    package func text(ascii: Bool) -> String {
         let widths = self.widths
         var out = ""
         for cells in [headers] + rows {

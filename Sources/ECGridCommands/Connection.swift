@@ -2,6 +2,7 @@ import ArgumentParser
 import ConsoleProfiles
 import ConsoleTerminal
 import ECGridKit
+import ECGridTransport
 import ECGridSandbox
 import Foundation
 

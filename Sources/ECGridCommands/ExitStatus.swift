@@ -1,24 +1,26 @@
+import ECGridKit
+
 /// Exit statuses of the command line.
-public enum ExitStatus {
+package enum ExitStatus {
     /// Every requested action succeeded.
-    public static let success: Int32 = 0
+    package static let success: Int32 = 0
     /// At least one request failed at the server or on the way.
-    public static let failure: Int32 = 1
+    package static let failure: Int32 = 1
     /// Refused before anything was sent: bad input, no credential, not confirmed, read-only,
     /// a history that cannot be written.
-    public static let refused: Int32 = 2
+    package static let refused: Int32 = 2
     /// A usage error: an unknown option, a missing argument (from the argument parser).
-    public static let usage: Int32 = 64
+    package static let usage: Int32 = 64
 
     /// The lines `--help` shows.
-    public static let help = "Exit status: 0 every requested action succeeded; 1 an action failed, or its outcome is "
+    package static let help = "Exit status: 0 every requested action succeeded; 1 an action failed, or its outcome is "
         + "unknown; 2 refused before anything was sent (bad input, no credential, not confirmed, read-only, "
         + "a history that cannot be written); 64 usage error. With --json, a failure prints {\"error\": {...}} "
         + "on standard output."
 
     /// The status of a command that failed with `error`: 2 when it was refused before anything
     /// was sent (no credential, an unusable URL, bad input), else 1.
-    public static func code(for error: ECGridError) -> Int32 {
+    package static func code(for error: ECGridError) -> Int32 {
         switch error.kind {
         case .missingCredentials, .invalidURL, .insecureURL, .invalidInput: refused
         default: failure
@@ -28,7 +30,7 @@ public enum ExitStatus {
     /// The status of a run of actions: 1 when one was sent and failed or its outcome is
     /// unknown (or its outcome could not be recorded), else 2 when one was refused before
     /// sending, else 0. A target whose re-read failed at the server counts as failed.
-    public static func code(for outcomes: [ActionOutcome], historyFailed: Bool = false) -> Int32 {
+    package static func code(for outcomes: [ActionOutcome], historyFailed: Bool = false) -> Int32 {
         if historyFailed { return failure }
         var worst = success
         for outcome in outcomes {

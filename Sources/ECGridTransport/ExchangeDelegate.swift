@@ -1,3 +1,4 @@
+import ECGridKit
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1

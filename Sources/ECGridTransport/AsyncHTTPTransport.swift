@@ -1,3 +1,4 @@
+import ECGridKit
 import AsyncHTTPClient
 import Foundation
 import NIOCore
