@@ -135,7 +135,14 @@ let package = Package(
         ),
         .testTarget(
             name: "ECGridKitTests",
-            dependencies: ["ECGridKit", "ECGridSandbox", "ConsoleTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: [
+                "ECGridKit", "ECGridSandbox", "ConsoleTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // The sandbox's router in-process (`.router`) and over plain HTTP (`.live`).
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
