@@ -148,7 +148,14 @@ let package = Package(
         ),
         .testTarget(
             name: "ECGridKitTests",
-            dependencies: ["ECGridKit", "ECGridTransport", "ECGridSandbox", "ConsoleTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: [
+                "ECGridKit", "ECGridTransport", "ECGridSandbox", "ConsoleTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // The sandbox's router in-process (`.router`) and over plain HTTP (`.live`).
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: strict
         ),
         // The command line in-process: argument rules (parseAsRoot), tables, prompts, exit status.

@@ -23,7 +23,7 @@ public final class ConnectionCount: Sendable {
 
 /// Carries out the faults that live below HTTP: a close without TLS close_notify after an
 /// answer framed by the close, a broken TLS record in the middle of the body, a TCP reset
-/// once the request is read. The responder marks the answer with `SandboxServer.faultMarker`;
+/// once the request is read. The fault middleware marks the answer with `FaultMiddleware.marker`;
 /// this handler, which sits just above the HTTP encoder, sees the mark, swallows the answer and
 /// writes what the fault asks for straight into the TLS layer (encrypted) or under it (raw).
 final class ConnectionFaultHandler: ChannelOutboundHandler, RemovableChannelHandler {
@@ -47,7 +47,7 @@ final class ConnectionFaultHandler: ChannelOutboundHandler, RemovableChannelHand
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
         case .head(var response):
-            guard let marker = SandboxServer.faultMarker, let value = response.headerFields[marker],
+            guard let marker = FaultMiddleware.marker, let value = response.headerFields[marker],
                 let kind = FaultKind(rawValue: value)
             else {
                 context.write(data, promise: promise)

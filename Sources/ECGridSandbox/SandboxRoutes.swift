@@ -1,152 +1,169 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 import NIOCore
 
-/// What a route of the sandbox sees: the request as the API logic takes it, and the store
-/// that answers it.
-struct SandboxContext: RequestContext {
-    struct Source: RequestContextSource {
-        var logger: Logger
-        var request: SandboxRequest
-        var store: SandboxStore
-    }
-
-    var coreContext: CoreRequestContextStorage
-    let request: SandboxRequest
-    let store: SandboxStore
-
-    init(source: Source) {
-        coreContext = CoreRequestContextStorage(source: source)
-        request = source.request
-        store = source.store
-    }
-
-    /// The `:id` of the path, when it is a number.
-    var targetId: Int? { coreContext.parameters.get("id").flatMap { Int($0) } }
-}
-
-/// The sandbox's API routes, on Hummingbird's `Router`: each path of ECGrid's REST v2 with the
-/// method it takes; any other method on it is answered 405 with the method to use, a path the
-/// API does not have 404 (both as ECGrid envelopes). The HTTP server and the in-process handler
-/// (`SandboxStore.handle`) dispatch through the same routes.
+/// The sandbox's one `Router`: each path of ECGrid's REST v2 with the method it takes (any
+/// other method on it is answered 405 with the method to use, a path the API does not have
+/// 404, both as ECGrid envelopes), the fault switch, and the middlewares.
+///
+/// A route decodes the request (its ID, body and credential) and hands the inputs to the store;
+/// what the store returns goes out in a success envelope, what it throws as its error envelope.
 enum SandboxRoutes {
     /// The methods a path answers (the one it takes, or 405).
     static let methods: [HTTPRequest.Method] = [.get, .post, .put, .delete, .patch, .head, .options]
 
-    static let responder: RouterResponder<SandboxContext> = {
-        let router = Router(context: SandboxContext.self)
-        router.add(middleware: NoSuchEndpoint())
-        route(router, "/v2/auth/version", .get) { _ in .version }
-        route(router, "/v2/auth/login", .post) { _ in .login }
-        route(router, "/v2/auth/refresh", .post) { _ in .refresh }
-        route(router, "/v2/auth/session", .post) { _ in .session }
-        route(router, "/v2/auth/logout", .post) { _ in .logout }
-        route(router, "/v2/users/list", .post) { _ in .list }
-        route(router, "/v2/users/me", .get) { _ in .me }
-        route(router, "/v2/users/by-name", .post) { _ in .byName }
-        route(router, "/v2/users/role", .post) { _ in .role }
-        route(router, "/v2/users/reset/:id", .post) { $0.targetId.map(SandboxStore.Call.reset) }
-        route(router, "/v2/users/key-generate/:id", .post) { $0.targetId.map(SandboxStore.Call.generateKey) }
-        route(router, "/v2/users/key/:id", .get) { $0.targetId.map(SandboxStore.Call.showKey) }
-        userRoutes(router)
-        return router.buildResponder()
-    }()
+    /// The largest request body the sandbox reads.
+    static let maxBody = 1 << 20
 
-    /// `path` answers `method` with the call `call` names (nil: the ID is not a number, 400);
-    /// every other method gets 405 naming `method`.
+    /// The router of a sandbox over `store`, with the faults `injector` switches.
+    ///
+    /// The middlewares, outermost first: `FaultMiddleware` decides a request's fault, waits its
+    /// latency and spoils the answer afterwards; `RequestLogMiddleware` logs what was answered,
+    /// before any spoiling or stall; `FaultRefusalMiddleware` refuses (429, 500, 503, canned)
+    /// so the store never sees the request; `EnvelopeErrorMiddleware` turns a thrown error
+    /// envelope (and 404) into the answer the others see.
+    static func router(store: SandboxStore, injector: FaultInjector) -> Router<SandboxContext> {
+        let router = Router(context: SandboxContext.self)
+        // Before the middlewares, which apply only to routes added after them: the switch itself
+        // is never faulted or logged, so faults can always be switched off.
+        faultSwitch(router, injector)
+        router.add(middleware: FaultMiddleware(injector: injector))
+        router.add(middleware: RequestLogMiddleware(store: store))
+        router.add(middleware: FaultRefusalMiddleware())
+        router.add(middleware: EnvelopeErrorMiddleware())
+        authRoutes(router, store)
+        userRoutes(router, store)
+        return router
+    }
+
+    /// `GET /sandbox/faults` shows the switches; `PUT` (or `POST`) replaces them with a
+    /// `FaultSettings` body, refusing a field it does not know with its name.
+    static func faultSwitch(_ router: Router<SandboxContext>, _ injector: FaultInjector) {
+        router.get("/sandbox/faults") { _, _ in Response.envelope(await injector.settings) }
+        for method in [HTTPRequest.Method.put, .post] {
+            router.on("/sandbox/faults", method: method) { request, _ -> Response in
+                let body = Array(try await request.body.collect(upTo: maxBody).readableBytesView)
+                let unknown = FaultSettings.unknownFields(in: body)
+                guard unknown.isEmpty else {
+                    return EnvelopeError(400, "InvalidParameter", "Unknown field(s): \(unknown.joined(separator: ", ")). "
+                        + "A rule knows: \(FaultSettings.knownRuleFields.sorted().joined(separator: ", ")).").response
+                }
+                guard let settings = try? JSONDecoder().decode(FaultSettings.self, from: Data(body)) else {
+                    return EnvelopeError(400, "InvalidParameter", "Body must be FaultSettings JSON.").response
+                }
+                await injector.replace(settings)
+                return .envelope(await injector.settings)
+            }
+        }
+    }
+
+    static func authRoutes(_ router: Router<SandboxContext>, _ store: SandboxStore) {
+        route(router, "/v2/auth/version", .get) { _, _ in .envelope("2.6.0-sandbox") }
+        route(router, "/v2/auth/login", .post) { request, _ in
+            let body = try await decode(LoginBody.self, request, orSay: "login and password are required.")
+            guard let login = body.login ?? body.loginName, let password = body.password else {
+                throw EnvelopeError(400, "InvalidParameter", "login and password are required.")
+            }
+            return .envelope(try await store.login(login, password: password))
+        }
+        route(router, "/v2/auth/refresh", .post) { request, _ in
+            guard let token = try await decode(TokenBody.self, request, orSay: "token is required.").token else {
+                throw EnvelopeError(400, "InvalidParameter", "token is required.")
+            }
+            return .envelope(try await store.refresh(token))
+        }
+        route(router, "/v2/auth/session", .post) { request, _ in
+            .envelope(await store.sessionInfo(try await caller(request, store)))
+        }
+        route(router, "/v2/auth/logout", .post) { request, _ in
+            try await store.logout(try await caller(request, store))
+            return .envelope(Bool?.none, message: "Session terminated.")
+        }
+    }
+
+    static func userRoutes(_ router: Router<SandboxContext>, _ store: SandboxStore) {
+        route(router, "/v2/users/list", .post) { request, _ in
+            let caller = try await caller(request, store)
+            let body = try await request.body.collect(upTo: maxBody)
+            let query = body.readableBytes == 0
+                ? ListBody() : try decode(ListBody.self, body, orSay: "The body is not a valid list request.")
+            return .json(status: 200, bytes: WireUserWriter.envelope(try await store.list(caller, query)))
+        }
+        route(router, "/v2/users/me", .get) { request, _ in
+            let caller = try await caller(request, store)
+            return .envelope(try await store.show(caller, caller.record.userId))
+        }
+        route(router, "/v2/users/by-name", .post) { request, _ in
+            let caller = try await caller(request, store)
+            let body = try await decode(ByNameBody.self, request, orSay: "login is required.")
+            guard let login = body.login ?? body.loginName, !login.isEmpty else {
+                throw EnvelopeError(400, "InvalidParameter", "login is required.")
+            }
+            return .json(status: 200, bytes: WireUserWriter.envelope(await store.byName(caller, login)))
+        }
+        route(router, "/v2/users/role", .post) { request, _ in
+            let caller = try await caller(request, store)
+            let change = try await decode(RoleBody.self, request, orSay: "userId and authLevel are required.")
+            return .envelope(try await store.role(caller, change))
+        }
+        route(router, "/v2/users/reset/:id", .post) { request, context in
+            let id = try context.userID()
+            return .envelope(try await store.reset(try await caller(request, store), id))
+        }
+        route(router, "/v2/users/key-generate/:id", .post) { request, context in
+            let id = try context.userID()
+            return .envelope(try await store.generateKey(try await caller(request, store), id))
+        }
+        route(router, "/v2/users/key/:id", .get) { request, context in
+            let id = try context.userID()
+            return .envelope(try await store.showKey(try await caller(request, store), id))
+        }
+        // `/v2/users/{id}`: GET shows, DELETE terminates; the ID is checked before the method.
+        for method in methods {
+            router.on("/v2/users/:id", method: method) { request, context -> Response in
+                let id = try context.userID()
+                switch method {
+                case .get: return .envelope(try await store.show(try await caller(request, store), id))
+                case .delete: return .envelope(try await store.terminate(try await caller(request, store), id))
+                default: throw EnvelopeError(405, "InvalidParameter", "\(method.rawValue) is not allowed on \(request.uri.path).")
+                }
+            }
+            // Without an ID these would match no route at all (the trie does not fall back to
+            // `:id`): they are IDs that are not numbers.
+            for path in ["/v2/users/reset", "/v2/users/key-generate", "/v2/users/key"] {
+                router.on(RouterPath(path), method: method) { _, _ -> Response in throw EnvelopeError.badUserID }
+            }
+        }
+    }
+
+    /// `path` answers `method` with `handler`; every other method gets 405 naming `method`.
     static func route(
         _ router: Router<SandboxContext>, _ path: RouterPath, _ method: HTTPRequest.Method,
-        _ call: @escaping @Sendable (SandboxContext) -> SandboxStore.Call?
+        _ handler: @escaping @Sendable (Request, SandboxContext) async throws -> Response
     ) {
-        for other in methods {
-            router.on(path, method: other) { _, context -> RoutedReply in
-                guard other == method else {
-                    return RoutedReply(.fail(
-                        405, "InvalidParameter", "\(other.rawValue) is not allowed on \(context.request.path); use \(method.rawValue)."))
-                }
-                guard let call = call(context) else { return RoutedReply(.badID) }
-                return RoutedReply(await context.store.answer(call, context.request))
+        router.on(path, method: method, use: handler)
+        for other in methods where other != method {
+            router.on(path, method: other) { request, _ -> Response in
+                throw EnvelopeError(405, "InvalidParameter", "\(other.rawValue) is not allowed on \(request.uri.path); use \(method.rawValue).")
             }
         }
     }
 
-    /// `/v2/users/{id}`: GET shows, DELETE terminates; the ID is checked before the method.
-    /// `/v2/users/reset` and its siblings without an ID are IDs that are not numbers.
-    static func userRoutes(_ router: Router<SandboxContext>) {
-        for method in methods {
-            router.on("/v2/users/:id", method: method) { _, context -> RoutedReply in
-                guard let id = context.targetId else { return RoutedReply(.badID) }
-                switch method {
-                case .get: return RoutedReply(await context.store.answer(.show(id), context.request))
-                case .delete: return RoutedReply(await context.store.answer(.terminate(id), context.request))
-                default: return RoutedReply(.fail(405, "InvalidParameter", "\(method.rawValue) is not allowed on \(context.request.path)."))
-                }
-            }
-            for path in ["/v2/users/reset", "/v2/users/key-generate", "/v2/users/key"] {
-                router.on(RouterPath(path), method: method) { _, _ in RoutedReply(.badID) }
-            }
-        }
+    /// The caller of `request`, authenticated by the store from its headers.
+    static func caller(_ request: Request, _ store: SandboxStore) async throws(EnvelopeError) -> SandboxStore.Caller {
+        try await store.authenticate(SandboxCredential(request.headers))
     }
 
-    private static let logger: Logger = {
-        var logger = Logger(label: "ecgrid.sandbox.routes")
-        logger.logLevel = .critical
-        return logger
-    }()
-
-    /// Answers `request` through the routes.
-    static func dispatch(_ request: SandboxRequest, store: SandboxStore) async -> SandboxReply {
-        guard let method = HTTPRequest.Method(request.method) else { return .noSuchEndpoint }
-        let head = HTTPRequest(method: method, scheme: nil, authority: nil, path: request.path)
-        let context = SandboxContext(source: .init(logger: logger, request: request, store: store))
-        do {
-            let response = try await responder.respond(to: Request(head: head, body: RequestBody(buffer: ByteBuffer())), context: context)
-            let collected = BodyCollector()
-            try await response.body.write(collected)
-            return SandboxReply(status: response.status.code, body: collected.bytes)
-        } catch {
-            return .fail(500, "InternalError", "Internal error.")
-        }
+    /// The JSON body of `request`, else 400 saying `message`.
+    static func decode<Body: Decodable>(_ type: Body.Type, _ request: Request, orSay message: String) async throws -> Body {
+        try decode(type, try await request.body.collect(upTo: maxBody), orSay: message)
     }
-}
 
-extension SandboxReply {
-    static let noSuchEndpoint = SandboxReply.fail(404, "ObjectNotFound", "No such endpoint.")
-    static let badID = SandboxReply.fail(400, "InvalidParameter", "User ID must be a number.")
-}
-
-/// A reply as a route's answer.
-struct RoutedReply: ResponseGenerator {
-    var reply: SandboxReply
-
-    init(_ reply: SandboxReply) { self.reply = reply }
-
-    func response(from request: Request, context: some RequestContext) throws -> Response { SandboxServer.make(reply) }
-}
-
-/// A path the API does not have: 404 as an ECGrid envelope (Hummingbird's own would be bare).
-struct NoSuchEndpoint: RouterMiddleware {
-    typealias Context = SandboxContext
-
-    func handle(
-        _ request: Request, context: SandboxContext, next: (Request, SandboxContext) async throws -> Response
-    ) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch let error as HTTPError where error.status == .notFound {
-            return SandboxServer.make(.noSuchEndpoint)
+    static func decode<Body: Decodable>(_ type: Body.Type, _ bytes: ByteBuffer, orSay message: String) throws(EnvelopeError) -> Body {
+        guard let body = try? JSONDecoder().decode(Body.self, from: Data(bytes.readableBytesView)) else {
+            throw EnvelopeError(400, "InvalidParameter", message)
         }
+        return body
     }
-}
-
-/// Collects a response body written in-process.
-final class BodyCollector: ResponseBodyWriter, @unchecked Sendable {
-    // Written by one body writer at a time, read after it finished.
-    private(set) var bytes: [UInt8] = []
-
-    func write(_ buffer: ByteBuffer) async throws { bytes.append(contentsOf: buffer.readableBytesView) }
-
-    func finish(_ trailingHeaders: HTTPFields?) async throws {}
 }

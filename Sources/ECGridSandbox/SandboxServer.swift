@@ -1,7 +1,6 @@
 import ECGridKit
 import ECGridTransport
 import Foundation
-import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -73,9 +72,6 @@ public final class SandboxServer: Sendable {
     /// The CA a client must trust to reach this sandbox over HTTPS (nil for plain HTTP).
     public let trustedCA: TrustedCA?
 
-    /// The header that tells `ConnectionFaultHandler` which connection fault to carry out.
-    static let faultMarker = HTTPField.Name("x-ecgrid-sandbox-fault")
-
     private init(
         store: SandboxStore, injector: FaultInjector, host: String, port: Int, task: Task<Void, any Error>,
         activity: Task<Void, Never>?, identity: SandboxTLSIdentity?, connections: ConnectionCount
@@ -111,22 +107,13 @@ public final class SandboxServer: Sendable {
             userCount: configuration.userCount, seed: configuration.seed, tokenLifetime: configuration.tokenLifetime,
             initialSessions: configuration.initialSessions)
         let injector = FaultInjector(configuration.faults)
-        let responder = CallbackResponder<BasicRequestContext> { request, _ in
-            try await respond(to: request, store: store, injector: injector)
-        }
-        var logger = Logger(label: "ecgrid.sandbox")
-        logger.logLevel = .critical
         let ready = ReadySignal()
         let identity = configuration.tls ? try configuration.identity ?? SandboxTLSIdentity.shared.get() : nil
         let connections = ConnectionCount()
-        let http1 = HTTPServerBuilder.http1(
-            configuration: .init(additionalChannelHandlers: [ConnectionFaultHandler(counting: connections)]))
-        let server = try identity.map { try HTTPServerBuilder.tls(http1, tlsConfiguration: try $0.serverConfiguration()) } ?? http1
-        let app = Application(
-            responder: responder, server: server,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-            onServerRunning: { channel in ready.resolve(.success(channel.localAddress?.port ?? 0)) },
-            logger: logger)
+        let app = try application(
+            store: store, injector: injector, address: .hostname(configuration.host, port: configuration.port),
+            identity: identity, connections: connections,
+            onServerRunning: { channel in ready.resolve(.success(channel.localAddress?.port ?? 0)) })
         let task = Task {
             do {
                 try await app.run()
@@ -150,6 +137,34 @@ public final class SandboxServer: Sendable {
             identity: identity, connections: connections)
     }
 
+    /// The sandbox as a Hummingbird application on `store`, not yet running, for the tests'
+    /// HummingbirdTesting: `.router` answers in-process, no network; `PUT /sandbox/faults`
+    /// switches its faults. (`.live` is left aside: its ServiceGroup handles SIGINT and SIGTERM
+    /// for the whole test process while it runs. The wire tests use `start`, over HTTPS as
+    /// production.)
+    package static func application(store: SandboxStore, faults: FaultSettings = FaultSettings()) throws -> some ApplicationProtocol {
+        try application(
+            store: store, injector: FaultInjector(faults), address: .hostname("127.0.0.1", port: 0), identity: nil,
+            connections: ConnectionCount(), onServerRunning: { _ in })
+    }
+
+    /// The application `start` runs: the sandbox's router, served over HTTP/1.1 (in TLS with
+    /// `identity`), with `ConnectionFaultHandler` in every connection for the faults that live
+    /// below HTTP.
+    static func application(
+        store: SandboxStore, injector: FaultInjector, address: BindAddress, identity: SandboxTLSIdentity?,
+        connections: ConnectionCount, onServerRunning: @escaping @Sendable (any Channel) async -> Void
+    ) throws -> some ApplicationProtocol {
+        var logger = Logger(label: "ecgrid.sandbox")
+        logger.logLevel = .critical
+        let http1 = HTTPServerBuilder.http1(
+            configuration: .init(additionalChannelHandlers: [ConnectionFaultHandler(counting: connections)]))
+        let server = try identity.map { try HTTPServerBuilder.tls(http1, tlsConfiguration: try $0.serverConfiguration()) } ?? http1
+        return Application(
+            router: SandboxRoutes.router(store: store, injector: injector), server: server,
+            configuration: .init(address: address, serverName: nil), onServerRunning: onServerRunning, logger: logger)
+    }
+
     /// Stops the server and waits until it has.
     public func stop() async {
         activity?.cancel()
@@ -165,103 +180,7 @@ public final class SandboxServer: Sendable {
 
     /// The demo operator's API key.
     public func operatorKey() async -> String { await store.apiKey(of: SandboxAccounts.operatorID) ?? "" }
-
-    static func respond(to request: Request, store: SandboxStore, injector: FaultInjector) async throws -> Response {
-        var request = request
-        let path = request.uri.path
-        let body = try await request.collectBody(upTo: 1 << 20)
-        let bytes = Array(body.readableBytesView)
-        if path == "/sandbox/faults" {
-            return await control(request.method.rawValue, bytes, injector)
-        }
-        var headers: [String: String] = [:]
-        for field in request.headers { headers[field.name.canonicalName] = field.value }
-        let decision = await injector.decide(method: request.method.rawValue, path: path)
-        if decision.latency > .zero { try? await Task.sleep(for: decision.latency) }
-        if decision.fault == .canned {
-            await store.record(request.method.rawValue, path, decision.cannedStatus)
-            return make(SandboxReply(status: decision.cannedStatus, body: decision.cannedBody))
-        }
-        if let fault = decision.fault, fault.refusesBeforeActing {
-            await store.record(request.method.rawValue, path, Int(fault.rawValue) ?? 500)
-            let status = Int(fault.rawValue) ?? 500
-            let reply = status == 429
-                ? SandboxReply.fail(429, "RateLimitExceeded", "Too many requests.")
-                : SandboxReply.fail(status, "InternalError", status == 503 ? "Service unavailable." : "Internal error.")
-            var response = make(reply)
-            if status == 429 { response.headers[.retryAfter] = String(decision.retryAfter) }
-            return response
-        }
-        let reply = await store.handle(
-            SandboxRequest(method: request.method.rawValue, path: path, headers: headers, body: bytes))
-        guard let fault = decision.fault else { return make(reply) }
-        return await answer(reply, spoiledBy: fault, decision)
-    }
-
-    /// The answer of a request the store acted on, spoiled as `fault` says (the faults that
-    /// refuse before acting are answered before the store sees the request).
-    static func answer(_ reply: SandboxReply, spoiledBy fault: FaultKind, _ decision: FaultDecision) async -> Response {
-        switch fault {
-        case .malformed:
-            return make(SandboxReply(status: reply.status, body: Array(#"{"success": true, "data": [{"userId": 4"#.utf8)))
-        case .html:
-            var response = make(SandboxReply(
-                status: 502, body: Array("<html><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>".utf8)))
-            response.headers[.contentType] = "text/html"
-            return response
-        case .empty:
-            return make(SandboxReply(status: 200, body: []))
-        case .oversized:
-            let filler = String(repeating: "x", count: 20 << 20)
-            return make(SandboxReply.ok(filler))
-        case .drop, .dropMidBody:
-            let full = reply.body
-            let sent = fault == .drop ? 0 : full.count / 2
-            var headers = HTTPFields()
-            headers[.contentType] = "application/json"
-            headers[.contentLength] = String(full.count)
-            return Response(
-                status: .init(code: reply.status), headers: headers,
-                body: ResponseBody(contentLength: full.count) { writer in
-                    if sent > 0 { try await writer.write(ByteBuffer(bytes: full.prefix(sent))) }
-                    throw SandboxDroppedConnection()
-                })
-        case .closeNoNotify, .brokenRecord, .resetAfterRequest:
-            var response = make(reply)
-            if let marker = faultMarker { response.headers[marker] = fault.rawValue }
-            return response
-        case .stallAfterRequest:
-            try? await Task.sleep(for: decision.stall)
-            return make(reply)
-        case .rateLimited, .serverError, .unavailable, .slow, .canned:
-            return make(reply)
-        }
-    }
-
-    static func make(_ reply: SandboxReply) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: .init(code: reply.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
-    }
-
-    static func control(_ method: String, _ body: [UInt8], _ injector: FaultInjector) async -> Response {
-        if method == "PUT" || method == "POST" {
-            let unknown = FaultSettings.unknownFields(in: body)
-            guard unknown.isEmpty else {
-                return make(.fail(400, "InvalidParameter", "Unknown field(s): \(unknown.joined(separator: ", ")). "
-                    + "A rule knows: \(FaultSettings.knownRuleFields.sorted().joined(separator: ", "))."))
-            }
-            guard let settings = try? JSONDecoder().decode(FaultSettings.self, from: Data(body)) else {
-                return make(.fail(400, "InvalidParameter", "Body must be FaultSettings JSON."))
-            }
-            await injector.replace(settings)
-        }
-        return make(.ok(await injector.settings))
-    }
 }
-
-/// Thrown inside a response body to cut the connection (the `drop` faults).
-struct SandboxDroppedConnection: Error {}
 
 /// A one-shot value the server task hands to `start`.
 final class ReadySignal: Sendable {

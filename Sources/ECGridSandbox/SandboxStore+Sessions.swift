@@ -6,78 +6,80 @@ import JWTKit
 extension SandboxStore {
     // MARK: Credentials
 
-    func authenticated(
-        _ request: SandboxRequest, _ body: (SandboxUser, String?) async -> SandboxReply
-    ) async -> SandboxReply {
-        if let header = request.headers["authorization"] {
-            let parts = header.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-                return .fail(401, "InvalidSession", "Authorization must be a bearer token.")
-            }
-            guard let claims = try? await signer.verify(String(parts[1]), as: SessionClaims.self),
+    /// Who a call comes from: the user behind its credential, and the bearer session it used
+    /// (nil for an API key).
+    struct Caller: Sendable {
+        var user: SandboxUser
+        var session: String?
+
+        var record: User { user.record }
+    }
+
+    /// The caller behind `credential`, else the 401 ECGrid answers.
+    func authenticate(_ credential: SandboxCredential) async throws(EnvelopeError) -> Caller {
+        switch credential {
+        case .bearer(let token):
+            guard let claims = try? await signer.verify(token, as: SessionClaims.self),
                 let session = sessions[claims.jti.value], session.expiresAt > Date(),
                 let user = users[session.userId], user.record.status != .terminated
             else {
-                return .fail(401, "InvalidSession", "The session is expired, revoked or invalid. Log in again.")
+                throw EnvelopeError(401, "InvalidSession", "The session is expired, revoked or invalid. Log in again.")
             }
-            return await body(user, claims.jti.value)
+            return Caller(user: user, session: claims.jti.value)
+        case .malformedAuthorization:
+            throw EnvelopeError(401, "InvalidSession", "Authorization must be a bearer token.")
+        case .none:
+            throw EnvelopeError(401, "InvalidAPIKey", "An API key (X-API-Key) or bearer token is required.")
+        case .apiKey(let key):
+            guard let id = keyIndex[key], let user = users[id], user.record.status != .terminated else {
+                throw EnvelopeError(401, "InvalidAPIKey", "The API key is not valid.")
+            }
+            return Caller(user: user, session: nil)
         }
-        guard let key = request.headers["x-api-key"], !key.isEmpty else {
-            return .fail(401, "InvalidAPIKey", "An API key (X-API-Key) or bearer token is required.")
-        }
-        guard let id = keyIndex[key], let user = users[id], user.record.status != .terminated else {
-            return .fail(401, "InvalidAPIKey", "The API key is not valid.")
-        }
-        return await body(user, nil)
     }
 
-    func login(_ request: SandboxRequest) async -> SandboxReply {
-        guard let body = try? JSONDecoder().decode(LoginBody.self, from: Data(request.body)),
-            let login = body.login ?? body.loginName, let password = body.password
-        else {
-            return .fail(400, "InvalidParameter", "login and password are required.")
-        }
+    func login(_ login: String, password: String) async throws(EnvelopeError) -> TokenOut {
         guard let user = users.values.first(where: { $0.record.login == login && $0.password == password }),
             user.record.status != .terminated, user.record.status != .suspended
         else {
-            return .fail(401, "InvalidCredentials", "Login failed.")
+            throw EnvelopeError(401, "InvalidCredentials", "Login failed.")
         }
-        return await issue(for: user.record.userId)
+        return try await issue(for: user.record.userId)
     }
 
-    func issue(for userId: Int) async -> SandboxReply {
+    func issue(for userId: Int) async throws(EnvelopeError) -> TokenOut {
         guard let token = try? await openSession(for: userId) else {
-            return .fail(500, "InternalError", "Could not sign a token.")
+            throw EnvelopeError(500, "InternalError", "Could not sign a token.")
         }
         let expires = ECGridDate(Date().addingTimeInterval(tokenLifetime)).text
-        return .ok(TokenOut(token: token, expiresAt: expires, userId: userId))
+        return TokenOut(token: token, expiresAt: expires, userId: userId)
     }
 
-    func refresh(_ request: SandboxRequest) async -> SandboxReply {
-        guard let body = try? JSONDecoder().decode(TokenBody.self, from: Data(request.body)), let token = body.token else {
-            return .fail(400, "InvalidParameter", "token is required.")
-        }
+    /// A new token for the session of `token`, which stops working.
+    func refresh(_ token: String) async throws(EnvelopeError) -> TokenOut {
         guard let claims = try? await signer.verify(token, as: SessionClaims.self),
             let session = sessions[claims.jti.value], session.expiresAt > Date()
         else {
-            return .fail(401, "InvalidSession", "The session is expired, revoked or invalid. Log in again.")
+            throw EnvelopeError(401, "InvalidSession", "The session is expired, revoked or invalid. Log in again.")
         }
         revoke(jti: claims.jti.value)
-        return await issue(for: session.userId)
+        return try await issue(for: session.userId)
     }
 
-    func sessionInfo(_ caller: SandboxUser, _ jti: String?) -> SandboxReply {
+    func sessionInfo(_ caller: Caller) -> SessionOut {
         let record = caller.record
-        let expires = jti.flatMap { sessions[$0]?.expiresAt }.map { ECGridDate($0).text }
-        return .ok(SessionOut(
+        let expires = caller.session.flatMap { sessions[$0]?.expiresAt }.map { ECGridDate($0).text }
+        return SessionOut(
             userId: record.userId, login: record.login, networkId: record.networkId, mailboxId: record.mailboxId,
-            authLevel: record.authLevel?.rawValue, expiresAt: expires))
+            authLevel: record.authLevel?.rawValue, expiresAt: expires)
     }
 
-    func logout(_ jti: String?) -> SandboxReply {
-        guard let jti else { return .fail(400, "InvalidParameter", "Logout needs a bearer session, not an API key.") }
+    /// Ends the caller's bearer session.
+    func logout(_ caller: Caller) throws(EnvelopeError) {
+        guard let jti = caller.session else {
+            throw EnvelopeError(400, "InvalidParameter", "Logout needs a bearer session, not an API key.")
+        }
         revoke(jti: jti)
-        return .ok(Optional<Bool>.none, message: "Session terminated.")
     }
 
     func revoke(jti: String) {
@@ -116,21 +118,20 @@ extension SandboxStore {
         return WireUser(user: record, quirky: stored.quirky)
     }
 
-    /// The target when the caller may see it, else the 404 to send.
-    func visible(_ caller: SandboxUser, _ id: Int) -> Result<SandboxUser, ReplyError> {
+    /// The target when the caller may see it, else the 404 ECGrid answers.
+    func visible(_ caller: Caller, _ id: Int) throws(EnvelopeError) -> SandboxUser {
         guard let target = users[id], canSee(caller.record, target.record) else {
-            return .failure(ReplyError(reply: .fail(404, "ObjectNotFound", "User \(id) was not found.")))
+            throw EnvelopeError(404, "ObjectNotFound", "User \(id) was not found.")
         }
-        return .success(target)
+        return target
     }
 
-    struct ReplyError: Error { var reply: SandboxReply }
-
-    func managed(_ caller: SandboxUser, _ id: Int) -> Result<SandboxUser, ReplyError> {
-        visible(caller, id).flatMap { target in
-            canManage(caller.record, target.record) ? .success(target)
-                : .failure(ReplyError(reply: .fail(403, "AccessDenied",
-                    "AuthLevel \(caller.record.authLevel?.rawValue ?? "?") may not manage user \(id).")))
+    /// The target when the caller may manage it, else the 404 or 403 ECGrid answers.
+    func managed(_ caller: Caller, _ id: Int) throws(EnvelopeError) -> SandboxUser {
+        let target = try visible(caller, id)
+        guard canManage(caller.record, target.record) else {
+            throw EnvelopeError(403, "AccessDenied", "AuthLevel \(caller.record.authLevel?.rawValue ?? "?") may not manage user \(id).")
         }
+        return target
     }
 }

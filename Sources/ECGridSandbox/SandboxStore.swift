@@ -3,8 +3,9 @@ import Foundation
 import JWTKit
 
 /// The sandbox's state and API logic: users, API keys, live JWT sessions, the AuthLevel rules,
-/// and a log of the requests it received. Independent of the HTTP server, so it can be driven
-/// directly too.
+/// and a log of the requests it answered. Its calls take decoded inputs and the caller, and
+/// return the data of the answer or throw the error envelope; the routes (`SandboxRoutes`) do
+/// the HTTP.
 public actor SandboxStore {
     struct Session {
         var userId: Int
@@ -120,17 +121,9 @@ public actor SandboxStore {
         _ = try? await openSession(for: id)
     }
 
+    /// Logs an answered request (`RequestLogMiddleware`).
     func record(_ method: String, _ path: String, _ status: Int) {
         log.append(LoggedRequest(method: method, path: path, status: status))
         if log.count > 200_000 { log.removeFirst(100_000) }
-    }
-
-    // MARK: Handling
-
-    /// Answers one API request.
-    public func handle(_ request: SandboxRequest) async -> SandboxReply {
-        let reply = await SandboxRoutes.dispatch(request, store: self)
-        record(request.method, request.path, reply.status)
-        return reply
     }
 }

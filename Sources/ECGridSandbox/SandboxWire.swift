@@ -1,61 +1,24 @@
 import ECGridKit
 import Foundation
+import HTTPTypes
 
-/// A request as the sandbox's API logic sees it, independent of the HTTP server.
-public struct SandboxRequest: Sendable {
-    public var method: String
-    public var path: String
-    /// Header values by lower-cased name.
-    public var headers: [String: String]
-    public var body: [UInt8]
+/// The credential a request carries, read from its headers: what the store authenticates.
+enum SandboxCredential: Sendable {
+    case bearer(String)
+    case apiKey(String)
+    /// An `Authorization` header that is not `Bearer <token>`.
+    case malformedAuthorization
+    case none
 
-    public init(method: String, path: String, headers: [String: String], body: [UInt8]) {
-        self.method = method
-        self.path = path
-        self.headers = headers
-        self.body = body
-    }
-}
-
-/// An answer from the sandbox's API logic.
-public struct SandboxReply: Sendable {
-    public var status: Int
-    public var body: [UInt8]
-
-    /// A success envelope around `data`.
-    static func ok(_ data: some Encodable, message: String = "") -> SandboxReply {
-        SandboxReply(status: 200, body: encode(OutEnvelope(success: true, data: data, errorCode: "", message: message)))
-    }
-
-    /// An error envelope.
-    static func fail(_ status: Int, _ code: String, _ message: String) -> SandboxReply {
-        SandboxReply(
-            status: status, body: encode(OutEnvelope<Bool?>(success: false, data: nil, errorCode: code, message: message)),
-        )
-    }
-
-    static func encode(_ value: some Encodable) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return (try? Array(encoder.encode(value))) ?? Array(#"{"success":false,"data":null}"#.utf8)
-    }
-}
-
-/// The envelope as the sandbox writes it.
-struct OutEnvelope<Payload: Encodable>: Encodable {
-    var success: Bool
-    var data: Payload
-    var errorCode: String
-    var message: String
-
-    enum CodingKeys: String, CodingKey { case success, data, errorCode, message }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(success, forKey: .success)
-        try c.encode(data, forKey: .data)
-        try c.encode(errorCode, forKey: .errorCode)
-        try c.encode(message, forKey: .message)
+    init(_ headers: HTTPFields) {
+        if let header = headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            self = parts.count == 2 && parts[0].lowercased() == "bearer" ? .bearer(String(parts[1])) : .malformedAuthorization
+        } else if let name = HTTPField.Name("x-api-key"), let key = headers[name], !key.isEmpty {
+            self = .apiKey(key)
+        } else {
+            self = .none
+        }
     }
 }
 

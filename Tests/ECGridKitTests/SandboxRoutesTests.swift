@@ -5,37 +5,32 @@ import Testing
 
 @Suite("The sandbox's routes, in-process: every path, the wrong method, the wrong ID, no such path")
 struct SandboxRoutesTests {
-    func ask(_ store: SandboxStore, _ method: String, _ path: String, key: String? = nil) async -> (status: Int, text: String) {
-        let headers = key.map { ["x-api-key": $0] } ?? [:]
-        let reply = await store.handle(SandboxRequest(method: method, path: path, headers: headers, body: []))
-        return (reply.status, String(decoding: reply.body, as: UTF8.self))
-    }
-
     @Test("each path takes its method; another is 405 naming the right one; an ID that is no number is 400; an unknown path 404")
     func quirks() async throws {
-        let store = await SandboxStore(userCount: 20, initialSessions: false)
-        let key = try #require(await store.apiKey(of: SandboxAccounts.operatorID))
-        let version = await ask(store, "GET", "/v2/auth/version")
-        #expect(version.status == 200 && version.text.contains("2.6.0-sandbox"))
-        let wrongMethod = await ask(store, "DELETE", "/v2/users/me", key: key)
-        #expect(wrongMethod.status == 405 && wrongMethod.text.contains("DELETE is not allowed on /v2/users/me; use GET."))
-        #expect(await ask(store, "GET", "/v2/users/list", key: key).text.contains("use POST"))
-        #expect(await ask(store, "GET", "/v2/users/reset/40010", key: key).status == 405)
-        let badID = await ask(store, "PUT", "/v2/users/abc", key: key)
-        #expect(badID.status == 400 && badID.text.contains("User ID must be a number."))
-        #expect(await ask(store, "GET", "/v2/users/reset", key: key).status == 400)
-        #expect(await ask(store, "POST", "/v2/users/reset/abc", key: key).status == 400)
-        let put = await ask(store, "PUT", "/v2/users/40010", key: key)
-        #expect(put.status == 405 && put.text.contains("PUT is not allowed on /v2/users/40010."))
-        for path in ["/v2/users/me/extra", "/v1/users/me", "/v2", "/v2/auth"] {
-            let missing = await ask(store, "GET", path, key: key)
-            #expect(missing.status == 404 && missing.text.contains("No such endpoint."), "\(path)")
+        try await withSandboxRouter { store, client in
+            let key = try #require(await store.apiKey(of: SandboxAccounts.operatorID))
+            let version = try await client.ask(.get, "/v2/auth/version")
+            #expect(version.status == 200 && version.text.contains("2.6.0-sandbox"))
+            let wrongMethod = try await client.ask(.delete, "/v2/users/me", key: key)
+            #expect(wrongMethod.status == 405 && wrongMethod.text.contains("DELETE is not allowed on /v2/users/me; use GET."))
+            #expect(try await client.ask(.get, "/v2/users/list", key: key).text.contains("use POST"))
+            #expect(try await client.ask(.get, "/v2/users/reset/40010", key: key).status == 405)
+            let badID = try await client.ask(.put, "/v2/users/abc", key: key)
+            #expect(badID.status == 400 && badID.text.contains("User ID must be a number."))
+            #expect(try await client.ask(.get, "/v2/users/reset", key: key).status == 400)
+            #expect(try await client.ask(.post, "/v2/users/reset/abc", key: key).status == 400)
+            let put = try await client.ask(.put, "/v2/users/40010", key: key)
+            #expect(put.status == 405 && put.text.contains("PUT is not allowed on /v2/users/40010."))
+            for path in ["/v2/users/me/extra", "/v1/users/me", "/v2", "/v2/auth"] {
+                let missing = try await client.ask(.get, path, key: key)
+                #expect(missing.status == 404 && missing.text.contains("No such endpoint."), "\(path)")
+            }
+            // Empty path components and a trailing slash are ignored, as before.
+            #expect(try await client.ask(.get, "//v2//users/me/", key: key).status == 200)
+            #expect(try await client.ask(.post, "/v2/users/reset/40010").text.contains("InvalidAPIKey"))
+            #expect(try await client.ask(.get, "/v2/users/40010", key: key).text.contains("\"userId\":40010"))
+            #expect(await store.requests.count == 15)
+            #expect(await store.count(method: "PUT", pathPrefix: "/v2/users/") == 2)
         }
-        // Empty path components and a trailing slash are ignored, as before.
-        #expect(await ask(store, "GET", "//v2//users/me/", key: key).status == 200)
-        #expect(await ask(store, "POST", "/v2/users/reset/40010").text.contains("InvalidAPIKey"))
-        #expect(await ask(store, "GET", "/v2/users/40010", key: key).text.contains("\"userId\":40010"))
-        #expect(await store.requests.count == 15)
-        #expect(await store.count(method: "PUT", pathPrefix: "/v2/users/") == 2)
     }
 }
