@@ -82,6 +82,12 @@ extension ResponseView {
                 lines.append(StyledLine(
                     "Meaning: the account is terminated for good (status now \(outcome.after?.status?.rawValue ?? "unknown")); "
                         + "its sessions and API keys no longer work.", .success))
+            case .setPassword:
+                lines.append(StyledLine("Meaning: the password was changed; the old one no longer logs in. Open sessions stay live.", .success))
+            case .deleteKey:
+                lines.append(StyledLine("Meaning: \(outcome.key?.label ?? "the key") was deleted and no longer works.", .success))
+            case .sendNotice:
+                lines.append(StyledLine("Meaning: the server accepted the message for the user's cell number.", .success))
             }
         } else if let error = outcome.error {
             if outcome.status != .unknown { lines.append(StyledLine("\(outcome.status.shown).", .failure)) }

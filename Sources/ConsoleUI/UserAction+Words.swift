@@ -10,6 +10,9 @@ extension UserAction {
         case .resetSessions: "reset"
         case .rotateKey: "key rotation"
         case .terminate: "termination"
+        case .setPassword: "password change"
+        case .deleteKey: "key deletion"
+        case .sendNotice: "notice"
         }
     }
 
@@ -41,6 +44,9 @@ extension UserAction {
         case .resetSessions: "resets \(count) user\(count == 1 ? "" : "s")"
         case .rotateKey: "replaces the key"
         case .terminate: "terminates the user"
+        case .setPassword: "sets the password"
+        case .deleteKey: "deletes the key"
+        case .sendNotice: "sends the notice"
         }
     }
 
@@ -63,6 +69,13 @@ extension UserAction {
         case .terminate:
             [StyledLine("PERMANENT: terminates the account. This CANNOT BE UNDONE.", .failure),
              StyledLine("Every session and API key of the user stops working at once.")]
+        case .setPassword:
+            [StyledLine("Sets a new password: the old one no longer logs in."),
+             StyledLine("Does NOT end open sessions: a reset must follow.", .warning)]
+        case .deleteKey:
+            [StyledLine("Deletes the API key: it stops working at once, for every script using it.", .warning)]
+        case .sendNotice:
+            [StyledLine("Sends a text message to the user's configured cell number.")]
         }
     }
 }

@@ -41,26 +41,47 @@ package struct ActionPipeline: Sendable {
     func recorded(
         _ action: UserAction, userId: Int, reason: String?, events: @escaping @Sendable (ActionEvent) -> Void
     ) async -> ActionReport {
-        let retries = RetryLog(request: action.request(userId: userId), events: events)
-        var client = self.client
-        client.onRetry = retries.record
         let before: User
         do {
-            before = try await client.user(id: userId).value
+            before = try await observed(client, retriesTo: events).user(id: userId).value
         } catch {
             let outcome = ActionOutcome(action: action, userId: userId, sent: false, succeeded: false, error: .wrapping(error))
             return recordAttempt(outcome, reason: reason)
         }
+        return await step(ActionRequest(action), on: before, reason: reason, events: events)
+    }
+
+    /// One request on a target already re-read (`before`): the intent record (with the
+    /// containment's `playbook` mark when it is a step of one), the request, the outcome record.
+    /// The one place an action is sent from; `run` and `Containment` both come here.
+    func step(
+        _ request: ActionRequest, on before: User, reason: String?, playbook: PlaybookMark? = nil,
+        events: @escaping @Sendable (ActionEvent) -> Void
+    ) async -> ActionReport {
+        let retries = RetryLog(request: request.line(userId: before.userId), events: events)
+        var client = self.client
+        client.onRetry = retries.record
         let intent: HistoryRecord
         do {
-            intent = try recorder.intent(action: action.historyName, target: TargetSnapshot(before), reason: reason)
+            intent = try recorder.intent(
+                action: request.action.historyName, target: TargetSnapshot(before), reason: reason, playbook: playbook,
+                key: request.key.map(KeySnapshot.init), notice: request.notice)
         } catch {
             let refusal = ECGridError(.invalidInput, detail: "The history could not be written, so nothing was sent: \(error)")
-            let outcome = ActionOutcome(action: action, userId: userId, before: before, sent: false, succeeded: false, error: refusal)
+            var outcome = ActionOutcome(
+                action: request.action, userId: before.userId, before: before, sent: false, succeeded: false, error: refusal)
+            outcome.key = request.key
             return ActionReport(outcome: outcome, actionId: nil, reason: reason)
         }
-        let outcome = await client.send(action, to: before)
+        let outcome = await client.send(request, to: before)
         return recordOutcome(outcome, of: intent, retries: retries.recorded)
+    }
+
+    /// `client` telling `events` of its retries (for the reads around an action).
+    func observed(_ client: ECGridClient, retriesTo events: @escaping @Sendable (ActionEvent) -> Void) -> ECGridClient {
+        var copy = client
+        copy.onRetry = { events(.retrying($0)) }
+        return copy
     }
 
     /// A target that could not be re-read: the attempt is recorded with the ID alone.

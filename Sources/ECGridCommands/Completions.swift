@@ -48,6 +48,9 @@ extension UserAction: ExpressibleByArgument {
             case .resetSessions: "reset sessions (ecgrid-console reset)"
             case .rotateKey: "a new API key (ecgrid-console rotate-key)"
             case .terminate: "terminate the user (ecgrid-console terminate)"
+            case .setPassword: "a new password (a step of ecgrid-console contain)"
+            case .deleteKey: "an API key deleted (a step of ecgrid-console contain)"
+            case .sendNotice: "an SMS notice sent (a step of ecgrid-console contain)"
             }
         }
     }

@@ -29,6 +29,12 @@ package enum ConfirmationPrompt {
         case .terminate:
             "PERMANENT: the account is terminated and CANNOT BE UNDONE. Every session and API key of the\n"
                 + "user stops working at once.\n"
+        case .setPassword:
+            "A new password is set: the old one no longer logs in. Open sessions stay live until a reset.\n"
+        case .deleteKey:
+            "The API key is deleted and STOPS WORKING AT ONCE, for every script and system that uses it.\n"
+        case .sendNotice:
+            "A text message goes to the user's configured cell number.\n"
         }
     }
 
@@ -54,6 +60,9 @@ extension UserAction {
         case .resetSessions: "reset the sessions of"
         case .rotateKey: "generate a new API key for"
         case .terminate: "terminate"
+        case .setPassword: "set a new password for"
+        case .deleteKey: "delete an API key of"
+        case .sendNotice: "send a text message to"
         }
     }
 }

@@ -17,6 +17,8 @@ public struct ActionOutcome: Sendable {
     public var error: ECGridError?
     /// The new API key of a successful rotation: shown once to the operator, never recorded.
     public var newKey: Secret?
+    /// The key a `deleteKey` was about (its string is never recorded or shown).
+    public var key: APIKeyRecord?
 
     public init(
         action: UserAction = .resetSessions, userId: Int, before: User? = nil, after: User? = nil, sent: Bool,

@@ -18,8 +18,10 @@ extension ActionReport {
             ]
         case .terminate:
             return [headline + ". Status now: \(outcome.after?.status?.rawValue ?? "unknown")."]
-        case .resetSessions:
+        case .resetSessions, .setPassword, .sendNotice:
             return [headline + "."]
+        case .deleteKey:
+            return [headline + (outcome.key.map { ": \($0.label) no longer works." } ?? ".")]
         }
     }
 

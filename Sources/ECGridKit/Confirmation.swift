@@ -30,7 +30,7 @@ public enum Confirmation {
                 return .refused("user \(first.userId)'s login came back empty from the server, so it cannot be typed to "
                     + "confirm a termination; check the user with the server first")
             }
-        case .resetSessions, .rotateKey:
+        case .resetSessions, .rotateKey, .setPassword, .deleteKey, .sendNotice:
             answer = targets.count == 1 ? String(targets[0]) : String(targets.count)
         }
         return .answer(answer)

@@ -63,6 +63,7 @@ extension ECGridClient {
         case let user as User: return "user \(user.userId) (\(user.login))"
         case let users as [User]: return "\(users.count) user record(s)"
         case let session as SessionInfo: return "session of user \(session.userId) (\(session.login))"
+        case let keys as [APIKeyRecord]: return "\(keys.count) key record(s)"
         case .some(let other): return String(String(describing: type(of: other)).prefix(60))
         }
     }

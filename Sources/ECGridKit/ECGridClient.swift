@@ -141,17 +141,62 @@ public struct ECGridClient: Sendable {
         return try await call("DELETE", "/v2/users/\(userId)", body: Optional<Empty>.none, stateChanging: true)
     }
 
+    // MARK: Containing an account
+
+    /// `POST /v2/users/generate-password`: a password meeting the server's policy (the server's
+    /// default length when `length` is nil). Changes nothing; the answer is a secret.
+    public func generatePassword(length: Int? = nil) async throws -> ECGridResponse<Secret> {
+        let response: ECGridResponse<String> = try await call(
+            "POST", "/v2/users/generate-password", body: GeneratePasswordRequest(length: length), secretPayload: true)
+        return ECGridResponse(value: Secret(response.value), exchange: response.exchange)
+    }
+
+    /// `POST /v2/users/password`: sets the user's password (NetworkAdmin or higher). Open
+    /// sessions stay live: a reset must follow. Never sent again once it may have left, except
+    /// after a real 429.
+    public func setPassword(userId: Int, to password: Secret) async throws -> ECGridResponse<Bool> {
+        try Self.check(userId)
+        guard !password.isEmpty else { throw ECGridError(.invalidInput, detail: "no password to set") }
+        return try await call(
+            "POST", "/v2/users/password", body: SetPasswordRequest(userId: userId, newPassword: password.revealed),
+            stateChanging: true)
+    }
+
+    /// `POST /v2/keys/list`: every API key of the user. The records hold the key strings as
+    /// `Secret`s; the exchange record only counts them.
+    public func apiKeys(userId: Int) async throws -> ECGridResponse<[APIKeyRecord]> {
+        try Self.check(userId)
+        return try await call("POST", "/v2/keys/list", body: KeyListRequest(userId: userId))
+    }
+
+    /// `DELETE /v2/keys` with `{"keyId"}`: the key stops working at once.
+    public func deleteAPIKey(keyId: Int) async throws -> ECGridResponse<Bool> {
+        guard keyId > 0 else { throw ECGridError(.invalidInput, detail: "key ID \(keyId) is not a positive number") }
+        return try await call("DELETE", "/v2/keys", body: DeleteKeyRequest(keyId: keyId), stateChanging: true)
+    }
+
+    /// `POST /v2/users/send-sms`: a text message to the user's configured cell number.
+    public func sendSMS(userId: Int, message: String) async throws -> ECGridResponse<Bool> {
+        try Self.check(userId)
+        guard !message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw ECGridError(.invalidInput, detail: "an empty message is not sent")
+        }
+        return try await call("POST", "/v2/users/send-sms", body: SendSMSRequest(userId: userId, message: message), stateChanging: true)
+    }
+
     // MARK: Sending an action
 
-    /// Sends `action` for a target already re-read (`before`), then re-reads it after a
-    /// success. Only `ActionPipeline` calls this, after it has written the intent record: it is
-    /// the one place an action's request is made from. Never throws: every failure is in the
-    /// outcome, with `sent` false only when the request provably never left.
-    public func send(_ action: UserAction, to before: User) async -> ActionOutcome {
+    /// Sends `request` for a target already re-read (`before`); after a success that changes
+    /// what a re-read shows (a reset, a termination, a new key), re-reads it. Only
+    /// `ActionPipeline` calls this, after it has written the intent record: it is the one place
+    /// an action's request is made from. Never throws: every failure is in the outcome, with
+    /// `sent` false only when the request provably never left.
+    public func send(_ request: ActionRequest, to before: User) async -> ActionOutcome {
         let userId = before.userId
-        var outcome = ActionOutcome(action: action, userId: userId, before: before, sent: true, succeeded: false)
+        var outcome = ActionOutcome(action: request.action, userId: userId, before: before, sent: true, succeeded: false)
+        outcome.key = request.key
         do {
-            switch action {
+            switch request.action {
             case .resetSessions:
                 let response = try await resetSessions(userId: userId)
                 confirm(&outcome, response.value, response.exchange, "the sessions were not reset")
@@ -163,6 +208,16 @@ public struct ECGridClient: Sendable {
                 let usable = !response.value.isEmpty
                 confirm(&outcome, usable, response.exchange, "the server sent no key; the old one may or may not work")
                 if usable { outcome.newKey = response.value }
+            case .setPassword:
+                let response = try await setPassword(userId: userId, to: request.newPassword ?? Secret(""))
+                confirm(&outcome, response.value, response.exchange, "the password was not changed")
+            case .deleteKey:
+                guard let key = request.key else { throw ECGridError(.invalidInput, detail: "no key to delete") }
+                let response = try await deleteAPIKey(keyId: key.keyId)
+                confirm(&outcome, response.value, response.exchange, "the key was not deleted")
+            case .sendNotice:
+                let response = try await sendSMS(userId: userId, message: request.notice ?? "")
+                confirm(&outcome, response.value, response.exchange, "the message was not sent")
             }
         } catch {
             let failure = ECGridError.wrapping(error)
@@ -171,7 +226,7 @@ public struct ECGridClient: Sendable {
             outcome.sent = !failure.definitelyNotSent
             return outcome
         }
-        if outcome.succeeded {
+        if outcome.succeeded, UserAction.standalone.contains(request.action) {
             outcome.after = try? await user(id: userId).value
         }
         return outcome

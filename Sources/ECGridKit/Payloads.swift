@@ -101,3 +101,42 @@ public struct RefreshRequest: Codable, Sendable {
     public var token: String
     public init(token: String) { self.token = token }
 }
+
+/// The body of `POST /v2/users/generate-password`.
+public struct GeneratePasswordRequest: Codable, Sendable {
+    public var length: Int?
+    public init(length: Int?) { self.length = length }
+}
+
+/// The body of `POST /v2/users/password`: an administrator sets a user's password. It holds
+/// the new password, so it is only ever encoded onto the wire.
+struct SetPasswordRequest: Encodable, Sendable {
+    var userId: Int
+    var newPassword: String
+}
+
+/// The body of `POST /v2/keys/list`.
+public struct KeyListRequest: Codable, Sendable {
+    public var userId: Int
+    public var visibility: KeyVisibility?
+    public init(userId: Int, visibility: KeyVisibility? = nil) {
+        self.userId = userId
+        self.visibility = visibility
+    }
+}
+
+/// The body of `DELETE /v2/keys`: a JSON body on a DELETE, as the API documents it.
+public struct DeleteKeyRequest: Codable, Sendable {
+    public var keyId: Int
+    public init(keyId: Int) { self.keyId = keyId }
+}
+
+/// The body of `POST /v2/users/send-sms`.
+public struct SendSMSRequest: Codable, Sendable {
+    public var userId: Int
+    public var message: String
+    public init(userId: Int, message: String) {
+        self.userId = userId
+        self.message = message
+    }
+}
