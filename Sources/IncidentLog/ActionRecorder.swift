@@ -33,31 +33,61 @@ public final class ActionRecorder: Sendable {
     public func takeWarnings() -> [String] { warnings.withLock { list in defer { list = [] }; return list } }
 
     /// Appends and flushes the intent record; throws when it could not (then the request must
-    /// not be sent).
+    /// not be sent). A containment's records carry their `playbook`; a key deletion its `key`;
+    /// a notice its text.
     @discardableResult
-    public func intent(action: String, target: TargetSnapshot, reason: String?, actionId: String = UUID().uuidString.lowercased())
-        throws -> HistoryRecord
-    {
-        try write(kind: .intent, actionId: actionId, action: action, target: target, reason: reason, result: nil)
-    }
-
-    /// Appends and flushes the outcome record of an intent.
-    @discardableResult
-    public func outcome(of intent: HistoryRecord, _ result: OutcomeDetails) throws -> HistoryRecord {
-        try write(kind: .outcome, actionId: intent.actionId, action: intent.action, target: intent.target, reason: intent.reason, result: result)
-    }
-
-    private func write(
-        kind: HistoryRecord.Kind, actionId: String, action: String, target: TargetSnapshot?, reason: String?,
-        result: OutcomeDetails?
+    public func intent(
+        action: String, target: TargetSnapshot, reason: String?, actionId: String = UUID().uuidString.lowercased(),
+        playbook: PlaybookMark? = nil, key: KeySnapshot? = nil, notice: String? = nil
     ) throws -> HistoryRecord {
+        try write(Entry(
+            kind: .intent, actionId: actionId, action: action, target: target, reason: reason, playbook: playbook, key: key,
+            notice: notice))
+    }
+
+    /// Appends and flushes the outcome record of an intent (with its playbook and key); an
+    /// `observation` goes with a containment's own outcome (what the verifying read found).
+    @discardableResult
+    public func outcome(of intent: HistoryRecord, _ result: OutcomeDetails, observation: Observation? = nil) throws -> HistoryRecord {
+        try write(Entry(
+            kind: .outcome, actionId: intent.actionId, action: intent.action, target: intent.target, reason: intent.reason,
+            result: result, playbook: intent.playbook, key: intent.key, notice: intent.notice, observation: observation))
+    }
+
+    /// Appends and flushes an observation: what a read found about a user after a containment
+    /// (`action` says which read: `verify`, `watch`, `check`).
+    @discardableResult
+    public func observation(
+        _ observation: Observation, action: String, target: TargetSnapshot, reason: String?, playbook: PlaybookMark?
+    ) throws -> HistoryRecord {
+        try write(Entry(
+            kind: .observation, actionId: UUID().uuidString.lowercased(), action: action, target: target, reason: reason,
+            playbook: playbook, observation: observation))
+    }
+
+    /// What a record says, before the store numbers and links it.
+    private struct Entry {
+        var kind: HistoryRecord.Kind
+        var actionId: String
+        var action: String
+        var target: TargetSnapshot?
+        var reason: String?
+        var result: OutcomeDetails?
+        var playbook: PlaybookMark?
+        var key: KeySnapshot?
+        var notice: String?
+        var observation: Observation?
+    }
+
+    private func write(_ entry: Entry) throws -> HistoryRecord {
         let identity = operatorIdentity
         let appended = try store.appendReporting { seq, prev in
             HistoryRecord(
-                v: HistoryRecord.formatVersion, seq: seq, kind: kind, actionId: actionId, time: ECGridDate(Date()).text,
-                action: action, target: target, actor: identity, process: .current, profile: profile,
-                baseURL: baseURL, reason: reason, result: result,
-                recoveredTornLineAt: nil, prev: prev)
+                v: HistoryRecord.formatVersion, seq: seq, kind: entry.kind, actionId: entry.actionId, time: ECGridDate(Date()).text,
+                action: entry.action, target: entry.target, actor: identity, process: .current, profile: profile,
+                baseURL: baseURL, reason: entry.reason, result: entry.result,
+                recoveredTornLineAt: nil, prev: prev, playbook: entry.playbook, key: entry.key, notice: entry.notice,
+                observation: entry.observation)
         }
         guard let record = appended.record else {
             throw HistoryError(path: store.path, operation: "append", reason: "no record was written")

@@ -17,10 +17,18 @@ public struct HistoryEntry: Sendable, Encodable {
     public var result: OutcomeDetails?
     /// Line of the intent record.
     public var line: Int
+    /// The containment it belongs to, and its step; the key a key deletion was about.
+    public var playbook: PlaybookMark?
+    public var key: KeySnapshot?
+    /// The text of a notice (a `send-sms` step, and a containment's own entry).
+    public var notice: String?
+    /// What the containment's verifying read found (on a `contain` entry's outcome).
+    public var observation: Observation?
 
     public init(
         actionId: String, action: String, time: String, target: TargetSnapshot?, actor: OperatorIdentity,
-        profile: String?, baseURL: String, reason: String?, status: ActionStatus, result: OutcomeDetails?, line: Int
+        profile: String?, baseURL: String, reason: String?, status: ActionStatus, result: OutcomeDetails?, line: Int,
+        playbook: PlaybookMark? = nil, key: KeySnapshot? = nil, notice: String? = nil, observation: Observation? = nil
     ) {
         self.actionId = actionId
         self.action = action
@@ -33,10 +41,15 @@ public struct HistoryEntry: Sendable, Encodable {
         self.status = status
         self.result = result
         self.line = line
+        self.playbook = playbook
+        self.key = key
+        self.notice = notice
+        self.observation = observation
     }
 
     enum CodingKeys: String, CodingKey {
         case actionId, action, time, target, actor = "operator", profile, baseURL, reason, status, result, line
+        case playbook, key, notice, observation
     }
 
     /// Entries built from the file's lines, oldest first.
@@ -52,18 +65,23 @@ public struct HistoryEntry: Sendable, Encodable {
                 entries.append(HistoryEntry(
                     actionId: record.actionId, action: record.action, time: record.time, target: record.target,
                     actor: record.actor, profile: record.profile, baseURL: record.baseURL, reason: record.reason,
-                    status: .unknown, result: nil, line: line.number))
+                    status: .unknown, result: nil, line: line.number, playbook: record.playbook, key: record.key,
+                    notice: record.notice))
                 processes.append(record.process)
             case .outcome:
                 guard let position = index[record.actionId] else { continue }
                 entries[position].result = record.result
                 entries[position].status = record.result?.status ?? .unknown
+                entries[position].observation = record.observation
             case .discontinuity:
                 // Records were cut or changed here: the outcome of any action still open may
                 // have been among them. Never guess it.
                 for position in entries.indices where entries[position].result == nil {
                     entries[position].status = .missing
                 }
+            case .observation:
+                // Not an action: the playbook's reader (Containment) and the report read these.
+                continue
             }
         }
         // Only intents without an outcome need to know whether their process still runs.
@@ -153,7 +171,7 @@ extension HistoryStore {
                         result: OutcomeDetails(status: .unknown, explanation:
                             "The run that sent it ended before recording the answer (crash, kill or lost connection). "
                             + "Check the user on the server before repeating the action."),
-                        recoveredTornLineAt: nil, prev: prev)
+                        recoveredTornLineAt: nil, prev: prev, playbook: entry.playbook, key: entry.key)
                 }
                 written += [appended.discontinuity, appended.record].compactMap { $0 }
             }
@@ -183,6 +201,7 @@ extension HistoryStore {
                 open[head.actionId] = nil
                 cut.remove(head.actionId)
             case .discontinuity: cut.formUnion(open.keys)
+            case .observation: continue
             }
         }
         let candidates = open.values.sorted().map { index in

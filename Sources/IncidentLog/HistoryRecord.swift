@@ -8,9 +8,10 @@ public struct HistoryRecord: Codable, Sendable, Equatable {
     /// The format version this code writes.
     public static let formatVersion = 1
 
-    /// What a line records: the intent of an action, its outcome, or a `discontinuity` found
-    /// before an append (the file's end did not match its tip).
-    public enum Kind: String, Codable, Sendable { case intent, outcome, discontinuity }
+    /// What a line records: the intent of an action, its outcome, a `discontinuity` found
+    /// before an append (the file's end did not match its tip), or an `observation`: what a read
+    /// found after a containment (sessions open again, say), tied to its playbook.
+    public enum Kind: String, Codable, Sendable { case intent, outcome, discontinuity, observation }
 
     /// Format version.
     public var v: Int
@@ -39,13 +40,22 @@ public struct HistoryRecord: Codable, Sendable, Equatable {
     public var recoveredTornLineAt: Int?
     /// What was expected at the file's end and what was found (discontinuity records only).
     public var discontinuity: Discontinuity?
+    /// The containment this record belongs to, and its step (the records of a playbook).
+    public var playbook: PlaybookMark?
+    /// The API key a `delete-api-key` record is about (never its string).
+    public var key: KeySnapshot?
+    /// The text of a `send-sms` notice (never a password: the playbook refuses one that holds it).
+    public var notice: String?
+    /// What a read found (observation records, and a containment's verification outcome).
+    public var observation: Observation?
     /// SHA-256 (hex) of the previous line, or 64 zeros for the first.
     public var prev: String
 
     public init(
         v: Int, seq: Int, kind: Kind, actionId: String, time: String, action: String, target: TargetSnapshot?,
         actor: OperatorIdentity, process: ProcessIdentity, profile: String?, baseURL: String, reason: String?,
-        result: OutcomeDetails?, recoveredTornLineAt: Int?, prev: String, discontinuity: Discontinuity? = nil
+        result: OutcomeDetails?, recoveredTornLineAt: Int?, prev: String, discontinuity: Discontinuity? = nil,
+        playbook: PlaybookMark? = nil, key: KeySnapshot? = nil, notice: String? = nil, observation: Observation? = nil
     ) {
         self.v = v
         self.seq = seq
@@ -62,12 +72,74 @@ public struct HistoryRecord: Codable, Sendable, Equatable {
         self.result = result
         self.recoveredTornLineAt = recoveredTornLineAt
         self.discontinuity = discontinuity
+        self.playbook = playbook
+        self.key = key
+        self.notice = notice
+        self.observation = observation
         self.prev = prev
     }
 
     enum CodingKeys: String, CodingKey {
         case v, seq, kind, actionId, time, action, target, actor = "operator", process, profile, baseURL, reason, result
-        case recoveredTornLineAt, discontinuity, prev
+        case recoveredTornLineAt, discontinuity, playbook, key, notice, observation, prev
+    }
+}
+
+/// Where a record stands in a containment playbook: the playbook's id (one per run of
+/// `contain`, kept by `--resume`), the steps chosen, and the step this record is about (none on
+/// the record of the playbook itself, the `contain` entry of each user).
+public struct PlaybookMark: Codable, Sendable, Equatable {
+    public var id: String
+    /// The steps chosen, in the order they run (`password`, `sessions`, `keys`, `notify`).
+    public var steps: [String]
+    /// The step of this record; nil on the playbook's own `contain` records.
+    public var step: String?
+
+    public init(id: String, steps: [String], step: String? = nil) {
+        self.id = id
+        self.steps = steps
+        self.step = step
+    }
+}
+
+/// An API key as the history names it: its ID, visibility and creation, never its string.
+public struct KeySnapshot: Codable, Sendable, Equatable, Hashable {
+    public var keyId: Int
+    public var visibility: String?
+    public var created: String?
+
+    public init(_ key: APIKeyRecord) {
+        keyId = key.keyId
+        visibility = key.visibility?.rawValue
+        created = key.created?.text
+    }
+
+    public init(keyId: Int, visibility: String? = nil, created: String? = nil) {
+        self.keyId = keyId
+        self.visibility = visibility
+        self.created = created
+    }
+}
+
+/// What a read of a user found after (or while checking) a containment: live sessions, the
+/// API keys still listed, the status, and in a sentence what it means.
+public struct Observation: Codable, Sendable, Equatable {
+    public var openSessions: Int?
+    /// The keys the server still lists (nil when they were not read).
+    public var liveKeys: [KeySnapshot]?
+    public var status: String?
+    /// What it means, for the operator and the report.
+    public var note: String
+    /// True when something that should be gone is live (sessions, keys): someone may still
+    /// hold a credential.
+    public var alarming: Bool
+
+    public init(openSessions: Int?, liveKeys: [KeySnapshot]?, status: String?, note: String, alarming: Bool) {
+        self.openSessions = openSessions
+        self.liveKeys = liveKeys
+        self.status = status
+        self.note = note
+        self.alarming = alarming
     }
 }
 

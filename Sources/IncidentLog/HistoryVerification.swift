@@ -107,7 +107,7 @@ extension HistoryStore {
                 order.append(record.actionId)
             case .outcome:
                 open[record.actionId] = nil
-            case .discontinuity:
+            case .discontinuity, .observation:
                 break
             }
         }

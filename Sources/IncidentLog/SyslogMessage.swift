@@ -18,6 +18,8 @@ enum SyslogMessage {
         switch record.kind {
         case .discontinuity: return 2  // critical: the history was cut or changed
         case .intent: return 5  // notice
+        // A session back after a containment: someone may still hold a credential.
+        case .observation: return record.observation?.alarming == true ? 1 : 5  // alert, else notice
         case .outcome:
             switch record.result?.status {
             case .unknown, .missing, .inFlight: return 3  // error: check the user
