@@ -65,6 +65,15 @@ protocol ActionCommand {
     var word: String { get }
     /// The users to act on; throws a refusal (exit 2) for bad input, before any connection.
     func userIds() throws -> [Int]
+    /// Local checks and preparations before any connection (a password file made); throws a
+    /// refusal. None by default.
+    func preflight() throws
+    /// The users to act on once connected (`contain --resume` finds them in the history); the
+    /// IDs of `userIds` by default.
+    func targets(_ ids: [Int], client: ECGridClient) async throws -> [Int]
+    /// Refusals that need the server, before anything is sent: `me` is the operator
+    /// (`GET /v2/users/me`, nil when it could not be read). None by default.
+    func check(_ targets: [Int], me: User?) throws
     /// What the operator reads before the typed confirmation, from the targets re-read, and the
     /// answer they must type (`Confirmation.expected`).
     func confirmation(_ targets: [ActionTarget]) -> (prompt: String, expected: Confirmation.Expected)
@@ -74,6 +83,12 @@ protocol ActionCommand {
     func act(on userIds: [Int], pipeline: ActionPipeline, progress: ProgressReporter) async -> Result
     /// Prints the result (a table, lines, or `--json`).
     func report(_ result: Result)
+}
+
+extension ActionCommand {
+    func preflight() throws {}
+    func targets(_ ids: [Int], client: ECGridClient) async throws -> [Int] { ids }
+    func check(_ targets: [Int], me: User?) throws {}
 }
 
 /// Runs an `ActionCommand`: refuses in read-only mode or without a terminal to confirm on,
@@ -86,6 +101,7 @@ enum ActionCommandRunner {
         let json = options.output.json
         try options.connection.refuseIfReadOnly(command.word, json: json)
         let ids = try command.userIds()
+        try command.preflight()
         if !options.yes && !TerminalPrompt.available {
             throw refuse("no terminal to confirm on; nothing was sent. Pass --yes to \(command.word) without asking.", json: json)
         }
@@ -94,6 +110,10 @@ enum ActionCommandRunner {
             result = try await withConnection(options.connection) { connection in
                 let progress = ProgressReporter(options.output)
                 let client = progress.observe(connection.client)
+                let ids = try await command.targets(ids, client: client)
+                // The operator, once: for the refusals that need it and for every record.
+                let me = try? await client.me().value
+                try command.check(ids, me: me)
                 if !options.yes {
                     let targets = await ids.concurrentMap(limit: 4) { id in
                         do {
@@ -104,8 +124,8 @@ enum ActionCommandRunner {
                     }
                     try confirm(command, targets, json: json)
                 }
-                let recorder = try await History.recorder(
-                    for: client, sandbox: options.connection.sandbox, profile: connection.profile?.name)
+                let recorder = try History.recorder(
+                    for: client, me: me, sandbox: options.connection.sandbox, profile: connection.profile?.name)
                 let result = await command.act(
                     on: ids, pipeline: ActionPipeline(client: client, recorder: recorder), progress: progress)
                 progress.finish()

@@ -17,7 +17,7 @@ package struct ECGridConsoleCommand: AsyncParsableCommand {
             \(EnvironmentVariables.helpText)
             """,
         version: versionText,
-        subcommands: [UsersCommand.self, WhoamiCommand.self, ResetCommand.self, RotateKeyCommand.self, TerminateCommand.self,
+        subcommands: [UsersCommand.self, WhoamiCommand.self, ResetCommand.self, ContainCommand.self, RotateKeyCommand.self, TerminateCommand.self,
                       LoginCommand.self, ProfilesCommand.self, HistoryCommand.self, SandboxCommand.self])
 
     /// What `--version` prints: the version, the commit and the build date (stamped by

@@ -13,14 +13,14 @@ enum History {
     /// The copy of every record to the system log (`SyslogForwarder.forRun`).
     static func syslog(sandbox: Bool = false) -> SyslogForwarder? { SyslogForwarder.forRun(sandbox: sandbox) }
 
-    /// A recorder for actions against `client`, with the operator's ECGrid identity. Throws
-    /// exit status 2 (nothing sent) when the history path is unsafe: a symbolic link, or in a
-    /// directory anyone may write.
-    static func recorder(for client: ECGridClient, sandbox: Bool, profile: String? = nil) async throws -> ActionRecorder {
+    /// A recorder for actions against `client`, with the operator's ECGrid identity (`me`, from
+    /// `GET /v2/users/me`). Throws exit status 2 (nothing sent) when the history path is unsafe:
+    /// a symbolic link, or in a directory anyone may write.
+    static func recorder(for client: ECGridClient, me: User?, sandbox: Bool, profile: String? = nil) throws -> ActionRecorder {
         try refuseUnsafe(store(sandbox: sandbox))
         let recorder = ActionRecorder(
             store: store(sandbox: sandbox), operator: .local(), profile: profile, baseURL: client.baseURL.description, syslog: syslog(sandbox: sandbox))
-        if let me = try? await client.me().value { recorder.setAPIUser(me) }
+        if let me { recorder.setAPIUser(me) }
         return recorder
     }
 
