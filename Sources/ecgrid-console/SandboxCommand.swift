@@ -3,6 +3,7 @@ import ConsoleRuntime
 import ECGridKit
 import ECGridSandbox
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -125,15 +126,8 @@ struct SandboxCommand: AsyncParsableCommand {
 }
 
 /// Lets exactly one caller through.
-final class OnceFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var done = false
+final class OnceFlag: Sendable {
+    private let done = Atomic<Bool>(false)
 
-    func claim() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        if done { return false }
-        done = true
-        return true
-    }
+    func claim() -> Bool { done.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged }
 }
