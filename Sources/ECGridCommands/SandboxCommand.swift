@@ -3,6 +3,7 @@ import ConsoleRuntime
 import ECGridKit
 import ECGridSandbox
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -74,10 +75,8 @@ struct SandboxCommand: AsyncParsableCommand {
         let trustLine = caPath.map { "  export ECGRID_CA_FILE=\($0)\n" } ?? ""
         Output.print("""
             ECGrid sandbox on \(server.baseURL) with \(await store.userCount) users.
-              operator  \(SandboxAccounts.operatorLogin) (TechOps)        key \(await store.apiKey(of: SandboxAccounts.operatorID) ?? "")
-              viewer    \(SandboxAccounts.viewerLogin) (NetworkUser)   key \(await store.apiKey(of: SandboxAccounts.viewerID) ?? "")
-              netadmin  \(SandboxAccounts.netAdminLogin) (NetworkAdmin) key \(await store.apiKey(of: SandboxAccounts.netAdminID) ?? "")
-              passwords \(SandboxAccounts.passwordPrefix)<userId>, for example \(SandboxAccounts.password(for: SandboxAccounts.operatorID))
+            \(await Self.accountTable(store))
+              Every user's password starts as \(SandboxAccounts.passwordPrefix)<userId>; a user may hold several API keys.
             Try:
             \(trustLine)  export ECGRID_API_KEY=\(await server.operatorKey())
               ecgrid-console users list --base-url \(server.baseURL)
@@ -87,6 +86,31 @@ struct SandboxCommand: AsyncParsableCommand {
         await server.stop()
         if let caPath { try? FileManager.default.removeItem(atPath: caPath) }
         Output.print("Sandbox stopped.")
+    }
+
+    /// The demo accounts in aligned columns: login, ID, AuthLevel, password, then every API key
+    /// (the primary first), one a line.
+    static func accountTable(_ store: SandboxStore) async -> String {
+        let accounts = [
+            ("operator", SandboxAccounts.operatorID), ("viewer", SandboxAccounts.viewerID), ("netadmin", SandboxAccounts.netAdminID),
+        ]
+        var rows = [["account", "login", "ID", "AuthLevel", "password", "API keys (primary first)"]]
+        for (name, id) in accounts {
+            let user = await store.user(id)
+            let keys = await store.apiKeys(of: id)
+            rows.append([
+                name, user?.login ?? "", String(id), user?.authLevel?.rawValue ?? "", await store.password(of: id) ?? "",
+                keys.first ?? "",
+            ])
+            for key in keys.dropFirst() { rows.append(["", "", "", "", "", key]) }
+        }
+        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            var line = "  " + zip(row, widths).map { cell, width in cell.padding(toLength: width, withPad: " ", startingAt: 0) }
+                .joined(separator: "  ")
+            while line.hasSuffix(" ") { line.removeLast() }
+            return line
+        }.joined(separator: "\n")
     }
 
     /// Returns on SIGINT, SIGTERM or SIGHUP (the console's own `SignalWatch`); a second one
@@ -102,15 +126,8 @@ struct SandboxCommand: AsyncParsableCommand {
 }
 
 /// Lets exactly one caller through.
-final class OnceFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var done = false
+final class OnceFlag: Sendable {
+    private let done = Atomic<Bool>(false)
 
-    func claim() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        if done { return false }
-        done = true
-        return true
-    }
+    func claim() -> Bool { done.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged }
 }

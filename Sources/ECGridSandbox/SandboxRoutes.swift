@@ -34,6 +34,7 @@ enum SandboxRoutes {
         router.add(middleware: EnvelopeErrorMiddleware())
         authRoutes(router, store)
         userRoutes(router, store)
+        containmentRoutes(router, store)
         return router
     }
 
@@ -80,14 +81,18 @@ enum SandboxRoutes {
             try await store.logout(try await caller(request, store))
             return .envelope(Bool?.none, message: "Session terminated.")
         }
+        route(router, "/v2/auth/password", .put) { request, _ in
+            let caller = try await caller(request, store)
+            let body = try await decode(OwnPasswordBody.self, request, orSay: "currentPassword and newPassword are required.")
+            try await store.changeOwnPassword(caller, current: body.currentPassword, new: body.newPassword)
+            return .envelope(Bool?.none, message: "Password updated successfully.")
+        }
     }
 
     static func userRoutes(_ router: Router<SandboxContext>, _ store: SandboxStore) {
         route(router, "/v2/users/list", .post) { request, _ in
             let caller = try await caller(request, store)
-            let body = try await request.body.collect(upTo: maxBody)
-            let query = body.readableBytes == 0
-                ? ListBody() : try decode(ListBody.self, body, orSay: "The body is not a valid list request.")
+            let query = try await decode(ListBody.self, request, orSay: "The body is not a valid list request.", ifEmpty: ListBody())
             return .json(status: 200, bytes: WireUserWriter.envelope(try await store.list(caller, query)))
         }
         route(router, "/v2/users/me", .get) { request, _ in
@@ -137,6 +142,49 @@ enum SandboxRoutes {
         }
     }
 
+    /// The containment calls: passwords, API keys, SMS.
+    static func containmentRoutes(_ router: Router<SandboxContext>, _ store: SandboxStore) {
+        route(router, "/v2/users/generate-password", .post) { request, _ in
+            let caller = try await caller(request, store)
+            let body = try await decode(
+                GeneratePasswordBody.self, request, orSay: "length must be a number.", ifEmpty: GeneratePasswordBody())
+            return .envelope(try await store.generatePassword(caller, length: body.length))
+        }
+        route(router, "/v2/users/password", .post) { request, _ in
+            let caller = try await caller(request, store)
+            let body = try await decode(PasswordBody.self, request, orSay: "userId and newPassword are required.")
+            return .envelope(try await store.setPassword(caller, body.userId, body.newPassword))
+        }
+        route(router, "/v2/keys/list", .post) { request, _ in
+            let caller = try await caller(request, store)
+            let body = try await decode(KeysBody.self, request, orSay: "userId is required.")
+            let visibility = try body.visibility.map(SandboxKey.Visibility.parse)
+            return .envelope(try await store.listKeys(caller, body.userId, visibility: visibility))
+        }
+        route(router, "/v2/keys/get-key", .post) { request, _ in
+            let caller = try await caller(request, store)
+            let body = try await decode(KeysBody.self, request, orSay: "userId is required.")
+            return .envelope(try await store.primaryKey(caller, body.userId))
+        }
+        route(router, "/v2/keys/create", .post) { request, _ in
+            let caller = try await caller(request, store)
+            let body = try await decode(KeysBody.self, request, orSay: "userId and visibility are required.")
+            let visibility = try SandboxKey.Visibility.parse(body.visibility ?? "")
+            return .envelope(try await store.createKey(caller, body.userId, visibility: visibility))
+        }
+        // The one DELETE with a JSON body, as the docs have it.
+        route(router, "/v2/keys", .delete) { request, _ in
+            let caller = try await caller(request, store)
+            let body = try await decode(KeyIDBody.self, request, orSay: "keyId is required.")
+            return .envelope(try await store.deleteKey(caller, body.keyId))
+        }
+        route(router, "/v2/users/send-sms", .post) { request, _ in
+            let caller = try await caller(request, store)
+            let body = try await decode(SMSBody.self, request, orSay: "userId and message are required.")
+            return .envelope(try await store.sendSMS(caller, body.userId, body.message))
+        }
+    }
+
     /// `path` answers `method` with `handler`; every other method gets 405 naming `method`.
     static func route(
         _ router: Router<SandboxContext>, _ path: RouterPath, _ method: HTTPRequest.Method,
@@ -155,12 +203,13 @@ enum SandboxRoutes {
         try await store.authenticate(SandboxCredential(request.headers))
     }
 
-    /// The JSON body of `request`, else 400 saying `message`.
-    static func decode<Body: Decodable>(_ type: Body.Type, _ request: Request, orSay message: String) async throws -> Body {
-        try decode(type, try await request.body.collect(upTo: maxBody), orSay: message)
-    }
-
-    static func decode<Body: Decodable>(_ type: Body.Type, _ bytes: ByteBuffer, orSay message: String) throws(EnvelopeError) -> Body {
+    /// The JSON body of `request` (`ifEmpty` when there is none and that is allowed), else 400
+    /// saying `message`.
+    static func decode<Body: Decodable>(
+        _ type: Body.Type, _ request: Request, orSay message: String, ifEmpty: Body? = nil
+    ) async throws -> Body {
+        let bytes = try await request.body.collect(upTo: maxBody)
+        if bytes.readableBytes == 0, let ifEmpty { return ifEmpty }
         guard let body = try? JSONDecoder().decode(Body.self, from: Data(bytes.readableBytesView)) else {
             throw EnvelopeError(400, "InvalidParameter", message)
         }

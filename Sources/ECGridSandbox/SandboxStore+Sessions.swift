@@ -31,7 +31,9 @@ extension SandboxStore {
         case .none:
             throw EnvelopeError(401, "InvalidAPIKey", "An API key (X-API-Key) or bearer token is required.")
         case .apiKey(let key):
-            guard let id = keyIndex[key], let user = users[id], user.record.status != .terminated else {
+            guard let keyId = keyIndex[key], let owner = keys[keyId]?.userId, let user = users[owner],
+                user.record.status != .terminated
+            else {
                 throw EnvelopeError(401, "InvalidAPIKey", "The API key is not valid.")
             }
             return Caller(user: user, session: nil)
@@ -103,8 +105,8 @@ extension SandboxStore {
         return caller.networkId == target.networkId && caller.mailboxId == target.mailboxId
     }
 
-    /// Reset, terminate and key generation: NetworkAdmin or higher in the target's network, and
-    /// never on someone of a higher level.
+    /// Reset, terminate, passwords, keys and SMS: NetworkAdmin or higher in the target's
+    /// network, and never on someone of a higher level.
     func canManage(_ caller: User, _ target: User) -> Bool {
         guard let level = caller.authLevel, level.isAtLeast(.networkAdmin) else { return false }
         if let targetLevel = target.authLevel, targetLevel.isKnown, !level.isAtLeast(targetLevel) { return false }

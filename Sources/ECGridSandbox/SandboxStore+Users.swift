@@ -1,7 +1,7 @@
 import ECGridKit
 import Foundation
 
-/// The user calls: show, list, by name, reset, keys, terminate, role.
+/// The user calls: show, list, by name, reset, terminate, role.
 extension SandboxStore {
     // MARK: Users
 
@@ -59,25 +59,11 @@ extension SandboxStore {
         return true
     }
 
-    /// A new API key for the user; the old one stops working at once.
-    func generateKey(_ caller: Caller, _ id: Int) throws(EnvelopeError) -> String {
-        let target = try managed(caller, id)
-        keyIndex.removeValue(forKey: target.apiKey)
-        let key = "sbx_" + rng.hex(40)
-        users[id]?.apiKey = key
-        keyIndex[key] = id
-        return key
-    }
-
-    func showKey(_ caller: Caller, _ id: Int) throws(EnvelopeError) -> String {
-        try managed(caller, id).apiKey
-    }
-
-    /// Ends the account for good: sessions revoked, key invalidated, status Terminated.
+    /// Ends the account for good: sessions revoked, every API key deleted, status Terminated.
     func terminate(_ caller: Caller, _ id: Int) throws(EnvelopeError) -> Bool {
         let target = try managed(caller, id)
         _ = revokeAll(id)
-        keyIndex.removeValue(forKey: target.apiKey)
+        for keyId in target.keyIDs { removeKey(keyId) }
         users[id]?.record.status = .terminated
         users[id]?.record.modified = ECGridDate(Date())
         listCache = [:]

@@ -36,12 +36,16 @@ public actor SandboxStore {
     /// costs its own size rather than a walk over every user before it. Cleared whenever a
     /// change could alter who is listed (terminate, role).
     var listCache: [ListCacheKey: [Int]] = [:]
+    /// Every live API key by `keyId`, and the `keyId` of each by its secret.
+    var keys: [Int: SandboxKey] = [:]
     var keyIndex: [String: Int] = [:]
+    var nextKeyID = 1
     var sessions: [String: Session] = [:]
     var sessionsByUser: [Int: Set<String>] = [:]
     let signer = JWTKeyCollection()
     let tokenLifetime: TimeInterval
     var log: [LoggedRequest] = []
+    var smsLog: [SentSMS] = []
     var rng: SeededRandom
 
     /// - Parameters:
@@ -52,12 +56,14 @@ public actor SandboxStore {
     public init(userCount: Int = 300, seed: UInt64 = 20_261_124, tokenLifetime: TimeInterval = 900, initialSessions: Bool = true) async {
         self.tokenLifetime = tokenLifetime
         rng = SeededRandom(seed: seed ^ 0x5EED)
-        let seeded = SeedData.users(count: min(max(userCount, 3), 100_000), seed: seed)
-        for user in seeded {
-            users[user.record.userId] = user
-            keyIndex[user.apiKey] = user.record.userId
+        let seeded = SeedData.population(count: min(max(userCount, 3), 100_000), seed: seed)
+        for user in seeded.users { users[user.record.userId] = user }
+        for key in seeded.keys {
+            keys[key.keyId] = key
+            keyIndex[key.secret] = key.keyId
         }
-        orderedIDs = seeded.map(\.record.userId).sorted()
+        nextKeyID = seeded.keys.count + 1
+        orderedIDs = seeded.users.map(\.record.userId).sorted()
         var secret = SystemRandomNumberGenerator()
         let keyBytes = (0..<48).map { _ in UInt8.random(in: 0...255, using: &secret) }
         await signer.add(hmac: HMACKey(from: keyBytes), digestAlgorithm: .sha256)
@@ -72,8 +78,17 @@ public actor SandboxStore {
 
     // MARK: Facts for tests, the CLI banner and the console
 
-    /// The API key of a user (the demo operator's is printed at start).
-    public func apiKey(of userId: Int) -> String? { users[userId]?.apiKey }
+    /// The primary API key of a user (the demo operator's is printed at start).
+    public func apiKey(of userId: Int) -> String? { users[userId]?.keyIDs.first.flatMap { keys[$0]?.secret } }
+
+    /// Every live API key of a user, the primary first (test API: the API shows them masked).
+    package func apiKeys(of userId: Int) -> [String] { users[userId]?.keyIDs.compactMap { keys[$0]?.secret } ?? [] }
+
+    /// The password a user logs in with now.
+    package func password(of userId: Int) -> String? { users[userId]?.password }
+
+    /// Every SMS sent so far (`POST /v2/users/send-sms`), oldest first.
+    package var sentSMS: [SentSMS] { smsLog }
 
     /// The current record of a user, with its live session count.
     public func user(_ userId: Int) -> User? {

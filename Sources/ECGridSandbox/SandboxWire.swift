@@ -72,6 +72,27 @@ struct RoleBody: Decodable {
     var mailboxId: Int?
 }
 
+struct OwnPasswordBody: Decodable {
+    var currentPassword: String
+    var newPassword: String
+}
+struct GeneratePasswordBody: Decodable { var length: Int? }
+struct PasswordBody: Decodable {
+    var userId: Int
+    var newPassword: String
+}
+/// `keys/list` (visibility optional), `keys/get-key` (no visibility) and `keys/create`
+/// (visibility required).
+struct KeysBody: Decodable {
+    var userId: Int
+    var visibility: String?
+}
+struct KeyIDBody: Decodable { var keyId: Int }
+struct SMSBody: Decodable {
+    var userId: Int
+    var message: String
+}
+
 struct TokenOut: Encodable {
     var token: String
     var expiresAt: String

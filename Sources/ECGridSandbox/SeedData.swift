@@ -5,7 +5,8 @@ import Foundation
 struct SandboxUser: Sendable {
     var record: User
     var password: String
-    var apiKey: String
+    /// The user's API keys (`SandboxKey`), the primary first.
+    var keyIDs: [Int]
     /// Sent as `loginName` instead of `login`, and with a field the client does not know,
     /// as some ECGrid pages do.
     var quirky: Bool
@@ -22,13 +23,15 @@ public enum SandboxAccounts {
     /// NetworkAdmin on network 10: may manage network 10, nobody else.
     public static let netAdminID = 1003
     public static let netAdminLogin = "sandbox.netadmin"
-    /// Every seeded user's password is this prefix followed by the user ID.
+    /// Every seeded user's password starts as this prefix followed by the user ID (a password
+    /// change replaces it; `SandboxStore.password(of:)` knows the current one).
     public static let passwordPrefix = "Sandbox#"
     /// The first generated user's ID.
     public static let firstGeneratedID = 40001
     /// The networks seeded users belong to.
     public static let networks = [10, 20, 30, 40, 50, 60]
 
+    /// The password a seeded user starts with.
     public static func password(for userId: Int) -> String { "\(passwordPrefix)\(userId)" }
 }
 
@@ -63,21 +66,32 @@ enum SeedData {
         "Granite Wholesale", "Helios Energy", "北京贸易公司", "Nordlicht GmbH", "Café Olé 🍩", "Orbit Textiles",
     ]
 
-    /// The users of a sandbox with `count` users in all (at least the three well-known ones).
-    static func users(count: Int, seed: UInt64) -> [SandboxUser] {
+    /// The users of a sandbox and their API keys.
+    struct Population {
+        var users: [SandboxUser]
+        /// By `keyId`, from 1.
+        var keys: [SandboxKey]
+    }
+
+    /// The users of a sandbox with `count` users in all (at least the three well-known ones),
+    /// each with a primary API key, some with one or two more.
+    static func population(count: Int, seed: UInt64) -> Population {
         var rng = SeededRandom(seed: seed)
         var users: [SandboxUser] = []
         users.reserveCapacity(max(count, 3))
-        func key() -> String { "sbx_" + rng.hex(40) }
+        // Drawn in turn with the users' data, as they always were, so a seed keeps its users.
+        var primaryKeys: [String] = []
+        func drawPrimaryKey() { primaryKeys.append("sbx_" + rng.hex(40)) }
         func special(_ id: Int, _ login: String, _ first: String, _ last: String, _ level: AuthLevel, _ network: Int)
             -> SandboxUser
         {
-            SandboxUser(
+            drawPrimaryKey()
+            return SandboxUser(
                 record: User(
                     userId: id, login: login, email: "\(login)@sandbox.example", firstName: first, lastName: last,
                     networkId: network, mailboxId: 0, authLevel: level, status: .active,
                     created: ECGridDate(parsing: "2023-01-02T09:00:00Z"), company: "ECGrid Sandbox"),
-                password: SandboxAccounts.password(for: id), apiKey: key(), quirky: false)
+                password: SandboxAccounts.password(for: id), keyIDs: [], quirky: false)
         }
         users.append(special(SandboxAccounts.operatorID, SandboxAccounts.operatorLogin, "Sandbox", "Operator", .techOps, 1))
         users.append(special(SandboxAccounts.viewerID, SandboxAccounts.viewerLogin, "Sandbox", "Viewer", .networkUser, 10))
@@ -111,10 +125,38 @@ enum SeedData {
                 status: status, created: ECGridDate(parsing: created), company: rng.pick(companies),
                 phone: rng.chance(0.5) ? "+1 555 \(1000 + rng.below(9000))" : nil, lastLogin: lastLogin,
                 lockoutStatus: status == .suspended, timeOut: 900)
+            drawPrimaryKey()
             users.append(SandboxUser(
-                record: record, password: SandboxAccounts.password(for: id), apiKey: key(), quirky: index % 7 == 3))
+                record: record, password: SandboxAccounts.password(for: id), keyIDs: [], quirky: index % 7 == 3))
         }
-        return users
+        let keys = keys(for: &users, primaries: primaryKeys, seed: seed)
+        return Population(users: users, keys: keys)
+    }
+
+    /// Each user's primary key (Private), and for some users one or two more: the demo
+    /// NetworkAdmin has two keys, a third of the generated users two or three. Drawn from an rng
+    /// of their own, so the users stay what the seed always made.
+    static func keys(for users: inout [SandboxUser], primaries: [String], seed: UInt64) -> [SandboxKey] {
+        var rng = SeededRandom(seed: seed ^ 0x4B45_5953)
+        var keys: [SandboxKey] = []
+        keys.reserveCapacity(users.count * 3 / 2)
+        for (index, primary) in zip(users.indices, primaries) {
+            let record = users[index].record
+            let roll = rng.below(10)
+            let extra = record.userId == SandboxAccounts.netAdminID ? 1
+                : record.userId < SandboxAccounts.firstGeneratedID ? 0 : roll < 6 ? 0 : roll < 9 ? 1 : 2
+            let created = record.created ?? ECGridDate(Date(timeIntervalSince1970: 1_672_650_000))
+            var made = [SandboxKey(keyId: keys.count + 1, userId: record.userId, secret: primary, visibility: .private, created: created)]
+            for _ in 0..<extra {
+                made.append(SandboxKey(
+                    keyId: keys.count + made.count + 1, userId: record.userId, secret: "sbx_" + rng.hex(40),
+                    visibility: rng.pick([.shared, .public, .session]),
+                    created: ECGridDate(Date(timeIntervalSince1970: 1_704_067_200 + Double(rng.below(50_000_000))))))
+            }
+            users[index].keyIDs = made.map(\.keyId)
+            keys += made
+        }
+        return keys
     }
 
     /// Every AuthLevel in turn for the first users, then a realistic spread.
