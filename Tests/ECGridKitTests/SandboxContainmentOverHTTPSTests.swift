@@ -1,5 +1,6 @@
 import ConsoleTestSupport
 import ECGridKit
+import ECGridTransport
 import ECGridSandbox
 import Foundation
 import HTTPTypes
