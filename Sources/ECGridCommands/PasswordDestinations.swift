@@ -31,8 +31,9 @@ final class PasswordFile: PasswordDelivery {
     }
 
     func deliver(_ password: Secret, for user: User) throws -> String {
-        // Tabs and line ends in a login would break the line's fields: shown as spaces.
-        let login = user.login.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 }
+        // The login comes from the server: sanitised like every text that reaches a terminal (a
+        // `cat` of the file), which also keeps a tab or a line end from breaking the fields.
+        let login = TerminalText.sanitize(user.login).map { $0 == "\t" ? " " : $0 }
         let line = Array("\(user.userId)\t\(String(login))\t\(password.revealed)\n".utf8)
         try descriptor.withLock { descriptor in
             guard descriptor >= 0, Self.writeAll(descriptor, line), fsync(descriptor) == 0 else {
