@@ -21,6 +21,9 @@ package struct UnfinishedPlaybook: Sendable {
     /// that stopped it otherwise).
     package var status: ActionStatus
 
+    /// True when finishing it sets a password (its password step is chosen and not done).
+    package var needsPassword: Bool { plan.steps.contains(.password) && stepStatus[.password] != .succeeded }
+
     /// One line for a person: `user 40011 (ingrid.brennan): contain INC-7 by alice@jump1 at …;
     /// password succeeded, sessions OUTCOME UNKNOWN, keys not run`.
     package var summary: String {

@@ -145,6 +145,9 @@ struct Containing: ActionCommand {
             throw refuse("\(refusal); nothing was sent.", json: json, kind: "invalidInput")
         }
         guard command.resume || plan.steps.contains(.password) else { return }
+        // A resume may have no password left to set: without a place for one, it is refused
+        // only if one of its playbooks needs it (`check`, still before anything is sent).
+        if command.resume, command.passwordFile == nil, json || !Output.isTerminal(STDOUT_FILENO) { return }
         if let path = command.passwordFile {
             do {
                 destination.use(try PasswordFile(path: path))
@@ -176,7 +179,12 @@ struct Containing: ActionCommand {
 
     /// Refused before anything is sent: containing yourself, an AuthLevel too low for a step.
     func check(_ targets: [Int], me: User?) throws {
-        let plans = command.resume ? found.playbooks.withLock { $0 }.map(\.plan) : [plan]
+        let playbooks = found.playbooks.withLock { $0 }
+        if command.resume, !destination.chosen, playbooks.contains(where: { $0.needsPassword }) {
+            throw refuse("a playbook to finish still has its password step, and the new password has nowhere to go: name a "
+                + "new file with --password-file FILE (or run on a terminal); nothing was sent.", json: json, kind: "invalidInput")
+        }
+        let plans = command.resume ? playbooks.map(\.plan) : [plan]
         for plan in plans {
             if let refusal = plan.refusals(operatorUser: me, targets: targets).first {
                 throw refuse("\(refusal); nothing was sent.", json: json)

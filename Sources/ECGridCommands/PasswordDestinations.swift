@@ -92,6 +92,14 @@ final class PasswordDestination: Sendable {
     private let place = Mutex<Place>(.none)
 
     func use(_ file: PasswordFile) { place.withLock { $0 = .file(file) } }
+
+    /// True once a place was chosen.
+    var chosen: Bool {
+        place.withLock { place in
+            if case .none = place { return false }
+            return true
+        }
+    }
     func useTerminal() { place.withLock { $0 = .terminal } }
 
     /// The place in words, for the confirmation.
