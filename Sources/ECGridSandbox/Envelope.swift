@@ -24,7 +24,7 @@ struct OutEnvelope<Payload: Encodable>: Encodable {
 /// A call that failed, as ECGrid answers it: an HTTP status and an error envelope. The store
 /// and the routes throw it; `EnvelopeErrorMiddleware` turns it into the response, inside the
 /// fault and log middlewares, so they see it like any other answer.
-struct EnvelopeError: HTTPResponseError, Equatable {
+struct EnvelopeError: HTTPResponseError {
     var status: HTTPResponse.Status
     var errorCode: String
     var message: String

@@ -134,7 +134,7 @@ enum SeedData {
     }
 
     /// Each user's primary key (Private), and for some users one or two more: the demo
-    /// NetworkAdmin has two keys, a third of the generated users two or three. Drawn from an rng
+    /// NetworkAdmin has two keys, four in ten generated users two or three. Drawn from an rng
     /// of their own, so the users stay what the seed always made.
     static func keys(for users: inout [SandboxUser], primaries: [String], seed: UInt64) -> [SandboxKey] {
         var rng = SeededRandom(seed: seed ^ 0x4B45_5953)
