@@ -248,38 +248,8 @@ public struct ECGridClient: Sendable {
         guard id > 0 else { throw ECGridError(.invalidInput, detail: "user ID \(id) is not a positive number") }
     }
 
-    // MARK: The exchange
-
     /// A JSON body that is never sent; stands for "no body".
     public struct Empty: Codable, Sendable, Equatable {}
-
-    func call<Body: Encodable, Value: Decodable & Sendable>(
-        _ method: String, _ path: String, body: Body?, authenticated: Bool = true, stateChanging: Bool = false,
-        secretPayload: Bool = false
-    ) async throws -> ECGridResponse<Value> {
-        let response: ECGridResponse<Value?> = try await exchange(
-            method, path, body: body, authenticated: authenticated, stateChanging: stateChanging,
-            secretPayload: secretPayload)
-        guard let value = response.value else {
-            throw ECGridError(
-                .malformedBody, httpStatus: response.exchange.httpStatus, detail: "success without data",
-                attempts: response.exchange.attempts, latencyMs: response.exchange.latencyMs,
-                request: response.exchange.request)
-        }
-        return ECGridResponse(value: value, exchange: response.exchange)
-    }
-
-    func callNullable(_ method: String, _ path: String, stateChanging: Bool) async throws -> ECGridResponse<Empty?> {
-        let response: ECGridResponse<IgnoredPayload?> = try await exchange(
-            method, path, body: Optional<Empty>.none, authenticated: true, stateChanging: stateChanging,
-            secretPayload: false)
-        return ECGridResponse(value: nil, exchange: response.exchange)
-    }
-}
-
-/// Decodes any JSON value and keeps nothing.
-struct IgnoredPayload: Decodable, Sendable {
-    init(from decoder: any Decoder) throws {}
 }
 
 /// Facts about this library.
