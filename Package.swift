@@ -33,6 +33,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.3.0"),
     ],
     targets: [
+        // The POSIX calls done once: retry on EINTR, write all, read all. No dependencies, so
+        // any target may use it.
+        .target(name: "SystemCalls", swiftSettings: strict),
         // Models, rules and the client over the `HTTPTransport` seam: no network stack in it.
         .target(
             name: "ECGridKit",
@@ -56,6 +59,7 @@ let package = Package(
             name: "IncidentLog",
             dependencies: [
                 "ECGridKit",
+                "SystemCalls",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
@@ -74,14 +78,14 @@ let package = Package(
         ),
         .target(
             name: "ConsoleRuntime",
-            dependencies: ["ConsoleUI", "ECGridKit", "IncidentLog", "ECGridActions"],
+            dependencies: ["ConsoleUI", "ECGridKit", "IncidentLog", "ECGridActions", "SystemCalls"],
             swiftSettings: strict
         ),
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
         .systemLibrary(name: "CProcessGuard", path: "Sources/CProcessGuard"),
         .target(
             name: "ConsoleTerminal",
-            dependencies: ["CNCurses", "ConsoleUI", "ECGridKit"],
+            dependencies: ["CNCurses", "ConsoleUI", "ECGridKit", "SystemCalls"],
             swiftSettings: strict
         ),
         .target(
@@ -120,6 +124,7 @@ let package = Package(
                 "ConsoleRuntime",
                 "ConsoleTerminal",
                 "ConsoleProfiles",
+                "SystemCalls",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -134,7 +139,7 @@ let package = Package(
         // sandbox fixture, one process launcher.
         .target(
             name: "ConsoleTestSupport",
-            dependencies: ["ConsoleRuntime", "ConsoleUI", "ECGridActions", "ECGridKit", "ECGridTransport", "ECGridSandbox", "IncidentLog"],
+            dependencies: ["ConsoleRuntime", "ConsoleUI", "ECGridActions", "ECGridKit", "ECGridTransport", "ECGridSandbox", "IncidentLog", "SystemCalls"],
             path: "Tests/ConsoleTestSupport",
             swiftSettings: strict
         ),
@@ -164,6 +169,7 @@ let package = Package(
             dependencies: ["ECGridCommands", "ECGridKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
+        .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls"], swiftSettings: strict),
         .testTarget(
             name: "ConsoleUITests",
             dependencies: ["ConsoleUI", "ECGridKit"],

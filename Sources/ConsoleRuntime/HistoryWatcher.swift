@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SystemCalls
 
 #if canImport(Glibc)
 import Glibc
@@ -56,17 +57,9 @@ package final class HistoryWatcher: Sendable {
         let header = MemoryLayout<inotify_event>.size
         while true {
             var descriptors = [pollfd(fd: inotify, events: Int16(POLLIN), revents: 0), pollfd(fd: stop, events: Int16(POLLIN), revents: 0)]
-            let ready = poll(&descriptors, 2, -1)
-            if ready < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            if descriptors[1].revents != 0 { return }
-            let count = read(inotify, &buffer, buffer.count)
-            if count <= 0 {
-                if count < 0 && errno == EINTR { continue }
-                return
-            }
+            guard SystemCall.retryingInterrupts({ poll(&descriptors, 2, -1) }) >= 0, descriptors[1].revents == 0 else { return }
+            let count = SystemCall.retryingInterrupts { read(inotify, &buffer, buffer.count) }
+            guard count > 0 else { return }
             // Events: a header, then `len` bytes of NUL-padded name.
             var offset = 0
             var changed = false

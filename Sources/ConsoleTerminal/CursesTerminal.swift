@@ -1,6 +1,7 @@
 import CNCurses
 import ConsoleUI
 import Foundation
+import SystemCalls
 
 /// The only code that calls curses: curses opens the terminal (modes, alternate screen, keypad)
 /// and reads keys; frames go out as `Grid.diff` says, encoded by `FrameEncoder` (a region that
@@ -169,19 +170,10 @@ package final class CursesTerminal: TerminalBackend {
         writeAll(Clipboard.osc52(text))
     }
 
-    /// Writes all of `bytes` to standard output (the terminal), across short writes and signals.
+    /// Writes all of `bytes` to standard output (the terminal). A failed write is dropped:
+    /// there is nowhere else to show it, and the next frame is drawn whole after a resize.
     private func writeAll(_ bytes: [UInt8]) {
-        var offset = 0
-        bytes.withUnsafeBufferPointer { buffer in
-            while offset < buffer.count {
-                let written = write(STDOUT_FILENO, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += written
-            }
-        }
+        SystemCall.writeAll(STDOUT_FILENO, bytes)
     }
 
     /// Forces the next draw to repaint everything.

@@ -2,6 +2,7 @@ import ConsoleProfiles
 import ArgumentParser
 import ECGridKit
 import Foundation
+import SystemCalls
 
 #if canImport(Glibc)
 import Glibc
@@ -81,20 +82,10 @@ enum Output {
         write(Array(table.text(ascii: !utf8).utf8))
     }
 
-    /// Writes bytes to standard output, all of them, in large writes.
+    /// Writes bytes to standard output, all of them. A failed write (a closed pipe) ends the
+    /// output there; the exit status still says how the command went.
     static func write(_ bytes: [UInt8]) {
-        var offset = 0
-        bytes.withUnsafeBufferPointer { buffer in
-            while offset < buffer.count {
-                let chunk = min(1 << 20, buffer.count - offset)
-                let written = Glibc.write(STDOUT_FILENO, buffer.baseAddress.map { $0 + offset }, chunk)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += written
-            }
-        }
+        SystemCall.writeAll(STDOUT_FILENO, bytes)
     }
 
     /// True when the file descriptor is a terminal.

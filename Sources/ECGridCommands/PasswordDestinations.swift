@@ -2,6 +2,7 @@ import ECGridActions
 import ECGridKit
 import Foundation
 import Synchronization
+import SystemCalls
 
 #if canImport(Glibc)
 import Glibc
@@ -36,23 +37,12 @@ final class PasswordFile: PasswordDelivery {
         let login = TerminalText.sanitize(user.login).map { $0 == "\t" ? " " : $0 }
         let line = Array("\(user.userId)\t\(String(login))\t\(password.revealed)\n".utf8)
         try descriptor.withLock { descriptor in
-            guard descriptor >= 0, Self.writeAll(descriptor, line), fsync(descriptor) == 0 else {
+            guard descriptor >= 0, SystemCall.writeAll(descriptor, line), fsync(descriptor) == 0 else {
                 throw PasswordFileError(description: "could not be written to \(path): \(String(cString: strerror(errno)))")
             }
         }
         lines.withLock { $0 += 1 }
         return "written to \(path)"
-    }
-
-    private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0, errno == EINTR { continue }
-            guard written > 0 else { return false }
-            offset += written
-        }
-        return true
     }
 
     /// Closes the file; removes it when no password went into it.

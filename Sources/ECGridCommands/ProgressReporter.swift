@@ -2,6 +2,7 @@ import ECGridActions
 import ECGridKit
 import Foundation
 import Synchronization
+import SystemCalls
 
 #if canImport(Glibc)
 import Glibc
@@ -153,17 +154,8 @@ final class ProgressReporter: Sendable {
         return Int(size.ws_col)
     }
 
+    /// Writes the line to standard error; a failed write only loses the progress line.
     private static func write(_ bytes: [UInt8]) {
-        var offset = 0
-        bytes.withUnsafeBufferPointer { buffer in
-            while offset < buffer.count {
-                let written = Glibc.write(STDERR_FILENO, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += written
-            }
-        }
+        SystemCall.writeAll(STDERR_FILENO, bytes)
     }
 }

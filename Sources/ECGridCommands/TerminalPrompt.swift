@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 #if canImport(Glibc)
 import Glibc
@@ -44,8 +45,7 @@ enum TerminalPrompt {
         var line: [UInt8] = []
         var byte: UInt8 = 0
         while line.count < 4096 {
-            let count = read(descriptor, &byte, 1)
-            if count < 0, errno == EINTR { continue }
+            let count = SystemCall.retryingInterrupts { read(descriptor, &byte, 1) }
             if count <= 0 { return line.isEmpty ? nil : String(decoding: line, as: UTF8.self) }
             if byte == 10 { break }
             if byte != 13 { line.append(byte) }

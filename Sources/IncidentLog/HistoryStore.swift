@@ -2,6 +2,7 @@ import Crypto
 import ECGridKit
 import Foundation
 import Synchronization
+import SystemCalls
 
 #if canImport(Glibc)
 import Glibc
@@ -90,9 +91,7 @@ public struct HistoryStore: Sendable {
         if fstat(descriptor, &status) == 0, status.st_mode & allowed != 0 {
             fchmod(descriptor, status.st_mode & 0o777 & ~allowed)
         }
-        while flock(descriptor, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw HistoryError.system(path, "lock") }
-        }
+        guard SystemCall.retryingInterrupts({ flock(descriptor, LOCK_EX) }) == 0 else { throw HistoryError.system(path, "lock") }
         defer { flock(descriptor, LOCK_UN) }
         return try body(descriptor)
     }
@@ -200,18 +199,9 @@ public struct HistoryStore: Sendable {
         }
     }
 
+    /// Writes all of `bytes`, or throws (a full disk, say) with what was written left in place.
     func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { buffer in
-                write(descriptor, buffer.baseAddress.map { $0 + offset }, bytes.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw HistoryError.system(path, "write")
-            }
-            offset += written
-        }
+        guard SystemCall.writeAll(descriptor, bytes) else { throw HistoryError.system(path, "write") }
     }
 
     /// Replaces the tip: a new file (never through a link), flushed, renamed over the old one,
@@ -279,9 +269,7 @@ public struct HistoryStore: Sendable {
             throw HistoryError.system(path, "open")
         }
         defer { close(descriptor) }
-        while flock(descriptor, LOCK_SH) != 0 {
-            guard errno == EINTR else { throw HistoryError.system(path, "lock") }
-        }
+        guard SystemCall.retryingInterrupts({ flock(descriptor, LOCK_SH) }) == 0 else { throw HistoryError.system(path, "lock") }
         defer { flock(descriptor, LOCK_UN) }
         return try body(try Self.readAll(descriptor, path: path))
     }
@@ -291,20 +279,9 @@ public struct HistoryStore: Sendable {
     static func readAll(_ descriptor: Int32, path: String) throws -> [UInt8] {
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw HistoryError.system(path, "inspect") }
-        let size = Int(status.st_size)
-        var buffer = [UInt8](repeating: 0, count: size)
-        var got = 0
-        while got < size {
-            let offset = got
-            let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress.map { $0 + offset }, size - offset, off_t(offset)) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw HistoryError.system(path, "read")
-            }
-            if count == 0 { break }
-            got += count
+        guard let bytes = SystemCall.readAll(descriptor, count: Int(status.st_size), at: 0) else {
+            throw HistoryError.system(path, "read")
         }
-        buffer.removeLast(size - got)
-        return buffer
+        return bytes
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 #if canImport(Glibc)
 import Glibc
@@ -40,20 +41,9 @@ struct Tail {
         var chunkSize = 8 * 1024
         while true {
             let start = max(0, size - chunkSize)
-            let wanted = size - start
-            var buffer = [UInt8](repeating: 0, count: wanted)
-            var got = 0
-            while got < wanted {
-                let offset = got
-                let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress.map { $0 + offset }, wanted - offset, off_t(start + offset)) }
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    throw HistoryError.system(path, "read")
-                }
-                if count == 0 { break }
-                got += count
+            guard let buffer = SystemCall.readAll(descriptor, count: size - start, at: start) else {
+                throw HistoryError.system(path, "read")
             }
-            buffer.removeLast(buffer.count - got)
             if let tail = parse(buffer, base: start, wholeFile: start == 0) { return tail }
             chunkSize *= 4
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SystemCalls
 
 #if canImport(Glibc)
 import Glibc
@@ -122,7 +123,7 @@ package final class SpawnedProcess: Sendable {
         processIdentifier = pid
         let waiter = Thread { [self] in
             var status: Int32 = 0
-            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            _ = SystemCall.retryingInterrupts { waitpid(pid, &status, 0) }
             let waiting = state.withLock { state in
                 state.status = status
                 defer { state.waiting = [] }
