@@ -139,7 +139,7 @@ func fail(_ error: any Error, json: Bool) -> ExitCode {
         }
         return ExitCode(ExitStatus.refused)
     }
-    let ecgridError = (error as? ECGridError) ?? ECGridError(.transport, detail: "\(type(of: error))")
+    let ecgridError = ECGridError.wrapping(error)
     Output.error("error: \(ecgridError.description)")
     if json { Output.json(["error": ErrorJSON(ecgridError)]) }
     return ExitCode(ExitStatus.code(for: ecgridError))

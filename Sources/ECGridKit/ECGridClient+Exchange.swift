@@ -73,7 +73,7 @@ extension ECGridClient {
                     response, outgoing, attempt: attempt, latencyMs: started.elapsedMs, attemptMs: attemptStarted.elapsedMs)
                 return decoded
             } catch {
-                failure = Self.normalised(error)
+                failure = ECGridError.wrapping(error)
             }
             failure.requestSent = failure.requestSent && handedToTransport
             if handedToTransport {
@@ -119,15 +119,6 @@ extension ECGridClient {
         onAttempt?(AttemptEvent(request: label, attempt: attempt, httpStatus: response.status, latencyMs: attemptMs))
         logger.debug("\(label) → \(response.status) in \(exchange.latencyMs) ms, \(attempt) attempt(s)")
         return ECGridResponse(value: decoded, exchange: exchange)
-    }
-
-    /// Any failure of an attempt as an `ECGridError`.
-    private static func normalised(_ error: any Error) -> ECGridError {
-        switch error {
-        case let error as ECGridError: error
-        case is CancellationError: ECGridError(.cancelled, detail: "cancelled")
-        default: ECGridError(.transport, detail: String(describing: type(of: error)))
-        }
     }
 
     /// Returns after the wait the retry policy asks for; throws the failure when it allows no

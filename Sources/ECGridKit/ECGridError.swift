@@ -258,9 +258,14 @@ extension ECGridError {
 }
 
 extension ECGridError {
-    /// `error` as an `ECGridError`: itself when it is one, else a transport failure naming its
-    /// type (never its text, which could hold anything).
+    /// Any error as an `ECGridError`, the one rule for it: itself when it is one, `.cancelled`
+    /// for a `CancellationError`, else a transport failure naming the error's type (never its
+    /// text, which could hold anything).
     public static func wrapping(_ error: any Error) -> ECGridError {
-        (error as? ECGridError) ?? ECGridError(.transport, detail: "\(type(of: error))")
+        switch error {
+        case let error as ECGridError: error
+        case is CancellationError: ECGridError(.cancelled, detail: "cancelled")
+        default: ECGridError(.transport, detail: String(describing: type(of: error)))
+        }
     }
 }
