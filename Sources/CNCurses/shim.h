@@ -6,7 +6,6 @@
 #define NCURSES_WIDECHAR 1
 
 #include <locale.h>
-#include <langinfo.h>
 #include <stdio.h>
 #include <string.h>
 #include <wchar.h>

@@ -1,5 +1,6 @@
 import CNCurses
 import ConsoleUI
+import ECGridKit
 import Foundation
 import SystemCalls
 
@@ -14,7 +15,8 @@ package final class CursesTerminal: TerminalBackend {
     private var encoder: FrameEncoder
     /// True when colours are in use (the terminal has them and NO_COLOR is not set).
     package let colors: Bool
-    /// True when the locale's character set is UTF-8.
+    /// True when the environment's locale is UTF-8 (`TerminalText.localeIsUTF8`, the rule the
+    /// command line's output follows too): then frames are drawn in Unicode, else in ASCII.
     package let utf8: Bool
 
     /// Opens the terminal, or explains why it cannot be used (TERM dumb or unknown, no tty).
@@ -40,7 +42,7 @@ package final class CursesTerminal: TerminalBackend {
                 + "The commands (ecgrid-console users list, reset …) work anywhere.")
         }
         self.window = window
-        utf8 = String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
+        utf8 = TerminalText.localeIsUTF8(environment)
         raw()
         noecho()
         nonl()

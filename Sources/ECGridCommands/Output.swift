@@ -13,14 +13,8 @@ import Glibc
 /// API key alike, whichever command prints them), JSON escapes what could disturb a terminal,
 /// and ASCII is used when the locale is not UTF-8.
 enum Output {
-    /// True when the locale's character set is UTF-8.
-    static let utf8: Bool = {
-        let environment = ProcessInfo.processInfo.environment
-        let locale = [environment["LC_ALL"], environment["LC_CTYPE"], environment["LANG"]]
-            .compactMap { $0 }.first { !$0.isEmpty } ?? ""
-        let lowered = locale.lowercased()
-        return lowered.contains("utf-8") || lowered.contains("utf8")
-    }()
+    /// True when the locale is UTF-8 (`TerminalText.localeIsUTF8`, the console's rule too).
+    static let utf8 = TerminalText.localeIsUTF8(ProcessInfo.processInfo.environment)
 
     /// Text from outside, safe for this terminal.
     static func safe(_ text: String) -> String {

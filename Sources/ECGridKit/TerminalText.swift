@@ -131,3 +131,16 @@ public enum TerminalText {
         return alignRight ? padding + cut : cut + padding
     }
 }
+
+extension TerminalText {
+    /// True when the environment's locale uses UTF-8: the one rule for choosing Unicode or ASCII,
+    /// in the command line's output and in the console's drawing alike. The locale is `LC_ALL`,
+    /// else `LC_CTYPE`, else `LANG`, a variable set but empty counting as unset (the order in
+    /// which POSIX resolves the character type); it is UTF-8 when its name says `UTF-8` or
+    /// `utf8`, in any case (`C.UTF-8`, `en_US.utf8`).
+    public static func localeIsUTF8(_ environment: [String: String]) -> Bool {
+        let locale = ["LC_ALL", "LC_CTYPE", "LANG"].lazy.compactMap { environment[$0] }.first { !$0.isEmpty } ?? ""
+        let name = locale.lowercased()
+        return name.contains("utf-8") || name.contains("utf8")
+    }
+}

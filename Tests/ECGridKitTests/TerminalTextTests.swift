@@ -149,4 +149,24 @@ struct JSONEscapingTests {
         let decoded = try JSONDecoder().decode([String: String].self, from: Data(escaped.utf8))
         #expect(decoded["n"] == "Invoice\u{202E}fdp.exe \u{9B}31m \u{7F} 北京 Café")
     }
+
+    @Test("the locale is UTF-8 by LC_ALL, else LC_CTYPE, else LANG, empty values skipped, UTF-8 or utf8 in any case", arguments: [
+        ([:], false),
+        (["LANG": "C.UTF-8"], true),
+        (["LANG": "en_US.utf8"], true),
+        (["LANG": "de_DE.Utf-8@euro"], true),
+        (["LANG": "C"], false),
+        (["LANG": "ja_JP.eucJP"], false),
+        (["LC_ALL": "C", "LANG": "C.UTF-8"], false),
+        (["LC_ALL": "C.UTF-8", "LC_CTYPE": "C", "LANG": "C"], true),
+        (["LC_CTYPE": "POSIX", "LANG": "C.UTF-8"], false),
+        (["LC_CTYPE": "en_GB.UTF-8", "LANG": "C"], true),
+        (["LC_ALL": "", "LC_CTYPE": "C.UTF-8", "LANG": "C"], true),
+        (["LC_ALL": "", "LC_CTYPE": "", "LANG": "C.UTF-8"], true),
+        (["LC_ALL": "", "LC_CTYPE": "", "LANG": ""], false),
+        (["LC_MESSAGES": "C.UTF-8"], false),
+    ] as [([String: String], Bool)])
+    func localeIsUTF8(environment: [String: String], utf8: Bool) {
+        #expect(TerminalText.localeIsUTF8(environment) == utf8)
+    }
 }
