@@ -41,16 +41,15 @@ public struct SessionInfo: Codable, Sendable, Equatable {
         self.expiresAt = expiresAt
     }
 
-    enum CodingKeys: String, CodingKey { case userId, login, loginName, networkId, mailboxId, authLevel, expiresAt }
+    enum CodingKeys: String, CodingKey, UserIdentityKey {
+        case userId, login, loginName, networkId, mailboxId, authLevel, expiresAt
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard let id = c.lenientInt(.userId) else {
-            throw DecodingError.keyNotFound(
-                CodingKeys.userId, .init(codingPath: c.codingPath, debugDescription: "session without a userId"))
-        }
-        userId = id
-        login = c.lenientString(.login) ?? c.lenientString(.loginName) ?? ""
+        let identity = try c.userIdentity(of: "session")
+        userId = identity.userId
+        login = identity.login
         networkId = c.lenientInt(.networkId)
         mailboxId = c.lenientInt(.mailboxId)
         authLevel = try? c.decodeIfPresent(AuthLevel.self, forKey: .authLevel)

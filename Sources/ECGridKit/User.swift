@@ -61,19 +61,16 @@ public struct User: Hashable, Sendable, Codable, Identifiable {
         self.modified = modified
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, UserIdentityKey {
         case userId, login, loginName, email, firstName, lastName, networkId, mailboxId, authLevel, status
         case created, company, phone, lastLogin, openSessions, lockoutStatus, timeOut, modified
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard let id = c.lenientInt(.userId) else {
-            throw DecodingError.keyNotFound(
-                CodingKeys.userId, .init(codingPath: c.codingPath, debugDescription: "user record without a userId"))
-        }
-        userId = id
-        login = c.lenientString(.login) ?? c.lenientString(.loginName) ?? ""
+        let identity = try c.userIdentity(of: "user record")
+        userId = identity.userId
+        login = identity.login
         email = c.lenientString(.email)
         firstName = c.lenientString(.firstName)
         lastName = c.lenientString(.lastName)
@@ -119,6 +116,40 @@ public struct User: Hashable, Sendable, Codable, Identifiable {
         try c.encodeIfPresent(lockoutStatus, forKey: .lockoutStatus)
         try c.encodeIfPresent(timeOut, forKey: .timeOut)
         try c.encodeIfPresent(modified, forKey: .modified)
+    }
+}
+
+/// Who a record names, read the one way every reader of a user does (`User` and `SessionInfo`
+/// through `Decodable`, and the fast page parser): without a `userId` there is no record; the
+/// login is `login`, else `loginName` (ECGrid's pages use both), else empty.
+struct UserIdentity {
+    var userId: Int
+    var login: String
+
+    /// Nil without a user ID.
+    init?(userId: Int?, login: String?, loginName: String?) {
+        guard let userId else { return nil }
+        self.userId = userId
+        self.login = login ?? loginName ?? ""
+    }
+}
+
+/// The coding keys of a record that names a user, for `userIdentity(of:)`.
+protocol UserIdentityKey: CodingKey {
+    static var userId: Self { get }
+    static var login: Self { get }
+    static var loginName: Self { get }
+}
+
+extension KeyedDecodingContainer where Key: UserIdentityKey {
+    /// The record's `UserIdentity`, its values read leniently (numbers as strings, strings as
+    /// numbers); throws `keyNotFound(userId)` when it has none (`what` names the record).
+    func userIdentity(of what: String) throws -> UserIdentity {
+        let identity = UserIdentity(userId: lenientInt(.userId), login: lenientString(.login), loginName: lenientString(.loginName))
+        guard let identity else {
+            throw DecodingError.keyNotFound(Key.userId, .init(codingPath: codingPath, debugDescription: "\(what) without a userId"))
+        }
+        return identity
     }
 }
 

@@ -119,9 +119,9 @@ enum UserPageParser {
                 } while consume(UInt8(ascii: ","))
                 guard consume(UInt8(ascii: "}")) else { return nil }
             }
-            guard let userId else { return nil }
-            user.userId = userId
-            user.login = login ?? loginName ?? ""
+            guard let identity = UserIdentity(userId: userId, login: login, loginName: loginName) else { return nil }
+            user.userId = identity.userId
+            user.login = identity.login
             return user
         }
 

@@ -16,6 +16,20 @@ struct ModelDecodingTests {
         #expect(b.login == "ann")
     }
 
+    @Test("a user and a session name their user the same way: login over loginName, an ID as a string, none without an ID")
+    func sameIdentityRule() throws {
+        let user: User = try decode(#"{"userId": "7", "loginName": "bob", "login": "ann"}"#)
+        let session: SessionInfo = try decode(#"{"userId": "7", "loginName": "bob", "login": "ann"}"#)
+        #expect(user.userId == 7 && user.login == "ann")
+        #expect(session.userId == 7 && session.login == "ann")
+        let nameOnly: SessionInfo = try decode(#"{"userId": 7, "loginName": "bob"}"#)
+        #expect(nameOnly.login == "bob")
+        let nameless: User = try decode(#"{"userId": 7}"#)
+        #expect(nameless.login == "")
+        #expect(throws: DecodingError.self) { try decode(#"{"login": "ann"}"#, as: User.self) }
+        #expect(throws: DecodingError.self) { try decode(#"{"login": "ann"}"#, as: SessionInfo.self) }
+    }
+
     @Test("unknown fields are ignored and optional fields may be missing")
     func tolerant() throws {
         let user: User = try decode(#"{"userId": 9, "login": "x", "brandNewField": {"a": [1, 2]}, "openSessions": 3}"#)
