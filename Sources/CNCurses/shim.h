@@ -14,29 +14,15 @@
 /* Swift imports neither function-like macros nor C globals under strict concurrency:
    these small functions bridge what the backend needs. */
 
-static inline attr_t ecg_attr_bold(void) { return A_BOLD; }
-static inline attr_t ecg_attr_reverse(void) { return A_REVERSE; }
-static inline attr_t ecg_attr_underline(void) { return A_UNDERLINE; }
-static inline attr_t ecg_attr_dim(void) { return A_DIM; }
-static inline attr_t ecg_attr_normal(void) { return A_NORMAL; }
-
 static inline FILE *ecg_stdout(void) { return stdout; }
 static inline FILE *ecg_stdin(void) { return stdin; }
 
 static inline WINDOW *stdscr_window(void) { return stdscr; }
-static inline int COLOR_PAIRS_count(void) { return COLOR_PAIRS; }
 
 static inline int ecg_ok(void) { return OK; }
 static inline int ecg_err(void) { return ERR; }
 static inline int ecg_key_code_yes(void) { return KEY_CODE_YES; }
 static inline int ecg_key_f(int n) { return KEY_F(n); }
-
-/* Draws one cell: a grapheme given as NUL-terminated wide characters, with attributes and a colour pair. */
-static inline int ecg_put_cell(WINDOW *window, int y, int x, const wchar_t *text, attr_t attributes, short pair) {
-    cchar_t cell;
-    if (setcchar(&cell, text, attributes, pair, NULL) != OK) return ERR;
-    return mvwadd_wch(window, y, x, &cell);
-}
 
 /* True when terminfo has the string capability `name` for this terminal. */
 static inline int ecg_has_string_cap(const char *name) {

@@ -13,8 +13,6 @@ package final class CursesTerminal: TerminalBackend {
     private let window: UnsafeMutablePointer<WINDOW>
     private var previous: Grid?
     private var encoder: FrameEncoder
-    /// True when colours are in use (the terminal has them and NO_COLOR is not set).
-    package let colors: Bool
     /// True when the environment's locale is UTF-8 (`TerminalText.localeIsUTF8`, the rule the
     /// command line's output follows too): then frames are drawn in Unicode, else in ASCII.
     package let utf8: Bool
@@ -55,7 +53,6 @@ package final class CursesTerminal: TerminalBackend {
             useColors = start_color() == ecg_ok()
             if useColors { use_default_colors() }
         }
-        colors = useColors
         encoder = FrameEncoder(abilities: TerminalAbilities(
             colors: useColors, scrollRegion: ecg_has_string_cap("csr") != 0,
             scrollByCount: ecg_has_string_cap("indn") != 0 && ecg_has_string_cap("rin") != 0,
@@ -176,8 +173,4 @@ package final class CursesTerminal: TerminalBackend {
     /// there is nowhere else to show it, and the next frame is drawn whole after a resize.
     private func writeAll(_ bytes: [UInt8]) {
         SystemCall.writeAll(STDOUT_FILENO, bytes)
-    }
-
-    /// Forces the next draw to repaint everything.
-    package func invalidate() { previous = nil }
-}
+    }}
