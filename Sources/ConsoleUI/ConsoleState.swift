@@ -73,8 +73,6 @@ package struct ConsoleState: Sendable {
     package internal(set) var status: StatusLine?
     /// The number the next request takes (answers carry it back).
     package internal(set) var nextRequest = 1
-    /// True once the console is to close.
-    package internal(set) var quitting = false
 
     package init(width: Int, height: Int, context: ConsoleContext, ascii: Bool = false) {
         self.width = width

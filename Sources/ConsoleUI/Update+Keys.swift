@@ -84,7 +84,6 @@ extension ConsoleState {
             dialog = .quitConfirm
             return []
         }
-        quitting = true
         return [.quit]
     }
 
@@ -184,7 +183,6 @@ extension ConsoleState {
             switch DialogMode.quit.command(for: key) {
             case .quitAnyway?:
                 self.dialog = nil
-                quitting = true
                 return [.quit]
             case .cancel?:
                 self.dialog = nil

@@ -56,7 +56,7 @@ struct BindingTableTests {
         var after = state
         let effects = after.update(.key(key))
         return !effects.isEmpty || after.dialog != state.dialog || after.screen != state.screen
-            || after.filterEditing != state.filterEditing || after.quitting != state.quitting
+            || after.filterEditing != state.filterEditing
     }
 
     static func mode(of state: ConsoleState) -> DialogMode? {
