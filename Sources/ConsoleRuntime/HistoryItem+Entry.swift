@@ -1,5 +1,4 @@
 import ConsoleUI
-import ECGridKit
 import IncidentLog
 
 extension HistoryItem {

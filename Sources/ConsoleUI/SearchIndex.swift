@@ -1,5 +1,3 @@
-import ECGridKit
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -2,7 +2,6 @@ import ArgumentParser
 import ConsoleProfiles
 import ECGridKit
 import Foundation
-import IncidentLog
 
 /// Values the shell completion scripts offer for options (`--generate-completion-script
 /// bash|zsh|fish`): the names the CLI contract documents.

@@ -1,8 +1,5 @@
 import ArgumentParser
-import ConsoleTerminal
-import ConsoleUI
 import ECGridKit
-import IncidentLog
 
 /// `ecgrid-console`: the console for ECGrid support staff, and its scriptable commands.
 package struct ECGridConsoleCommand: AsyncParsableCommand {

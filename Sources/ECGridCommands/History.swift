@@ -2,7 +2,6 @@ import ArgumentParser
 import ConsoleRuntime
 import ConsoleUI
 import ECGridKit
-import Foundation
 import IncidentLog
 
 /// The history of this machine's operator, as the commands use it.

@@ -1,5 +1,4 @@
 import ArgumentParser
-import ConsoleTerminal
 import ECGridKit
 import Foundation
 

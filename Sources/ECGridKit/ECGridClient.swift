@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 
 /// The ECGrid REST v2 client shared by the console, the command line and the tests.

@@ -1,5 +1,3 @@
-import Foundation
-
 /// What `history verify --against COPY` found: the local file compared with a copy the host's
 /// log pipeline collected, record by record.
 public struct AnchorReport: Sendable {
