@@ -1,4 +1,5 @@
 import ECGridKit
+import Foundation
 
 extension ConsoleState {
     /// The detail pane's title and its lines before wrapping: the response and the record

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The help screen (`?`): every binding of the main table with its state, the confirmation's
 /// keys, and how copying works. Scrolled and closed by its own binding table.
 extension ConsoleState {

@@ -1,4 +1,5 @@
 import ECGridKit
+import Foundation
 
 extension ConsoleState {
     func drawHistory(_ grid: inout Grid, _ rect: Rect) {

@@ -1,3 +1,4 @@
+import ConsoleProfiles
 import ConsoleRuntime
 import ConsoleTerminal
 import ConsoleUI

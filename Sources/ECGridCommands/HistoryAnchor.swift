@@ -1,4 +1,5 @@
 import ArgumentParser
+import ECGridKit
 import Foundation
 import IncidentLog
 

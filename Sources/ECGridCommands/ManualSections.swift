@@ -1,4 +1,6 @@
 import ConsoleUI
+import ECGridKit
+import Foundation
 
 /// The environment variables the program reads, for `--help` and the man page.
 enum EnvironmentVariables {

@@ -1,5 +1,7 @@
 import ArgumentParser
+import ConsoleProfiles
 import ECGridKit
+import Foundation
 import Synchronization
 
 /// `users list|show|find`.

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// One call over the wire: the request, its attempts as the retry policy allows, and the
 /// envelope of the answer read into the payload or an `ECGridError`.

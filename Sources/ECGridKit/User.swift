@@ -1,3 +1,5 @@
+import Foundation
+
 /// An ECGrid user record (`UserIDInfo`).
 ///
 /// Decoding is tolerant, as the documentation's own pages disagree: `login` or `loginName`,

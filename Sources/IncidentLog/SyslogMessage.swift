@@ -1,3 +1,4 @@
+import ECGridKit
 import Foundation
 
 #if canImport(Glibc)
