@@ -4,10 +4,10 @@ import ConsoleUI
 import Glibc
 #endif
 
-/// A terminal in memory, like Ratatui's TestBackend: keys are queued by the caller, frames
-/// are kept as grids, copies as texts. Each frame is applied as the diff a real terminal gets
-/// (`Grid.diff`: scroll, then changed runs) to the screen shown so far, so every run of the
-/// console in tests also proves the diff reproduces the frame.
+/// A terminal in memory (for drawing, what Ratatui's TestBackend is; it takes keys too): keys
+/// are queued by the caller, frames are kept as grids, copies as texts. Each frame is applied
+/// as the diff a real terminal gets (`Grid.diff`: scroll, then changed runs) to the screen
+/// shown so far, so every run of the console in tests also proves the diff reproduces the frame.
 package final class MemoryTerminal: TerminalBackend {
     package private(set) var size: (width: Int, height: Int)
     package let utf8: Bool

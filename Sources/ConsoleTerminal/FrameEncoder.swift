@@ -19,10 +19,15 @@ struct TerminalAbilities: Sendable {
     var lineFeedDown = false
 }
 
-/// Turns a frame's `GridDiff` into the bytes that show it, as Ratatui's backends do: a region
-/// that moved is scrolled by the terminal, each run of changed cells is reached by the
-/// shortest cursor move (or written through when shorter), and the pen changes only as much
-/// as the next cell needs. It keeps what it knows of the terminal (cursor, pen) between frames.
+/// Turns a frame's `GridDiff` into the bytes that show it: a region that moved is scrolled by
+/// the terminal, each run of changed cells is reached by the shortest cursor move (or written
+/// through when shorter), and the pen changes only as much as the next cell needs. It keeps
+/// what it knows of the terminal (cursor, pen) between frames.
+///
+/// The ideas come from ncurses, whose scroll optimiser (hashmap.c, `_nc_scroll_optimize`)
+/// scrolls rows that moved and whose `mvcur` picks the cheapest cursor move, and from Bubble
+/// Tea's standard renderer, which writes only what changed since the last frame (whole lines
+/// there, runs of cells here).
 struct FrameEncoder {
     let abilities: TerminalAbilities
     private var cursor: (y: Int, x: Int)?

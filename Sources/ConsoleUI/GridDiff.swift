@@ -26,8 +26,11 @@ package struct CellRun: Sendable, Equatable {
     }
 }
 
-/// What turns the previous frame into the next, like Ratatui's buffer diff: first clear (when
-/// nothing can be kept) or scroll a region, then draw the runs of cells that still differ.
+/// What turns the previous frame into the next: first clear (when nothing can be kept) or
+/// scroll a region, then draw the runs of cells that still differ. Finding the region follows
+/// ncurses' scroll optimiser (hashmap.c matches rows by their hashes, `_nc_scroll_optimize`
+/// scrolls them); drawing only what differs is what Bubble Tea's standard renderer does, line
+/// by line there, run by run here.
 package struct GridDiff: Sendable, Equatable {
     /// The size of a new screen when nothing of the previous frame is kept (the first frame, a
     /// resize): clear the screen, then draw every run. Nil when the screen is kept.
