@@ -1,7 +1,7 @@
 import ECGridKit
 
-/// What a key does in the main view.
-package enum Action: String, Sendable, CaseIterable {
+/// What a key does in the main view (a dialog's keys do a `DialogCommand`).
+package enum Command: String, Sendable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, home, end
     case filter, find, record, copyID, copyPane, mark, reset, rotateKey, terminate, login, nextPane, previousPane, reload, help, quit, cancel
 }
