@@ -54,7 +54,7 @@ package struct ActionPipeline: Sendable {
     /// One request on a target already re-read (`before`): the intent record (with the
     /// containment's `playbook` mark when it is a step of one), the request, the outcome record.
     /// The one place an action is sent from; `run` and `Containment` both come here.
-    func step(
+    package func step(
         _ request: ActionRequest, on before: User, reason: String?, playbook: PlaybookMark? = nil,
         events: @escaping @Sendable (ActionEvent) -> Void
     ) async -> ActionReport {

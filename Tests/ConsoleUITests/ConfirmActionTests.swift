@@ -11,7 +11,7 @@ struct ConfirmActionTests {
         .terminate: "Termination cancelled; nothing was sent.",
     ]
 
-    @Test("Esc on each action's dialog says that action was cancelled, never another's", arguments: UserAction.allCases)
+    @Test("Esc on each action's dialog says that action was cancelled, never another's", arguments: UserAction.standalone)
     func cancelWords(action: UserAction) throws {
         var state = loadedState(width: 120, height: 40)
         let key = try #require(Self.keys[action])
@@ -32,7 +32,7 @@ struct ConfirmActionTests {
     }
 
     @Test("each action goes out as one act effect and comes back as one message, its words its own",
-          arguments: UserAction.allCases)
+          arguments: UserAction.standalone)
     func onePipeline(action: UserAction) throws {
         var state = loadedState(width: 120, height: 40)
         let user = try #require(state.user(40001))

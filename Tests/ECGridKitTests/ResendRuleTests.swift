@@ -35,7 +35,7 @@ struct ResendRuleTests {
         }
     }
 
-    @Test("every status × errorCode × kind × sent, for reads and for reset, key-generate and terminate")
+    @Test("every status × errorCode × kind × sent, for reads and for every action (the containment steps too)")
     func table() {
         var cases = 0
         var stateChangeResends = 0
@@ -57,7 +57,7 @@ struct ResendRuleTests {
                 }
             }
         }
-        #expect(cases == 4 * Self.statuses.count * Self.codes.count * Self.kinds.count * 2)
+        #expect(cases == (1 + UserAction.allCases.count) * Self.statuses.count * Self.codes.count * Self.kinds.count * 2)
         #expect(stateChangeResends > 0)
     }
 
