@@ -81,6 +81,12 @@ let package = Package(
             dependencies: ["ConsoleUI", "ECGridKit", "IncidentLog", "ECGridActions", "SystemCalls"],
             swiftSettings: strict
         ),
+        // The accessible console: the console's work as lines, for screen readers and any terminal.
+        .target(
+            name: "LineConsole",
+            dependencies: ["ConsoleRuntime", "ECGridActions", "ECGridKit", "IncidentLog", "SystemCalls"],
+            swiftSettings: strict
+        ),
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
         .systemLibrary(name: "CProcessGuard", path: "Sources/CProcessGuard"),
         .target(
@@ -124,6 +130,7 @@ let package = Package(
                 "ConsoleRuntime",
                 "ConsoleTerminal",
                 "ConsoleProfiles",
+                "LineConsole",
                 "SystemCalls",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

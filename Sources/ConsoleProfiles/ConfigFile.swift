@@ -59,6 +59,7 @@ package struct ConfigFile: Sendable, Equatable {
 
     static let profileKeys: Set<String> = [
         "label", "base_url", "ca_file", "api_key_env", "api_key_file", "read_only", "production", "page_size", "filters",
+        "accessible",
     ]
     static let filterKeys: Set<String> = ["network", "mailbox", "auth_level", "status"]
 
@@ -158,6 +159,8 @@ package struct ConfigFile: Sendable, Equatable {
                     profile.credential = .keyFile(file)
                 case "read_only":
                     profile.readOnly = try bool(table[key], path)
+                case "accessible":
+                    profile.accessible = try bool(table[key], path)
                 case "production":
                     profile.production = try bool(table[key], path)
                 case "page_size":

@@ -34,6 +34,8 @@ package struct Profile: Sendable, Equatable {
     package var pageSize: Int?
     /// Default filters for loading users.
     package var filters: UserListQuery
+    /// The console opens in its accessible line mode (`--accessible`) on this profile.
+    package var accessible = false
 
     package init(
         name: String, label: String? = nil, baseURL: String? = nil, credential: CredentialSource? = nil,

@@ -63,7 +63,8 @@ struct StepRun: Sendable {
         }
         let report = await send(ActionRequest(.resetSessions), .sessions)
         let note = report.status == .succeeded
-            ? "every bearer session revoked (open \(Self.count(report.outcome.sessionsBefore)) → \(Self.count(report.outcome.sessionsAfter)))"
+            ? "every bearer session revoked (open sessions went from \(Self.count(report.outcome.sessionsBefore)) to "
+                + "\(Self.count(report.outcome.sessionsAfter)))"
             : Self.words(report)
         return StepResult(step: .sessions, status: report.status, reports: [report], note: note)
     }

@@ -25,6 +25,11 @@ package struct ECGridConsoleCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
+    /// The line mode for screen readers and any terminal (also `ECGRID_CONSOLE_ACCESSIBLE=1`
+    /// or a profile's `accessible = true`).
+    @Flag(help: "Open the accessible line mode: one line at a time, no screen redraws, no colour, no escape sequences (for screen readers).")
+    var accessible = false
+
     /// For `scripts/man`: prints the man page's KEYS, ENVIRONMENT, FILES and EXIT STATUS
     /// sections (mdoc) and exits. Never shown in help or the man page.
     @Flag(name: .customLong("print-manual-sections"), help: .private) var printManualSections = false
@@ -54,6 +59,18 @@ package struct ECGridConsoleCommand: AsyncParsableCommand {
     package func run() async throws {
         if printManualSections {
             Output.print(ManualSections.mdoc)
+            return
+        }
+        if try LineSession.wanted(flag: accessible, options: connection) {
+            let opened: Connection
+            do {
+                opened = try await Connection.open(connection)
+            } catch {
+                throw fail(error, json: false)
+            }
+            let status = await LineSession.run(opened, options: connection)
+            await opened.close()
+            if status != ExitStatus.success { throw ExitCode(status) }
             return
         }
         let opened = try await Connection.openForConsole(connection)

@@ -10,6 +10,7 @@ enum EnvironmentVariables {
         ("ECGRID_BASE_URL", "The ECGrid base URL when --base-url is not given (before the profile's); default https://rest.ecgrid.io."),
         ("ECGRID_CA_FILE", "One more CA certificate (PEM) to trust, such as the sandbox's; verification stays on."),
         ("ECGRID_TOKEN_FILE", "A session token saved by login --save-token, used when no API key is set; must be owner-only."),
+        ("ECGRID_CONSOLE_ACCESSIBLE", "Set to 1 to open the console in its accessible line mode (as --accessible)."),
         ("ECGRID_CONSOLE_CONFIG", "The config file of profiles, instead of $XDG_CONFIG_HOME/ecgrid-console/config.toml."),
         ("ECGRID_CONSOLE_HISTORY", "The incident history file, instead of $XDG_STATE_HOME/ecgrid-console/history.jsonl."),
         ("ECGRID_CONSOLE_LOG", "Append logs to this file (created owner-only); without it logs are dropped, never shown."),
