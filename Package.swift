@@ -81,6 +81,12 @@ let package = Package(
             dependencies: ["ConsoleUI", "ECGridKit", "IncidentLog", "ECGridActions", "SystemCalls"],
             swiftSettings: strict
         ),
+        // The incident report: the history's write-up for security (Markdown, JSON, HTML).
+        .target(
+            name: "IncidentReport",
+            dependencies: ["ECGridKit", "ECGridActions", "IncidentLog", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
         // The accessible console: the console's work as lines, for screen readers and any terminal.
         .target(
             name: "LineConsole",
@@ -131,6 +137,7 @@ let package = Package(
                 "ConsoleTerminal",
                 "ConsoleProfiles",
                 "LineConsole",
+                "IncidentReport",
                 "SystemCalls",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

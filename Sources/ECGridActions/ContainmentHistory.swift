@@ -27,9 +27,13 @@ package struct UnfinishedPlaybook: Sendable {
     /// One line for a person: `user 40011 (ingrid.brennan): contain INC-7 by alice@jump1 at …;
     /// password succeeded, sessions OUTCOME UNKNOWN, keys not run`.
     package var summary: String {
-        let who = "user \(userId)" + (target?.login.map { " (\($0))" } ?? "")
+        "user \(userId)" + (target?.login.map { " (\($0))" } ?? "") + ": " + progress
+    }
+
+    /// The summary without the user: `contain INC-7 by alice@jump1 at …; password succeeded, …`.
+    package var progress: String {
         let steps = plan.steps.map { step in "\(step.rawValue) " + (stepStatus[step]?.shown ?? "not run") }
-        return "\(who): contain" + (plan.reason.map { " \($0)" } ?? "") + " by \(startedBy.localUser)@\(startedBy.host) at "
+        return "contain" + (plan.reason.map { " \($0)" } ?? "") + " by \(startedBy.localUser)@\(startedBy.host) at "
             + "\(startedAt); " + steps.joined(separator: ", ")
     }
 }

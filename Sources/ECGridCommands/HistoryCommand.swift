@@ -12,7 +12,7 @@ struct HistoryCommand: ParsableCommand {
             The history is at $ECGRID_CONSOLE_HISTORY, else $XDG_STATE_HOME/ecgrid-console/history.jsonl \
             (~/.local/state/… when XDG_STATE_HOME is unset).
             """,
-        subcommands: [ShowHistory.self, VerifyHistory.self],
+        subcommands: [ShowHistory.self, VerifyHistory.self, ReportHistory.self],
         defaultSubcommand: ShowHistory.self)
 }
 

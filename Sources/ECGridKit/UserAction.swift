@@ -58,6 +58,25 @@ public enum UserAction: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// How to find out whether this action happened when its answer was lost (the outcome is
+    /// unknown): what really tells, never an invitation to send it again blindly.
+    public func howToCheck(userId: Int) -> String {
+        switch self {
+        case .resetSessions:
+            "re-read user \(userId) (ecgrid-console users show \(userId)): no open session means the reset went through"
+        case .terminate:
+            "re-read user \(userId): the status Terminated means it went through"
+        case .rotateKey:
+            "a re-read cannot show a new key: ask whether user \(userId)'s integrations still authenticate with the old key"
+        case .setPassword:
+            "a password cannot be read back: 'ecgrid-console contain --resume' sets a new one, of which you get the only copy"
+        case .deleteKey:
+            "list user \(userId)'s keys again ('ecgrid-console contain --resume' does, and deletes only those still there)"
+        case .sendNotice:
+            "an SMS cannot be checked from here: ask user \(userId) whether it arrived before sending another"
+        }
+    }
+
     /// The action for a history `action` name (nil for one this version does not know).
     public init?(historyName: String) { self.init(rawValue: historyName) }
 }

@@ -239,7 +239,7 @@ public struct HistoryStore: Sendable {
     // MARK: Reading
 
     /// The tip file's `(seq, hash)`, when present and readable (never through a link).
-    func tip() -> (seq: Int, hash: String)? {
+    package func tip() -> (seq: Int, hash: String)? {
         let descriptor = openForReading(tipPath)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }

@@ -64,16 +64,9 @@ package enum LineWords {
         return text
     }
 
-    /// How to find out whether an action whose answer was lost happened.
+    /// How to find out whether an action whose answer was lost happened (ECGridKit's words).
     package static func check(_ action: UserAction, userId: Int) -> String {
-        switch action {
-        case .resetSessions: "type 'show \(userId)' to see its open sessions."
-        case .terminate: "type 'show \(userId)' to see its status."
-        case .rotateKey: "a re-read cannot show a new key; ask whether the user's integrations still authenticate with the old one."
-        case .setPassword: "a password cannot be read back; 'resume' sets a new one."
-        case .deleteKey: "'resume' lists the keys again and deletes only those still there."
-        case .sendNotice: "an SMS cannot be checked; ask the user before sending another."
-        }
+        action.howToCheck(userId: userId) + "."
     }
 
     /// A containment step's result: `Step 2, sessions: succeeded. Every bearer session revoked.`
