@@ -183,6 +183,12 @@ let package = Package(
             dependencies: ["ECGridCommands", "ECGridKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "IncidentReportTests",
+            dependencies: ["IncidentReport", "IncidentLog", "ECGridKit"],
+            exclude: ["Golden"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls"], swiftSettings: strict),
         .testTarget(
             name: "ConsoleUITests",

@@ -121,7 +121,10 @@ package struct IncidentReport: Sendable, Encodable {
         package var sha256: String
         package var copyRecords: Int
         package var matching: Int
+        /// True when the copy and the file hold the same records; `tampering` when what differs
+        /// can only mean the file was changed (not a copy that lost records).
         package var agrees: Bool
+        package var tampering: Bool
         package var findings: [String]
     }
 }
@@ -203,7 +206,7 @@ extension IncidentReport {
                     let comparison = try store.verify(against: CollectedCopy.parse(copy))
                     file.against = AgainstCopy(
                         path: against, sha256: sha256(copy), copyRecords: comparison.copyRecords, matching: comparison.matching,
-                        agrees: !comparison.tampered, findings: comparison.findings.map { TerminalText.sanitize($0.description) })
+                        agrees: comparison.findings.isEmpty, tampering: comparison.tampered, findings: comparison.findings.map { TerminalText.sanitize($0.description) })
                 }
             } catch {
                 file.findings = ["unreadable: " + TerminalText.sanitize("\(error)")]

@@ -95,7 +95,7 @@ enum MarkdownReport {
             for finding in file.findings { out += "  - \(inline(finding))\n" }
             if let against = file.against {
                 out += "  - Compared with `\(code(against.path))` (SHA-256 `\(against.sha256)`): \(against.copyRecords) records in the copy, "
-                    + "\(against.matching) matching; \(against.agrees ? "the copy agrees" : "**the copy DISAGREES**").\n"
+                    + "\(against.matching) matching; \(AgainstWords.verdict(against, bold: "**")).\n"
                 for finding in against.findings { out += "    - \(inline(finding))\n" }
             }
         }
@@ -119,9 +119,7 @@ enum MarkdownReport {
     }
 
     /// Text in a table cell: one line, no character that would end the cell or start markup.
-    static func cell(_ text: String) -> String {
-        inline(text).replacingOccurrences(of: "|", with: "\\|")
-    }
+    static func cell(_ text: String) -> String { inline(text) }
 
     /// Text in running Markdown: one line, markup characters escaped.
     static func inline(_ text: String) -> String {
@@ -218,7 +216,7 @@ enum HTMLReport {
             if let against = file.against {
                 details.append("Compared with <code>\(escape(against.path))</code> (SHA-256 <code>\(against.sha256)</code>): "
                     + "\(against.copyRecords) records in the copy, \(against.matching) matching; "
-                    + (against.agrees ? "the copy agrees." : "<b>the copy DISAGREES</b>.")
+                    + AgainstWords.verdict(against, bold: "") + "."
                     + against.findings.map { "<br>\(escape($0))" }.joined())
             }
             if !details.isEmpty { out += "<ul>" + details.map { "<li>\($0)</li>" }.joined() + "</ul>" }
@@ -241,5 +239,14 @@ enum HTMLReport {
             }
         }
         return out
+    }
+}
+
+/// What a comparison with a collected copy says, in words.
+enum AgainstWords {
+    static func verdict(_ against: IncidentReport.AgainstCopy, bold: String) -> String {
+        if against.agrees { return "the copy agrees" }
+        if against.tampering { return "\(bold)the copy DISAGREES: the file was changed after its records were copied\(bold)" }
+        return "\(bold)the copy differs\(bold): records are missing from it or out of order (the log pipeline may have lost them)"
     }
 }
