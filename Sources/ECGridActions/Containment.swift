@@ -176,3 +176,10 @@ extension Observation {
             alarming: alarming)
     }
 }
+
+extension ContainmentPlan {
+    /// The mark every record of this plan carries (`step` nil for the playbook's own record).
+    package func mark(_ step: ContainmentStep? = nil) -> PlaybookMark {
+        PlaybookMark(id: playbookId, steps: steps.map(\.rawValue), step: step?.rawValue)
+    }
+}

@@ -1,12 +1,10 @@
-import ECGridKit
 import Foundation
-import IncidentLog
 
 /// A step of the containment playbook. They always run in this order, the one that leaves an
 /// attacker no window: the password first (a reset alone lets a phished password log in again,
 /// and a password change leaves live sessions alive), then the sessions, then the API keys
 /// (which survive both), then the notice; a read that verifies comes last.
-package enum ContainmentStep: String, CaseIterable, Sendable, Codable, Comparable {
+public enum ContainmentStep: String, CaseIterable, Sendable, Codable, Comparable {
     /// A new password (`POST /v2/users/password`), generated here from the system's CSPRNG.
     case password
     /// Every bearer session revoked (`POST /v2/users/reset/{id}`).
@@ -17,10 +15,10 @@ package enum ContainmentStep: String, CaseIterable, Sendable, Codable, Comparabl
     case notify
 
     /// The steps when none are named: `password,sessions,keys`.
-    package static let defaults: [ContainmentStep] = [.password, .sessions, .keys]
+    public static let defaults: [ContainmentStep] = [.password, .sessions, .keys]
 
     /// Steps that need the operator to be `NetworkAdmin` or higher.
-    package var minimumAuthLevel: AuthLevel? {
+    public var minimumAuthLevel: AuthLevel? {
         switch self {
         case .password, .keys: .networkAdmin
         case .sessions, .notify: nil
@@ -28,7 +26,7 @@ package enum ContainmentStep: String, CaseIterable, Sendable, Codable, Comparabl
     }
 
     /// The action each request of this step is.
-    package var action: UserAction {
+    public var action: UserAction {
         switch self {
         case .password: .setPassword
         case .sessions: .resetSessions
@@ -38,7 +36,7 @@ package enum ContainmentStep: String, CaseIterable, Sendable, Codable, Comparabl
     }
 
     /// What the step does, in the docs' words.
-    package var summary: String {
+    public var summary: String {
         switch self {
         case .password: "set a new password (the old one no longer logs in; open sessions stay live)"
         case .sessions: "reset sessions (every bearer token stops working; API keys keep working)"
@@ -47,13 +45,13 @@ package enum ContainmentStep: String, CaseIterable, Sendable, Codable, Comparabl
         }
     }
 
-    package static func < (lhs: ContainmentStep, rhs: ContainmentStep) -> Bool {
+    public static func < (lhs: ContainmentStep, rhs: ContainmentStep) -> Bool {
         allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
     }
 
     /// Parses `password,sessions,keys,notify` (any order, any subset; the order that runs is
     /// always the playbook's). Throws the words that are not steps.
-    package static func parse(_ text: String) throws(ContainmentPlan.Problem) -> [ContainmentStep] {
+    public static func parse(_ text: String) throws(ContainmentPlan.Problem) -> [ContainmentStep] {
         let words = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
         let unknown = words.filter { ContainmentStep(rawValue: $0) == nil }
         guard unknown.isEmpty else {
@@ -69,18 +67,18 @@ package enum ContainmentStep: String, CaseIterable, Sendable, Codable, Comparabl
 /// What a containment will do, the same for every user of one run: the steps (in the
 /// playbook's order), the notice, the reason, and the playbook's id that ties every record of
 /// it together.
-package struct ContainmentPlan: Sendable, Equatable {
+public struct ContainmentPlan: Sendable, Equatable {
     /// The chosen steps, in the order they run.
-    package private(set) var steps: [ContainmentStep]
+    public private(set) var steps: [ContainmentStep]
     /// The text of the SMS notice (the `notify` step).
-    package var notice: String?
+    public var notice: String?
     /// The operator's reason or ticket, on every record.
-    package var reason: String?
+    public var reason: String?
     /// One id for every record of this run (and of `--resume` runs that finish it).
-    package var playbookId: String
+    public var playbookId: String
 
     /// A plan; `steps` are put in the playbook's order and made unique.
-    package init(steps: [ContainmentStep], notice: String? = nil, reason: String? = nil, playbookId: String = UUID().uuidString.lowercased()) {
+    public init(steps: [ContainmentStep], notice: String? = nil, reason: String? = nil, playbookId: String = UUID().uuidString.lowercased()) {
         self.steps = Set(steps).sorted()
         self.notice = notice
         self.reason = reason
@@ -88,21 +86,16 @@ package struct ContainmentPlan: Sendable, Equatable {
     }
 
     /// Why a plan cannot run, in words.
-    package struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
-        package var description: String
-        package init(_ description: String) { self.description = description }
-    }
-
-    /// The mark every record of this plan carries (`step` nil for the playbook's own record).
-    package func mark(_ step: ContainmentStep? = nil) -> PlaybookMark {
-        PlaybookMark(id: playbookId, steps: steps.map(\.rawValue), step: step?.rawValue)
+    public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
+        public var description: String
+        public init(_ description: String) { self.description = description }
     }
 
     /// Why the plan cannot be run by `operatorUser` on `targets`, before anything is sent:
     /// a notice step without a notice, a notice too long for an SMS, a target that is the
     /// operator (containing yourself deletes the key you are using), an AuthLevel too low for a
     /// chosen step. Empty when it can run.
-    package func refusals(operatorUser: User?, targets: [Int]) -> [Problem] {
+    public func refusals(operatorUser: User?, targets: [Int]) -> [Problem] {
         var problems: [Problem] = []
         if steps.contains(.notify) {
             let text = notice?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
@@ -133,11 +126,11 @@ package struct ContainmentPlan: Sendable, Equatable {
     }
 
     /// The longest notice sent: one SMS.
-    package static let maximumNotice = 160
+    public static let maximumNotice = 160
 
     /// Every request the playbook sends for `user`, in order, with bodies and without secrets:
     /// what `--dry-run` prints. `keys` are the keys listed now (the run lists them again).
-    package func requests(for user: User, keys: [APIKeyRecord]) -> [String] {
+    public func requests(for user: User, keys: [APIKeyRecord]) -> [String] {
         let id = user.userId
         var lines = ["GET /v2/users/\(id)  (re-read the target)"]
         for step in steps {
